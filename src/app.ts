@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { User } from './db/models';
+import { bearerToken } from './components/auth/token-verifier';
+import type { Authenticator } from './components/auth/auth.service';
+import type { DevKeys } from './components/auth/dev-keys';
+import { registerDevTokenRoute } from './components/auth/dev-token.routes';
+import { createClerkWebhookRouter } from './components/auth/webhook.routes';
+import { createOpsRouter } from './components/ops/ops.routes';
+import { registerUserRoutes } from './components/users/users.routes';
+import type { AppContext } from './lib/context';
+import { ApiRouter } from './lib/http/api-router';
+import { errorHandler, notFoundHandler } from './lib/http/error-handler';
+import { createRegistry, generateOpenApi } from './lib/http/openapi';
+import { httpDurationHistogram } from './lib/metrics';
+
+export interface AppDeps {
+  authenticate: Authenticator;
+  /** Present only in development without CLERK_JWT_KEY. */
+  devKeys?: DevKeys;
+}
+
+/** Origins allowed for REST and the socket handshake (API.md `CORS_ORIGINS`). */
+export function corsOrigin(ctx: AppContext): string[] | boolean {
+  if (ctx.config.corsOrigins) return ctx.config.corsOrigins;
+  return ctx.config.nodeEnv !== 'production';
+}
+
+/** Builds the Express app without listening (server.ts does that). */
+export function createApplication(ctx: AppContext, deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('query parser', 'simple');
+
+  const httpDuration = httpDurationHistogram(ctx.metrics);
+  app.use(
+    pinoHttp({
+      logger: ctx.logger.child({ component: 'http' }),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' || req.url === '/readyz' },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }) },
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'static'), status: res.statusCode }));
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'https:', 'http:'] },
+      },
+    }),
+  );
+  app.use(cors({ origin: corsOrigin(ctx), credentials: true, maxAge: 600 }));
+
+  app.use(createOpsRouter(ctx));
+  app.use(createClerkWebhookRouter(ctx));
+
+  const json = express.json({ limit: '1mb' });
+  const registry = createRegistry();
+  const authenticate = (req: express.Request): Promise<User> => deps.authenticate(bearerToken(req.header('authorization')));
+
+  if (deps.devKeys) {
+    const dev = new ApiRouter(createRegistry(), authenticate);
+    registerDevTokenRoute(dev, deps.devKeys, ctx.config.clerkAuthorizedParties?.[0]);
+    app.use('/dev', json, dev.router);
+  }
+
+  const api = new ApiRouter(registry, authenticate);
+  registerUserRoutes(api, ctx);
+
+  let openapi: object | undefined;
+  app.get('/api/openapi.json', (_req, res) => {
+    openapi ??= generateOpenApi(registry);
+    res.json(openapi);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
+  app.use('/api', json, api.router, notFoundHandler);
+
+  const webDir = ctx.config.webDir ?? path.resolve(__dirname, '..', 'web', 'dist');
+  if (fs.existsSync(path.join(webDir, 'index.html'))) {
+    app.use(express.static(webDir, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^\/(?!api\/|socket\.io\/|dev\/|webhooks\/).*/, (_req, res) => res.sendFile(path.join(webDir, 'index.html')));
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(ctx.logger.child({ component: 'http' })));
+  return app;
+}

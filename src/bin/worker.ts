@@ -1,0 +1,4 @@
+import { startWorker } from '../../workers/worker';
+import { runMain } from './main';
+
+void runMain('worker', (config, logger) => startWorker(config, logger));

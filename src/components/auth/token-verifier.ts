@@ -1,0 +1,54 @@
+import { verifyToken } from '@clerk/backend';
+import { unauthenticated } from '../../lib/errors';
+
+export interface TokenClaims {
+  sub: string;
+  username?: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+}
+
+export type TokenVerifier = (token: string | undefined) => Promise<TokenClaims>;
+
+const CLOCK_SKEW_MS = 5000;
+
+const optionalString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+
+/**
+ * Networkless Clerk session-token verification (RS256 against the PEM key): signature,
+ * `exp`, `nbf` and `iat` with 5 s skew, and `azp` when authorized parties are set (a
+ * token without `azp` is refused then, too).
+ */
+export function createTokenVerifier(jwtKey: string, authorizedParties?: string[]): TokenVerifier {
+  return async (token) => {
+    if (!token) throw unauthenticated('Missing bearer token');
+    let data: object;
+    try {
+      // The public export throws TokenVerificationError on any failure and returns the payload.
+      data = (await verifyToken(token, { jwtKey, authorizedParties, clockSkewInMs: CLOCK_SKEW_MS })) as unknown as object;
+    } catch {
+      throw unauthenticated('Invalid or expired token');
+    }
+    if (!data || typeof data !== 'object') throw unauthenticated('Invalid or expired token');
+    if (authorizedParties?.length && typeof (data as { azp?: unknown }).azp !== 'string') throw unauthenticated('Invalid or expired token');
+    const claims = data as unknown as Record<string, unknown>;
+    const sub = optionalString(claims.sub);
+    if (!sub || sub.length > 191) throw unauthenticated('Invalid or expired token');
+    return {
+      sub,
+      username: optionalString(claims.username),
+      email: optionalString(claims.email),
+      firstName: optionalString(claims.first_name),
+      lastName: optionalString(claims.last_name),
+    };
+  };
+}
+
+/** `Authorization: Bearer <jwt>` → the token, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}

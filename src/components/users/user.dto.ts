@@ -1,0 +1,42 @@
+import type { Streak, User } from '../../db/models';
+import { effectiveCurrentStreak } from '../streaks/streak.rules';
+
+export interface PublicUserDto {
+  userId: string;
+  username: string;
+  firstName: string | null;
+  lastName: string | null;
+  totalStudyTime: number;
+  currentStreak: number;
+  longestStreak: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SelfUserDto extends PublicUserDto {
+  email: string;
+  preferences: Record<string, unknown>;
+}
+
+export const userTimeZone = (user: Pick<User, 'preferences'>): string => {
+  const tz = (user.preferences as Record<string, unknown> | null)?.timezone;
+  return typeof tz === 'string' && tz ? tz : 'UTC';
+};
+
+export function toPublicUser(user: User, streak: Streak | null, now = new Date()): PublicUserDto {
+  return {
+    userId: user.userId,
+    username: user.username,
+    firstName: user.firstName ?? null,
+    lastName: user.lastName ?? null,
+    totalStudyTime: Number(user.totalStudyTime),
+    currentStreak: streak ? effectiveCurrentStreak(streak.currentStreak, streak.lastActiveDate ?? null, userTimeZone(user), now) : 0,
+    longestStreak: streak?.longestStreak ?? 0,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}
+
+export function toSelfUser(user: User, streak: Streak | null, now = new Date()): SelfUserDto {
+  return { ...toPublicUser(user, streak, now), email: user.email, preferences: (user.preferences ?? {}) as Record<string, unknown> };
+}

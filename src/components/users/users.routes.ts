@@ -1,0 +1,102 @@
+import { Op } from 'sequelize';
+import { Streak, User } from '../../db/models';
+import type { AppContext } from '../../lib/context';
+import { AppError, notFound } from '../../lib/errors';
+import type { ApiRouter } from '../../lib/http/api-router';
+import { UserIdSchema, z } from '../../lib/validation';
+import { canonicalTimeZone } from '../streaks/streak.rules';
+import { toPublicUser, toSelfUser } from './user.dto';
+
+export const PublicUserSchema = z
+  .object({
+    userId: z.string(),
+    username: z.string(),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+    totalStudyTime: z.number().int(),
+    currentStreak: z.number().int(),
+    longestStreak: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('PublicUser');
+export const SelfUserSchema = PublicUserSchema.extend({ email: z.string(), preferences: z.record(z.string(), z.unknown()) }).openapi('User');
+
+export const UsernameSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'may hold only letters, digits, _ . and -');
+
+const Preferences = z
+  .object({
+    timezone: z
+      .string()
+      .max(64)
+      .refine((tz) => canonicalTimeZone(tz) !== undefined, 'must be an IANA timezone such as Europe/Paris')
+      .transform((tz) => canonicalTimeZone(tz)!)
+      .optional(),
+  })
+  .catchall(z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+  .refine((p) => Object.keys(p).length <= 50, 'at most 50 preferences');
+
+export const PatchMeBody = z
+  .object({
+    username: UsernameSchema.optional(),
+    firstName: z.string().trim().max(100).nullable().optional(),
+    lastName: z.string().trim().max(100).nullable().optional(),
+    preferences: Preferences.optional(),
+  })
+  .strict()
+  .openapi('PatchMe');
+
+async function streakOf(userId: string): Promise<Streak | null> {
+  return Streak.findOne({ where: { userId } });
+}
+
+export function registerUserRoutes(api: ApiRouter, _ctx: AppContext): void {
+  api.route(
+    { method: 'get', path: '/me', summary: 'My profile', tags: ['Users'], response: SelfUserSchema },
+    async ({ user }) => toSelfUser(user, await streakOf(user.userId)),
+  );
+
+  api.route(
+    { method: 'patch', path: '/me', summary: 'Update my profile', tags: ['Users'], body: PatchMeBody, response: SelfUserSchema, errors: [409] },
+    async ({ user, body }) => {
+      if (body.username !== undefined && body.username !== user.username) {
+        const taken = await User.findOne({ where: { username: body.username, userId: { [Op.ne]: user.userId } }, attributes: ['userId'] });
+        if (taken) throw new AppError('CONFLICT', 'That username is taken');
+      }
+      const changes: Partial<Pick<User, 'username' | 'firstName' | 'lastName' | 'preferences'>> = {};
+      if (body.username !== undefined) changes.username = body.username;
+      if (body.firstName !== undefined) changes.firstName = body.firstName;
+      if (body.lastName !== undefined) changes.lastName = body.lastName;
+      if (body.preferences !== undefined) changes.preferences = { ...(user.preferences ?? {}), ...body.preferences };
+      try {
+        await user.update(changes);
+      } catch (error) {
+        if ((error as Error).name === 'SequelizeUniqueConstraintError') throw new AppError('CONFLICT', 'That username is taken');
+        throw error;
+      }
+      return toSelfUser(user, await streakOf(user.userId));
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/users/:userId',
+      summary: 'A user (public view)',
+      tags: ['Users'],
+      params: z.object({ userId: UserIdSchema }),
+      response: PublicUserSchema,
+      errors: [404],
+    },
+    async ({ params }) => {
+      const found = await User.findByPk(params.userId);
+      if (!found || found.deletedAt) throw notFound('User');
+      return toPublicUser(found, await streakOf(found.userId));
+    },
+  );
+}

@@ -1,0 +1,81 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type ForeignKey,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type NonAttribute,
+  type Sequelize,
+} from 'sequelize';
+import { RESOURCE_TYPES, type ResourceType } from './enums';
+import type { User } from './user.model';
+import type { Group } from './group.model';
+import type { ResourceProgress } from './resource-progress.model';
+
+/**
+ * A shared study resource or a folder. `url` is null only for folders (enforced by a
+ * CHECK). `parentFolderId` must point at a resource of the same group (composite FK);
+ * that it is a live folder is the use-case's job. Deleting is soft (`isDeleted`).
+ */
+export class Resource extends Model<InferAttributes<Resource>, InferCreationAttributes<Resource>> {
+  declare id: CreationOptional<number>;
+  declare uploadedBy: ForeignKey<User['userId'] | null>;
+  declare groupId: ForeignKey<Group['id']>;
+  declare url: CreationOptional<string | null>;
+  declare resourceType: ResourceType;
+  declare title: string;
+  declare description: CreationOptional<string | null>;
+  declare parentFolderId: ForeignKey<number | null>;
+  /** Bytes. BIGINT in the database; read back as a number (exact below 2^53). */
+  declare fileSize: CreationOptional<number | null>;
+  declare isDeleted: CreationOptional<boolean>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  declare group?: NonAttribute<Group>;
+  declare uploader?: NonAttribute<User | null>;
+  declare parentFolder?: NonAttribute<Resource | null>;
+  declare children?: NonAttribute<Resource[]>;
+  declare progress?: NonAttribute<ResourceProgress[]>;
+
+  static initModel(sequelize: Sequelize): typeof Resource {
+    Resource.init(
+      {
+        id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+        uploadedBy: { type: DataTypes.STRING, allowNull: true },
+        groupId: { type: DataTypes.INTEGER, allowNull: false },
+        url: { type: DataTypes.STRING, allowNull: true },
+        resourceType: {
+          type: DataTypes.STRING,
+          allowNull: false,
+          validate: { isIn: [[...RESOURCE_TYPES]] },
+        },
+        title: { type: DataTypes.STRING, allowNull: false },
+        description: { type: DataTypes.TEXT, allowNull: true },
+        parentFolderId: { type: DataTypes.INTEGER, allowNull: true },
+        fileSize: {
+          type: DataTypes.BIGINT,
+          allowNull: true,
+          validate: { min: 0 },
+          // node-postgres returns BIGINT as a string; the API speaks numbers.
+          get(this: Resource): number | null {
+            const raw: unknown = this.getDataValue('fileSize');
+            return raw === null || raw === undefined ? null : Number(raw);
+          },
+        },
+        isDeleted: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        createdAt: { type: DataTypes.DATE, allowNull: false },
+        updatedAt: { type: DataTypes.DATE, allowNull: false },
+      },
+      {
+        sequelize,
+        modelName: 'Resource',
+        tableName: 'resources',
+        underscored: true,
+        timestamps: true,
+      },
+    );
+    return Resource;
+  }
+}

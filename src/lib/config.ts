@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads `process.env`. Every variable of API.md "Running it" plus
+ * a few documented extensions (see docs/CONFIGURATION.md). A bad value stops the
+ * process with a one-line message naming the variable.
+ */
+
+const intInRange = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be an integer between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be an integer between ${min} and ${max}`).max(max, `must be an integer between ${min} and ${max}`));
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`);
+
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  PORT: intInRange(0, 65535).default(3000),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/studysync'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  CLERK_JWT_KEY: z
+    .string()
+    .transform((value) => value.replace(/\\n/g, '\n').trim())
+    .refine((value) => /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.test(value), 'must be a PEM public key')
+    .optional(),
+  CLERK_AUTHORIZED_PARTIES: csv.optional(),
+  CLERK_WEBHOOK_SIGNING_SECRET: z.string().trim().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a whsec_… Svix secret').optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  MIN_SESSION_SECONDS: intInRange(0, 86_400).default(1),
+  MAX_SESSION_HOURS: intInRange(1, 48).default(12),
+  PRESENCE_TTL_SECONDS: intInRange(2, 3600).default(60),
+  CORS_ORIGINS: csv.optional(),
+  // Extensions (docs/CONFIGURATION.md).
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 : _ -').default('ss:'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CHAT_RATE_LIMIT: intInRange(1, 10_000).default(20),
+  CHAT_RATE_WINDOW_SECONDS: intInRange(1, 3600).default(10),
+  WORKER_CONCURRENCY: intInRange(1, 256).default(16),
+  WEB_DIR: z.string().optional(),
+});
+
+export interface Config {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** PEM public key; when unset outside production the server makes a dev key pair. */
+  clerkJwtKey?: string;
+  clerkAuthorizedParties?: string[];
+  clerkWebhookSigningSecret?: string;
+  nodeEnv: 'development' | 'production' | 'test';
+  minSessionSeconds: number;
+  maxSessionHours: number;
+  presenceTtlSeconds: number;
+  /** Allowed browser origins; undefined means any origin in development, same-origin only in production. */
+  corsOrigins?: string[];
+  /** Prefix of every Redis key, queue and adapter channel: lets several deployments or test files share one Redis. */
+  redisKeyPrefix: string;
+  logLevel: string;
+  /** Chat messages a user may send per window, across all nodes. */
+  chatRateLimit: number;
+  chatRateWindowSeconds: number;
+  workerConcurrency: number;
+  /** Folder of the built web client served at `/`. */
+  webDir?: string;
+  /** True when `/dev/token` is served and a dev key pair is used. */
+  devAuth: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses and validates the environment. Throws a ConfigError with a one-line message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const message = issue.code === 'invalid_value' ? `must be one of ${(issue as { values?: unknown[] }).values?.join(', ')}` : issue.message;
+    throw new ConfigError(`Invalid configuration: ${name} ${message}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.CLERK_JWT_KEY) {
+    throw new ConfigError('Invalid configuration: CLERK_JWT_KEY is required when NODE_ENV is production');
+  }
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    clerkJwtKey: e.CLERK_JWT_KEY,
+    clerkAuthorizedParties: e.CLERK_AUTHORIZED_PARTIES,
+    clerkWebhookSigningSecret: e.CLERK_WEBHOOK_SIGNING_SECRET,
+    nodeEnv: e.NODE_ENV,
+    minSessionSeconds: e.MIN_SESSION_SECONDS,
+    maxSessionHours: e.MAX_SESSION_HOURS,
+    presenceTtlSeconds: e.PRESENCE_TTL_SECONDS,
+    corsOrigins: e.CORS_ORIGINS,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    chatRateLimit: e.CHAT_RATE_LIMIT,
+    chatRateWindowSeconds: e.CHAT_RATE_WINDOW_SECONDS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    webDir: e.WEB_DIR,
+    devAuth: e.NODE_ENV !== 'production' && !e.CLERK_JWT_KEY,
+  };
+}

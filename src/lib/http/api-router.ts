@@ -1,0 +1,134 @@
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { ZodObject, ZodType } from 'zod';
+import type { User } from '../../db/models';
+import { parseInput, z } from '../validation';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Out<S> = S extends ZodType ? z.output<S> : undefined;
+
+export interface RouteSpec<P extends ZodObject | undefined, Q extends ZodObject | undefined, B extends ZodType | undefined> {
+  method: Method;
+  /** Express-style path under `/api`, e.g. `/groups/:id`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Schema of the success body (documentation; responses are shaped by the handler). */
+  response?: ZodType;
+  /** Success status; 204 sends no body. Default 200. */
+  status?: 200 | 201 | 204;
+  /** Error codes this route can answer, for the OpenAPI document. */
+  errors?: number[];
+}
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  req: Request;
+  res: Response;
+}
+
+/** Resolves the caller of an authenticated route (or throws UNAUTHENTICATED / USER_NOT_SYNCED). */
+export type Authenticate = (req: Request) => Promise<User>;
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN or USER_NOT_SYNCED',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  410: 'GONE',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
+};
+
+/**
+ * An Express router whose every route is validated and documented from the same zod
+ * schemas: `/api/openapi.json` is generated from what `route()` registered here.
+ */
+export class ApiRouter {
+  readonly router: Router = express.Router();
+
+  constructor(
+    private readonly registry: OpenAPIRegistry,
+    private readonly authenticate: Authenticate,
+  ) {}
+
+  /** An authenticated route: the handler receives the caller as `user`. */
+  route<P extends ZodObject | undefined = undefined, Q extends ZodObject | undefined = undefined, B extends ZodType | undefined = undefined>(
+    spec: RouteSpec<P, Q, B>,
+    handler: (input: RouteInput<Out<P>, Out<Q>, Out<B>> & { user: User }) => Promise<unknown> | unknown,
+  ): void {
+    this.add(spec, true, async (input, user) => handler({ ...input, user: user! }));
+  }
+
+  /** A route without authentication. */
+  publicRoute<P extends ZodObject | undefined = undefined, Q extends ZodObject | undefined = undefined, B extends ZodType | undefined = undefined>(
+    spec: RouteSpec<P, Q, B>,
+    handler: (input: RouteInput<Out<P>, Out<Q>, Out<B>>) => Promise<unknown> | unknown,
+  ): void {
+    this.add(spec, false, async (input) => handler(input));
+  }
+
+  private add<P extends ZodObject | undefined, Q extends ZodObject | undefined, B extends ZodType | undefined>(
+    spec: RouteSpec<P, Q, B>,
+    auth: boolean,
+    run: (input: RouteInput<Out<P>, Out<Q>, Out<B>>, user: User | undefined) => Promise<unknown>,
+  ): void {
+    this.document(spec, auth);
+    const status = spec.status ?? 200;
+    this.router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        // Authenticate before validating so strangers learn nothing from validation errors.
+        const user = auth ? await this.authenticate(req) : undefined;
+        const input = {
+          params: (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Out<P>,
+          query: (spec.query ? parseInput(spec.query, req.query, 'query') : undefined) as Out<Q>,
+          body: (spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined) as Out<B>,
+          req,
+          res,
+        };
+        const result = await run(input, user);
+        if (res.headersSent) return;
+        if (status === 204 || result === undefined) res.status(status === 200 && result === undefined ? 204 : status).end();
+        else res.status(status).json(result);
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+
+  private document(spec: RouteSpec<ZodObject | undefined, ZodObject | undefined, ZodType | undefined>, auth: boolean): void {
+    const responses: RouteConfig['responses'] = {};
+    const status = spec.status ?? 200;
+    responses[status] =
+      status === 204 || !spec.response
+        ? { description: status === 204 ? 'No content' : 'Success' }
+        : { description: 'Success', content: { 'application/json': { schema: spec.response } } };
+    const codes = new Set<number>([...(spec.params || spec.query || spec.body ? [400] : []), ...(auth ? [401, 403] : []), 503, ...(spec.errors ?? [])]);
+    for (const code of [...codes].sort()) {
+      responses[code] = {
+        description: ERROR_DESCRIPTIONS[code] ?? 'Error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
+    this.registry.registerPath({
+      method: spec.method,
+      path: `/api${spec.path.replace(/:([A-Za-z]+)/g, '{$1}')}`,
+      summary: spec.summary,
+      tags: spec.tags,
+      security: auth ? [{ bearerAuth: [] }] : undefined,
+      request: {
+        params: spec.params,
+        query: spec.query,
+        body: spec.body ? { required: true, content: { 'application/json': { schema: spec.body } } } : undefined,
+      },
+      responses,
+    });
+  }
+}

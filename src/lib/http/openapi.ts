@@ -1,0 +1,31 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { z } from '../validation';
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(['VALIDATION_FAILED', 'UNAUTHENTICATED', 'USER_NOT_SYNCED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'GONE', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL', 'UNAVAILABLE']),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+export function createRegistry(): OpenAPIRegistry {
+  const registry = new OpenAPIRegistry();
+  registry.register('Error', ErrorSchema);
+  registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  return registry;
+}
+
+/** The OpenAPI 3 document, generated from the schemas the routes validate with. */
+export function generateOpenApi(registry: OpenAPIRegistry): object {
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: 'StudySync API',
+      version: '1.0.0',
+      description: 'REST part of the StudySync wire contract (API.md). Socket.IO events are described in docs/API-EXTENSIONS.md and API.md.',
+    },
+  });
+}

@@ -1,0 +1,62 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApplication, corsOrigin } from './app';
+import { createAuthenticator } from './components/auth/auth.service';
+import { loadDevKeys, type DevKeys } from './components/auth/dev-keys';
+import { createTokenVerifier } from './components/auth/token-verifier';
+import { createContext } from './lib/bootstrap';
+import type { Config } from './lib/config';
+import type { AppContext } from './lib/context';
+import type { Logger } from './lib/logger';
+import { createBroadcaster } from './realtime/broadcaster';
+import { createIo, type IoServer } from './realtime/io';
+import { registerSocketHandlers } from './realtime/handlers';
+
+export interface ApiNode {
+  ctx: AppContext;
+  io: IoServer;
+  port: number;
+  url: string;
+  devKeys?: DevKeys;
+  /** Idempotent: io → http → queues → Sequelize → Redis. */
+  stop(): Promise<void>;
+}
+
+/** Starts one API node (Express + Socket.IO on one port) and returns its address. */
+export async function startApiNode(config: Config, logger?: Logger): Promise<ApiNode> {
+  const handle = await createContext(config, 'api', logger);
+  const { ctx } = handle;
+  try {
+    const devKeys = config.devAuth ? await loadDevKeys(ctx.redis, ctx.key('dev', 'jwt-keys')) : undefined;
+    const verify = createTokenVerifier(config.clerkJwtKey ?? devKeys!.publicPem, config.clerkAuthorizedParties);
+    const authenticate = createAuthenticator(verify);
+
+    const server = http.createServer();
+    server.keepAliveTimeout = 65_000;
+    const allowed = corsOrigin(ctx);
+    const ioHandle = createIo(server, ctx, authenticate, allowed);
+    ctx.broadcast = createBroadcaster(ioHandle.io);
+    registerSocketHandlers(ioHandle.io, ctx);
+    server.on('request', createApplication(ctx, { authenticate, devKeys }));
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    ctx.logger.info({ port, devAuth: config.devAuth }, 'api node listening');
+
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        await ioHandle.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await handle.close();
+      })());
+    return { ctx, io: ioHandle.io, port, url: `http://127.0.0.1:${port}`, devKeys, stop };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}

@@ -1,0 +1,62 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import { Worker } from 'bullmq';
+import { createContext } from '../src/lib/bootstrap';
+import type { Config } from '../src/lib/config';
+import type { Logger } from '../src/lib/logger';
+import { bullConnection } from '../src/lib/redis';
+import { bullPrefix, QUEUE_NAMES, type MaintenanceJob, type MaintenanceJobName, type PersistSessionJob } from '../src/lib/queues';
+import { closeRedis, createSubscriberClient } from '../src/lib/redis';
+import { createBroadcaster } from '../src/realtime/broadcaster';
+import type { ServerToClientEvents } from '../src/realtime/events';
+import { processMaintenanceJob, scheduleMaintenance } from './processors/maintenance.processor';
+import { processSessionJob } from './processors/persist-session.processor';
+import { registerQueueMetrics } from './queue-metrics';
+
+export interface WorkerNode {
+  /** Graceful and idempotent: active jobs finish, nothing taken is lost. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One worker process: BullMQ workers for session persistence and scheduled upkeep,
+ * writing through Sequelize and pushing results to rooms with the Redis emitter.
+ */
+export async function startWorker(config: Config, logger?: Logger): Promise<WorkerNode> {
+  const handle = await createContext(config, 'worker', logger);
+  const { ctx } = handle;
+  const log = ctx.logger.child({ component: 'worker' });
+  const emitterClient = createSubscriberClient(config.redisUrl, 'studysync-emitter');
+  emitterClient.on('error', (error) => log.warn({ err: error.message }, 'emitter redis error'));
+  ctx.broadcast = createBroadcaster(new Emitter<ServerToClientEvents>(emitterClient, { key: `${config.redisKeyPrefix}socket.io` }));
+
+  const connection = bullConnection(config.redisUrl, true);
+  const prefix = bullPrefix(config);
+  const sessions = new Worker<PersistSessionJob>(QUEUE_NAMES.sessions, (job) => processSessionJob(ctx, job), {
+    connection,
+    prefix,
+    concurrency: config.workerConcurrency,
+  });
+  const maintenance = new Worker<MaintenanceJob, unknown, MaintenanceJobName>(QUEUE_NAMES.maintenance, (job) => processMaintenanceJob(ctx, job), {
+    connection,
+    prefix,
+    concurrency: 1,
+  });
+  for (const worker of [sessions, maintenance]) {
+    worker.on('failed', (job, error) => log.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
+    worker.on('error', (error) => log.warn({ queue: worker.name, err: error.message }, 'worker error'));
+  }
+  await Promise.all([sessions.waitUntilReady(), maintenance.waitUntilReady()]);
+  await scheduleMaintenance(ctx);
+  registerQueueMetrics(ctx);
+  log.info({ concurrency: config.workerConcurrency }, 'worker running');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    stop: () =>
+      (stopping ??= (async () => {
+        await Promise.all([sessions.close(), maintenance.close()]);
+        await closeRedis(emitterClient);
+        await handle.close();
+      })()),
+  };
+}
