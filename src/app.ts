@@ -13,6 +13,14 @@ import { registerDevTokenRoute } from './components/auth/dev-token.routes';
 import { createClerkWebhookRouter } from './components/auth/webhook.routes';
 import { createOpsRouter } from './components/ops/ops.routes';
 import { registerUserRoutes } from './components/users/users.routes';
+import { registerTimerRoutes } from './components/timers/timer.routes';
+import { registerChatRoutes } from './components/chat/chat.routes';
+import { registerLeaderboardRoutes } from './components/leaderboards';
+import { registerSessionRoutes } from './components/sessions';
+import { registerStatsRoutes } from './components/stats';
+import { registerGroupRoutes } from './components/groups/groups.routes';
+import { registerResourceRoutes } from './components/resources/resources.routes';
+import { registerNotificationRoutes } from './components/notifications/notifications.routes';
 import type { AppContext } from './lib/context';
 import { ApiRouter } from './lib/http/api-router';
 import { errorHandler, notFoundHandler } from './lib/http/error-handler';
@@ -76,6 +84,14 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
 
   const api = new ApiRouter(registry, authenticate);
   registerUserRoutes(api, ctx);
+  registerTimerRoutes(api, ctx);
+  registerChatRoutes(api, ctx);
+  registerSessionRoutes(api, ctx);
+  registerStatsRoutes(api, ctx);
+  registerLeaderboardRoutes(api, ctx);
+  registerGroupRoutes(api, ctx);
+  registerResourceRoutes(api, ctx);
+  registerNotificationRoutes(api, ctx);
 
   let openapi: object | undefined;
   app.get('/api/openapi.json', (_req, res) => {
@@ -85,7 +101,9 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
   app.use('/api', json, api.router, notFoundHandler);
 
-  const webDir = ctx.config.webDir ?? path.resolve(__dirname, '..', 'web', 'dist');
+  // web/dist beside src/ (tsx) or beside dist/ (compiled build: dist/src/app.js).
+  const webDir =
+    ctx.config.webDir ?? [path.resolve(__dirname, '..', 'web', 'dist'), path.resolve(__dirname, '..', '..', 'web', 'dist')].find((dir) => fs.existsSync(dir)) ?? '';
   if (fs.existsSync(path.join(webDir, 'index.html'))) {
     app.use(express.static(webDir, { index: 'index.html', maxAge: '1h' }));
     app.get(/^\/(?!api\/|socket\.io\/|dev\/|webhooks\/).*/, (_req, res) => res.sendFile(path.join(webDir, 'index.html')));

@@ -18,7 +18,7 @@ void runMain('start', async (config, logger) => {
     await sequelize.close();
   }
   const ext = path.extname(__filename);
-  const runner = ext === '.ts' ? [require.resolve('tsx/cli')] : [];
+  const runner = ext === '.ts' ? ['--import', 'tsx'] : [];
   const children: ChildProcess[] = ['api', 'worker'].map((role) =>
     spawn(process.execPath, [...runner, path.join(__dirname, `${role}${ext}`)], { stdio: 'inherit', env: process.env }),
   );

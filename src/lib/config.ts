@@ -52,6 +52,8 @@ const envSchema = z.object({
   CHAT_RATE_LIMIT: intInRange(1, 10_000).default(20),
   CHAT_RATE_WINDOW_SECONDS: intInRange(1, 3600).default(10),
   WORKER_CONCURRENCY: intInRange(1, 256).default(16),
+  WORKER_LOCK_MS: intInRange(200, 600_000).default(30_000),
+  WORKER_METRICS_PORT: intInRange(0, 65535).optional(),
   WEB_DIR: z.string().optional(),
 });
 
@@ -76,6 +78,10 @@ export interface Config {
   chatRateLimit: number;
   chatRateWindowSeconds: number;
   workerConcurrency: number;
+  /** BullMQ job lock; a crashed worker's active jobs are retried by another worker after about this long (stalled check at the same interval). */
+  workerLockMs: number;
+  /** When set, the worker serves Prometheus `/metrics` (incl. queue depths) on this port. */
+  workerMetricsPort?: number;
   /** Folder of the built web client served at `/`. */
   webDir?: string;
   /** True when `/dev/token` is served and a dev key pair is used. */
@@ -121,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chatRateLimit: e.CHAT_RATE_LIMIT,
     chatRateWindowSeconds: e.CHAT_RATE_WINDOW_SECONDS,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    workerLockMs: e.WORKER_LOCK_MS,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
     webDir: e.WEB_DIR,
     devAuth: e.NODE_ENV !== 'production' && !e.CLERK_JWT_KEY,
   };

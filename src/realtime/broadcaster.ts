@@ -5,6 +5,11 @@ import { groupRoom, userRoom, type ServerToClientEvents } from './events';
 type EventName = keyof ServerToClientEvents;
 type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
 
+export interface ToUserOptions {
+  /** Skip this socket (the one that caused the change already knows). */
+  exceptSocketId?: string;
+}
+
 /**
  * How domain code reaches the rooms, whatever process it runs in: API nodes use their
  * Socket.IO server (the Redis adapter fans out to every node), workers use the Redis
@@ -12,25 +17,59 @@ type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
  */
 export interface Broadcaster {
   toGroup<E extends EventName>(groupId: number, event: E, payload: Payload<E>): void;
-  toUser<E extends EventName>(userId: string, event: E, payload: Payload<E>): void;
-  /** Makes every socket of the user leave the group's room, on every node. */
+  toUser<E extends EventName>(userId: string, event: E, payload: Payload<E>, options?: ToUserOptions): void;
+  /** Makes every socket of the user leave the group's room, on every node (and clears their presence there). */
   removeUserFromGroup(userId: string, groupId: number): void;
-  /** Empties the group's room on every node (group deleted). */
+  /** Empties the group's room on every node (group deleted) and drops its presence. */
   closeGroup(groupId: number): void;
 }
 
 type Target = Server<never, ServerToClientEvents> | Emitter<ServerToClientEvents>;
 
+interface Operator {
+  emit(event: string, payload: unknown): void;
+  except(room: string): Operator;
+}
+
 export function createBroadcaster(target: Target): Broadcaster {
-  // Both Server and Emitter expose to(room).emit and in(room).socketsLeave(room).
+  // Both Server and Emitter expose to(room).except(room).emit and in(room).socketsLeave(room).
   const t = target as unknown as {
-    to(room: string): { emit(event: string, payload: unknown): void };
+    to(room: string): Operator;
     in(room: string): { socketsLeave(room: string): void };
   };
   return {
     toGroup: (groupId, event, payload) => t.to(groupRoom(groupId)).emit(event, payload),
-    toUser: (userId, event, payload) => t.to(userRoom(userId)).emit(event, payload),
+    toUser: (userId, event, payload, options) => {
+      const op = t.to(userRoom(userId));
+      // Every socket is in a room named after its id, on whichever node it lives.
+      (options?.exceptSocketId ? op.except(options.exceptSocketId) : op).emit(event, payload);
+    },
     removeUserFromGroup: (userId, groupId) => t.in(userRoom(userId)).socketsLeave(groupRoom(groupId)),
     closeGroup: (groupId) => t.in(groupRoom(groupId)).socketsLeave(groupRoom(groupId)),
+  };
+}
+
+export interface MembershipHooks {
+  userRemoved(userId: string, groupId: number): Promise<void>;
+  groupClosed(groupId: number): Promise<void>;
+}
+
+/**
+ * Wraps a broadcaster so that removing a member or closing a group also brings the
+ * live state (presence) in line. The hooks run in the background; failures are
+ * reported to `onError` (presence then heals through its TTL).
+ */
+export function withMembershipHooks(inner: Broadcaster, hooks: MembershipHooks, onError: (error: unknown) => void): Broadcaster {
+  return {
+    toGroup: (groupId, event, payload) => inner.toGroup(groupId, event, payload),
+    toUser: (userId, event, payload, options) => inner.toUser(userId, event, payload, options),
+    removeUserFromGroup: (userId, groupId) => {
+      inner.removeUserFromGroup(userId, groupId);
+      hooks.userRemoved(userId, groupId).catch(onError);
+    },
+    closeGroup: (groupId) => {
+      inner.closeGroup(groupId);
+      hooks.groupClosed(groupId).catch(onError);
+    },
   };
 }

@@ -1,12 +1,41 @@
+import { Gauge } from 'prom-client';
+import { registerChatHandlers } from '../components/chat/chat.handlers';
+import { groupClosed, registerPresenceHandlers, startPresenceLoop, userRemovedFromGroup } from '../components/presence';
+import { registerTimerHandlers } from '../components/timers/timer.handlers';
 import type { AppContext } from '../lib/context';
+import { withMembershipHooks } from './broadcaster';
 import type { IoServer } from './io';
 
 /**
  * Wires every component's socket handlers onto the server. Each component exposes a
- * `register…Handlers(io, socket, ctx)`; this is the one list of them.
+ * `register…Handlers(ctx, socket)`; this is the one list of them. Also starts the
+ * node's presence upkeep (stopped when the HTTP server closes) and makes membership
+ * changes announced through `ctx.broadcast` keep presence consistent.
  */
 export function registerSocketHandlers(io: IoServer, ctx: AppContext): void {
+  const log = ctx.logger.child({ component: 'socket' });
+  ctx.broadcast = withMembershipHooks(
+    ctx.broadcast,
+    { userRemoved: (userId, groupId) => userRemovedFromGroup(ctx, userId, groupId), groupClosed: (groupId) => groupClosed(ctx, groupId) },
+    (error) => log.warn({ err: error }, 'presence update after a membership change failed'),
+  );
+
+  new Gauge({
+    name: 'studysync_connected_sockets',
+    help: 'Socket.IO clients connected to this API node',
+    registers: [ctx.metrics],
+    collect() {
+      this.set(io.of('/').sockets.size);
+    },
+  });
+
+  const stopPresence = startPresenceLoop(io, ctx);
+  io.httpServer?.once('close', stopPresence);
+
   io.on('connection', (socket) => {
-    ctx.logger.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');
+    log.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');
+    registerPresenceHandlers(ctx, socket);
+    registerTimerHandlers(ctx, socket);
+    registerChatHandlers(ctx, socket);
   });
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ensureDatabase, dropDatabase } from '../../src/lib/db';
 import { deleteByPrefix } from '../../src/lib/redis';
-import { dbUrl, REDIS_URL, TEMPLATE_DB } from './env';
+import { dbUrl, REDIS_URL, templateDb } from './env';
 
 export interface Isolation {
   databaseName: string;
@@ -18,7 +18,7 @@ export async function isolate(): Promise<Isolation> {
   const tag = `${process.pid}_${randomBytes(4).toString('hex')}`;
   const databaseName = `studysync_t_${tag}`;
   const databaseUrl = dbUrl(databaseName);
-  await ensureDatabase(databaseUrl, TEMPLATE_DB);
+  await ensureDatabase(databaseUrl, templateDb());
   const redisKeyPrefix = `t${tag}:`;
   return {
     databaseName,

@@ -29,7 +29,8 @@ export async function freePort(): Promise<number> {
 }
 
 function run(script: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, script)], {
+  // `node --import tsx`: one process (the tsx CLI would fork a child that a SIGKILL of the parent leaves running).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
