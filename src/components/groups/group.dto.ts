@@ -1,0 +1,139 @@
+import { GROUP_ROLES, GROUP_TYPES, INVITATION_STATUSES, VISIBILITIES, type GroupRole, type GroupType, type Visibility } from '../../db/models';
+import { z } from '../../lib/validation';
+
+export const GroupSchema = z
+  .object({
+    id: z.number().int(),
+    creatorId: z.string().nullable(),
+    groupName: z.string(),
+    description: z.string().nullable(),
+    image: z.string().nullable(),
+    groupType: z.enum(GROUP_TYPES),
+    visibility: z.enum(VISIBILITIES),
+    maxMembers: z.number().int().nullable(),
+    isActive: z.boolean(),
+    memberCount: z.number().int(),
+    myRole: z.enum(GROUP_ROLES).nullable(),
+    inviteCode: z.string().nullable().openapi({ description: 'Only for leaders and admins; null otherwise' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Group');
+export type GroupDto = z.infer<typeof GroupSchema>;
+
+export const MemberSchema = z
+  .object({
+    userId: z.string(),
+    username: z.string(),
+    role: z.enum(GROUP_ROLES),
+    joinedAt: z.string(),
+    isConnected: z.boolean(),
+    lastSeen: z.string().nullable(),
+  })
+  .openapi('Member');
+export type MemberDto = z.infer<typeof MemberSchema>;
+
+export const InvitationSchema = z
+  .object({
+    id: z.number().int(),
+    groupId: z.number().int(),
+    groupName: z.string(),
+    invitedUserId: z.string(),
+    invitedBy: z.string().nullable(),
+    status: z.enum(INVITATION_STATUSES),
+    invitationMessage: z.string().nullable(),
+    expiresAt: z.string(),
+    createdAt: z.string(),
+    respondedAt: z.string().nullable(),
+  })
+  .openapi('Invitation');
+export type InvitationDto = z.infer<typeof InvitationSchema>;
+
+const iso = (d: Date | string | null | undefined): string | null => (d === null || d === undefined ? null : new Date(d).toISOString());
+
+/** A row of `groups` (snake_case, from raw SQL) plus `member_count` and `my_role`. */
+export interface GroupRow {
+  id: number;
+  creator_id: string | null;
+  group_name: string;
+  description: string | null;
+  image: string | null;
+  group_type: GroupType;
+  visibility: Visibility;
+  invite_code: string | null;
+  max_members: number | null;
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+  member_count: number | string;
+  my_role: GroupRole | null;
+}
+
+export function toGroupDto(row: GroupRow): GroupDto {
+  const privileged = row.my_role === 'leader' || row.my_role === 'admin';
+  return {
+    id: row.id,
+    creatorId: row.creator_id,
+    groupName: row.group_name,
+    description: row.description,
+    image: row.image,
+    groupType: row.group_type,
+    visibility: row.visibility,
+    maxMembers: row.max_members,
+    isActive: row.is_active,
+    memberCount: Number(row.member_count),
+    myRole: row.my_role,
+    inviteCode: privileged ? row.invite_code : null,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+export interface MemberRow {
+  user_id: string;
+  username: string;
+  role: GroupRole;
+  joined_at: Date;
+  is_connected: boolean;
+  last_seen: Date | null;
+}
+
+export function toMemberDto(row: MemberRow): MemberDto {
+  return {
+    userId: row.user_id,
+    username: row.username,
+    role: row.role,
+    joinedAt: iso(row.joined_at)!,
+    isConnected: row.is_connected,
+    lastSeen: iso(row.last_seen),
+  };
+}
+
+export interface InvitationLike {
+  id: number;
+  groupId: number;
+  invitedUserId: string;
+  invitedBy: string | null;
+  status: (typeof INVITATION_STATUSES)[number];
+  invitationMessage: string | null;
+  expiresAt: Date;
+  createdAt: Date;
+  respondedAt: Date | null;
+}
+
+/** A pending invitation past `expiresAt` reads as `expired` even before a sweeper writes it. */
+export function toInvitationDto(inv: InvitationLike, groupName: string, now = new Date()): InvitationDto {
+  const status = inv.status === 'pending' && inv.expiresAt.getTime() <= now.getTime() ? 'expired' : inv.status;
+  return {
+    id: inv.id,
+    groupId: inv.groupId,
+    groupName,
+    invitedUserId: inv.invitedUserId,
+    invitedBy: inv.invitedBy ?? null,
+    status,
+    invitationMessage: inv.invitationMessage ?? null,
+    expiresAt: iso(inv.expiresAt)!,
+    createdAt: iso(inv.createdAt)!,
+    respondedAt: iso(inv.respondedAt),
+  };
+}

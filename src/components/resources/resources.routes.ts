@@ -1,0 +1,89 @@
+import { PROGRESS_STATUSES, RESOURCE_TYPES } from '../../db/models';
+import type { AppContext } from '../../lib/context';
+import type { ApiRouter } from '../../lib/http/api-router';
+import { IdSchema, z } from '../../lib/validation';
+import { ProgressSchema, ResourceSchema } from './resource.dto';
+import { createResource, deleteResource, getAllProgress, getMyProgress, listResources, putProgress, updateResource } from './resources.service';
+
+const HttpUrl = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2048)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+
+const Fields = {
+  title: z.string().trim().min(1).max(200),
+  url: HttpUrl.nullable().optional(),
+  description: z.string().trim().max(5000).nullable().optional(),
+  parentFolderId: z.number().int().positive().max(2_147_483_647).nullable().optional(),
+  fileSize: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+};
+
+export const CreateResourceBody = z
+  .object({ ...Fields, resourceType: z.enum(RESOURCE_TYPES) })
+  .strict()
+  .superRefine((b, issues) => {
+    if (b.resourceType === 'folder' && b.url != null) issues.addIssue({ code: 'custom', path: ['url'], message: 'folders have no url' });
+    if (b.resourceType !== 'folder' && b.url == null) issues.addIssue({ code: 'custom', path: ['url'], message: 'required unless the resource is a folder' });
+  })
+  .openapi('CreateResource');
+
+export const UpdateResourceBody = z
+  .object({ title: Fields.title.optional(), url: Fields.url, description: Fields.description, parentFolderId: Fields.parentFolderId, fileSize: Fields.fileSize })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change')
+  .openapi('UpdateResource');
+
+export const PutProgressBody = z
+  .object({
+    status: z.enum(PROGRESS_STATUSES).optional(),
+    progressPercentage: z.number().int().min(0).max(100).optional(),
+    notes: z.string().max(5000).nullable().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'give status, progressPercentage or notes')
+  .openapi('PutProgress');
+
+const ById = z.object({ id: IdSchema });
+
+export function registerResourceRoutes(api: ApiRouter, ctx: AppContext): void {
+  const tags = ['Resources'];
+  api.route(
+    {
+      method: 'get',
+      path: '/groups/:id/resources',
+      summary: 'Resources of a folder (the root when parentFolderId is omitted)',
+      tags,
+      params: ById,
+      query: z.object({ parentFolderId: IdSchema.optional() }),
+      response: z.array(ResourceSchema),
+      errors: [404],
+    },
+    ({ user, params, query }) => listResources(ctx, params.id, user.userId, query.parentFolderId),
+  );
+  api.route(
+    { method: 'post', path: '/groups/:id/resources', summary: 'Add a resource or folder', tags, params: ById, body: CreateResourceBody, response: ResourceSchema, status: 201, errors: [404] },
+    ({ user, params, body }) => createResource(ctx, params.id, user.userId, body),
+  );
+  api.route(
+    { method: 'patch', path: '/resources/:id', summary: 'Edit or move a resource', tags, params: ById, body: UpdateResourceBody, response: ResourceSchema, errors: [404, 409] },
+    ({ user, params, body }) => updateResource(ctx, params.id, user.userId, body),
+  );
+  api.route({ method: 'delete', path: '/resources/:id', summary: 'Delete a resource (soft; a folder takes its subtree)', tags, params: ById, status: 204, errors: [404] }, async ({ user, params }) => {
+    await deleteResource(ctx, params.id, user.userId);
+  });
+  const ptags = ['Progress'];
+  api.route(
+    { method: 'put', path: '/resources/:id/progress', summary: 'Record my progress (upsert)', tags: ptags, params: ById, body: PutProgressBody, response: ProgressSchema, errors: [404, 409] },
+    ({ user, params, body }) => putProgress(ctx, params.id, user.userId, body),
+  );
+  api.route({ method: 'get', path: '/resources/:id/progress', summary: 'My progress', tags: ptags, params: ById, response: ProgressSchema, errors: [404, 409] }, ({ user, params }) =>
+    getMyProgress(params.id, user.userId),
+  );
+  api.route(
+    { method: 'get', path: '/resources/:id/progress/all', summary: "Every member's progress", tags: ptags, params: ById, response: z.array(ProgressSchema), errors: [404, 409] },
+    ({ user, params }) => getAllProgress(ctx, params.id, user.userId),
+  );
+}
