@@ -1,0 +1,30 @@
+import type { AppContext } from '../../lib/context';
+import { groupRoom, userRoom } from '../../realtime/events';
+import { handle, type IoSocket } from '../../realtime/socket-handler';
+import { ChatDeleteInput, ChatEditInput, ChatSendInput, ChatTypingInput } from './chat.schemas';
+import { deleteMessage, editMessage, sendMessage } from './chat.service';
+
+/** `chat:send` / `chat:edit` / `chat:delete` / `chat:typing`. */
+export function registerChatHandlers(ctx: AppContext, socket: IoSocket): void {
+  const user = { userId: socket.data.userId, username: socket.data.username };
+  handle(ctx, socket, 'chat:send', ChatSendInput, async ({ groupId, ...input }) => ({ message: await sendMessage(ctx, user, groupId, input) }));
+  handle(ctx, socket, 'chat:edit', ChatEditInput, async ({ messageId, content }) => ({ message: await editMessage(ctx, user.userId, messageId, content) }));
+  handle(ctx, socket, 'chat:delete', ChatDeleteInput, async ({ messageId }) => {
+    await deleteMessage(ctx, user.userId, messageId);
+    return {};
+  });
+  // Typing is a hint: only from a socket that joined the room (so a member), volatile,
+  // never to the typist's sockets; nothing is stored.
+  handle(
+    ctx,
+    socket,
+    'chat:typing',
+    ChatTypingInput,
+    ({ groupId }) => {
+      const room = groupRoom(groupId);
+      if (socket.rooms.has(room)) socket.volatile.to(room).except(userRoom(user.userId)).emit('chat:typing', { groupId, userId: user.userId });
+      return {};
+    },
+    { ackOptional: true },
+  );
+}

@@ -1,0 +1,49 @@
+import type { AppContext } from '../../lib/context';
+import type { ApiRouter } from '../../lib/http/api-router';
+import { IdSchema, z } from '../../lib/validation';
+import { EditMessageBody, HistoryQuery, MessagePageSchema, MessageSchema, SendMessageBody } from './chat.schemas';
+import { deleteMessage, editMessage, listMessages, sendMessage } from './chat.service';
+
+const GroupParams = z.object({ id: IdSchema });
+const MessageParams = z.object({ id: IdSchema });
+
+/** Chat over REST: the same use-cases (and broadcasts) as the `chat:*` socket events. */
+export function registerChatRoutes(api: ApiRouter, ctx: AppContext): void {
+  api.route(
+    {
+      method: 'get',
+      path: '/groups/:id/messages',
+      summary: 'Chat history: ?before= newest first (default), ?after= oldest first',
+      tags: ['Chat'],
+      params: GroupParams,
+      query: HistoryQuery,
+      response: MessagePageSchema,
+      errors: [404],
+    },
+    ({ user, params, query }) => listMessages(user.userId, params.id, query),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/groups/:id/messages',
+      summary: 'Send a chat message',
+      tags: ['Chat'],
+      params: GroupParams,
+      body: SendMessageBody,
+      response: MessageSchema,
+      status: 201,
+      errors: [404, 409, 429],
+    },
+    ({ user, params, body }) => sendMessage(ctx, user, params.id, body),
+  );
+  api.route(
+    { method: 'patch', path: '/messages/:id', summary: 'Edit my message', tags: ['Chat'], params: MessageParams, body: EditMessageBody, response: MessageSchema, errors: [404] },
+    ({ user, params, body }) => editMessage(ctx, user.userId, params.id, body.content),
+  );
+  api.route(
+    { method: 'delete', path: '/messages/:id', summary: 'Delete a message (author, leader, admin)', tags: ['Chat'], params: MessageParams, status: 204, errors: [404] },
+    async ({ user, params }) => {
+      await deleteMessage(ctx, user.userId, params.id);
+    },
+  );
+}

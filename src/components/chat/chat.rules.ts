@@ -1,0 +1,38 @@
+import type { GroupRole } from '../../db/models';
+
+export const MAX_CONTENT_LENGTH = 4000;
+
+/** An `image` message's content is an http(s) URL. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** The content problem of a message, or null when it is fine (content already trimmed). */
+export function contentProblem(messageType: 'text' | 'image', content: string): string | null {
+  if (content.length === 0) return 'must not be empty';
+  if (content.length > MAX_CONTENT_LENGTH) return `must be at most ${MAX_CONTENT_LENGTH} characters`;
+  if (messageType === 'image' && !isHttpUrl(content)) return 'must be an http(s) URL for an image message';
+  return null;
+}
+
+/** Distinct `@username` mentions (usernames: letters, digits, _ . -), at most 20. */
+export function extractMentions(content: string): string[] {
+  const found = new Set<string>();
+  for (const match of content.matchAll(/(^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{3,64})/g)) {
+    found.add(match[2]!.replace(/[.-]+$/, ''));
+    if (found.size >= 20) break;
+  }
+  return [...found].filter((name) => name.length >= 3);
+}
+
+/** Only the author edits; the author, a leader or an admin deletes. */
+export const canEdit = (authorId: string, userId: string): boolean => authorId === userId;
+export const canDelete = (authorId: string, userId: string, role: GroupRole): boolean => authorId === userId || role === 'leader' || role === 'admin';
+
+/** Chat paging: `before` (default) walks back newest first, `after` walks forward oldest first. */
+export type PageDirection = { before?: number; after?: number };

@@ -1,0 +1,51 @@
+import { MESSAGE_TYPES } from '../../db/models';
+import { IdSchema, LimitSchema, z } from '../../lib/validation';
+import { MAX_CONTENT_LENGTH } from './chat.rules';
+import { GroupIdValue } from '../timers/timer.schemas';
+
+const MessageIdValue = z.number().int().positive().max(2_147_483_647);
+const Content = z.string().trim().min(1).max(MAX_CONTENT_LENGTH);
+export const ClientMessageId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\x21-\x7e]+$/, 'must be 1-64 printable ASCII characters');
+
+/** REST body of `POST /groups/:id/messages`; the socket payload adds `groupId`. */
+export const SendMessageBody = z
+  .object({
+    content: Content,
+    messageType: z.enum(MESSAGE_TYPES).optional(),
+    replyToId: MessageIdValue.nullable().optional(),
+    clientMessageId: ClientMessageId.optional(),
+  })
+  .strict()
+  .openapi('SendMessage');
+export const ChatSendInput = SendMessageBody.extend({ groupId: GroupIdValue }).strict();
+
+export const EditMessageBody = z.object({ content: Content }).strict().openapi('EditMessage');
+export const ChatEditInput = EditMessageBody.extend({ messageId: MessageIdValue }).strict();
+export const ChatDeleteInput = z.object({ messageId: MessageIdValue }).strict();
+export const ChatTypingInput = z.object({ groupId: GroupIdValue }).strict();
+
+export const HistoryQuery = z
+  .object({ before: IdSchema.optional(), after: IdSchema.optional(), limit: LimitSchema(100, 50) })
+  .strict()
+  .refine((q) => q.before === undefined || q.after === undefined, { message: 'use either before or after', path: ['after'] });
+
+export const MessageSchema = z
+  .object({
+    id: z.number().int(),
+    groupId: z.number().int(),
+    userId: z.string(),
+    username: z.string(),
+    content: z.string().nullable(),
+    messageType: z.enum(MESSAGE_TYPES),
+    replyToId: z.number().int().nullable(),
+    isEdited: z.boolean(),
+    isDeleted: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Message');
+export const MessagePageSchema = z.object({ items: z.array(MessageSchema), nextCursor: z.string().nullable() }).openapi('MessagePage');

@@ -1,0 +1,3 @@
+export { registerChatRoutes } from './chat.routes';
+export { registerChatHandlers } from './chat.handlers';
+export { deleteMessage, editMessage, listMessages, sendMessage } from './chat.service';

@@ -1,0 +1,43 @@
+import type { AppContext } from '../../lib/context';
+import { z } from '../../lib/validation';
+import { groupRoom } from '../../realtime/events';
+import { handle, type IoSocket } from '../../realtime/socket-handler';
+import { GroupIdValue } from '../timers/timer.schemas';
+import { joinRoom, leaveRoom } from './presence.service';
+
+export const RoomInput = z.object({ groupId: GroupIdValue }).strict();
+
+/** Group ids of the rooms a socket has joined. */
+export function joinedGroups(socket: { rooms: Set<string> }): number[] {
+  return [...socket.rooms].filter((room) => room.startsWith('group:')).map((room) => Number(room.slice('group:'.length)));
+}
+
+/** `room:join` / `room:leave`, and leaving every room when the socket goes. */
+export function registerPresenceHandlers(ctx: AppContext, socket: IoSocket): void {
+  const userId = socket.data.userId;
+  const log = ctx.logger.child({ component: 'presence' });
+
+  handle(ctx, socket, 'room:join', RoomInput, async ({ groupId }) => ({
+    state: await joinRoom(ctx, socket, userId, groupId, groupRoom(groupId)),
+  }));
+
+  handle(ctx, socket, 'room:leave', RoomInput, async ({ groupId }) => {
+    const room = groupRoom(groupId);
+    if (!socket.rooms.has(room)) return {};
+    await socket.leave(room);
+    await leaveRoom(ctx, socket.id, userId, groupId);
+    return {};
+  });
+
+  socket.on('disconnecting', (reason) => {
+    // A node shutting down leaves the entries to expire: its clients reconnect to
+    // another node within the TTL and nobody sees them flicker offline.
+    if (reason === 'server shutting down') return;
+    for (const groupId of joinedGroups(socket)) {
+      leaveRoom(ctx, socket.id, userId, groupId).catch((error: unknown) =>
+        // The entry then expires by itself within PRESENCE_TTL_SECONDS.
+        log.warn({ err: error, userId, groupId }, 'presence leave failed'),
+      );
+    }
+  });
+}

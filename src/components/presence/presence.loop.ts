@@ -1,0 +1,51 @@
+import type { AppContext } from '../../lib/context';
+import type { IoServer } from '../../realtime/io';
+import { joinedGroups } from './presence.handlers';
+import { presenceIntervals } from './presence.rules';
+import { restoreEntry, sweepExpired } from './presence.service';
+import { refreshEntries } from './presence.store';
+
+/**
+ * The node's presence upkeep: refreshes the entries of its own sockets (so they live
+ * while the node does) and sweeps expired entries of any node (so a killed node's users
+ * go offline within PRESENCE_TTL_SECONDS). Returns the stop function.
+ */
+export function startPresenceLoop(io: IoServer, ctx: AppContext): () => void {
+  const log = ctx.logger.child({ component: 'presence' });
+  const { heartbeatMs, sweepMs } = presenceIntervals(ctx.config.presenceTtlSeconds);
+  let stopped = false;
+  let busy = false;
+
+  const heartbeat = setInterval(() => {
+    if (stopped || ctx.redis.status !== 'ready') return;
+    const entries: Array<{ groupId: number; socketId: string; userId: string }> = [];
+    for (const socket of io.of('/').sockets.values()) {
+      for (const groupId of joinedGroups(socket)) entries.push({ groupId, socketId: socket.id, userId: socket.data.userId });
+    }
+    refreshEntries(ctx, entries)
+      .then(async (missing) => {
+        for (const e of missing) {
+          if (stopped) return;
+          const socket = io.of('/').sockets.get(e.socketId);
+          if (socket?.rooms.has(`group:${e.groupId}`)) await restoreEntry(ctx, e.socketId, e.userId, e.groupId);
+        }
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'presence heartbeat failed'));
+  }, heartbeatMs);
+
+  const sweep = setInterval(() => {
+    if (stopped || busy || ctx.redis.status !== 'ready') return;
+    busy = true;
+    sweepExpired(ctx, Date.now(), () => stopped)
+      .catch((error: unknown) => log.warn({ err: error }, 'presence sweep failed'))
+      .finally(() => (busy = false));
+  }, sweepMs);
+  heartbeat.unref();
+  sweep.unref();
+
+  return () => {
+    stopped = true;
+    clearInterval(heartbeat);
+    clearInterval(sweep);
+  };
+}

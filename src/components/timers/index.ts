@@ -1,0 +1,5 @@
+export { getTimer, startTimer, stopTimer, stopRunningTimer } from './timer.service';
+export { registerTimerRoutes } from './timer.routes';
+export { registerTimerHandlers } from './timer.handlers';
+export { readTimers } from './timer.store';
+export type { StoredTimer } from './timer.rules';

@@ -1,0 +1,21 @@
+import type { AppContext } from '../../lib/context';
+import type { ApiRouter } from '../../lib/http/api-router';
+import { z } from '../../lib/validation';
+import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema } from './timer.schemas';
+import { getTimer, startTimer, stopRunningTimer } from './timer.service';
+
+/** `POST /timer/start`, `POST /timer/stop`, `GET /timer` (API.md "Timers and sessions"). */
+export function registerTimerRoutes(api: ApiRouter, ctx: AppContext): void {
+  api.route(
+    { method: 'post', path: '/timer/start', summary: 'Start my study timer', tags: ['Timers'], body: StartTimerInput, response: TimerSchema, status: 201, errors: [404, 409] },
+    ({ user, body }) => startTimer(ctx, user.userId, body.groupId ?? null),
+  );
+  api.route(
+    { method: 'post', path: '/timer/stop', summary: 'Stop my study timer', tags: ['Timers'], body: StopTimerInput, response: StopResultSchema, errors: [409] },
+    ({ user, body }) => stopRunningTimer(ctx, user.userId, { notes: body.notes ?? null }),
+  );
+  api.route(
+    { method: 'get', path: '/timer', summary: 'My running timer', tags: ['Timers'], response: z.object({ timer: TimerSchema.nullable() }) },
+    async ({ user }) => ({ timer: await getTimer(ctx, user.userId) }),
+  );
+}

@@ -1,0 +1,198 @@
+import { execFileSync } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { Grouping, Message } from '../../src/db/models';
+import { eventually } from '../helpers/eventually';
+import { httpClient } from '../helpers/http';
+import { spawnApiNode, type Proc } from '../helpers/processes';
+import { connectSocket, emitAck, recordEvents, waitForEvent, type ClientSocket } from '../helpers/socket';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+import { addMember, createGroup, type Member } from './fixtures';
+
+/**
+ * SIGKILL for real: `spawnApiNode` runs tsx's CLI, which runs the node in a child
+ * process that survives a SIGKILL of the CLI. Kill that child (by pid) first.
+ */
+async function crash(proc: Proc): Promise<void> {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(proc.child.pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    // no child
+  }
+  for (const pid of children) process.kill(pid, 'SIGKILL');
+  await proc.kill();
+}
+
+/**
+ * Two API nodes in their own processes on one Redis: what a client on one node does is
+ * seen by members on the other, never by strangers; a killed node leaves no ghosts.
+ */
+describe('real-time rooms across two API nodes', () => {
+  let app: TestApp;
+  let nodeA: Proc;
+  let nodeB: Proc;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { PRESENCE_TTL_SECONDS: '3' } });
+    // One after the other: the machine is small and a node's start is CPU-bound.
+    nodeA = await spawnApiNode(app.env);
+    nodeB = await spawnApiNode(app.env);
+    redis = new Redis(app.env.REDIS_URL!);
+  }, 90_000);
+  afterAll(async () => {
+    redis?.disconnect();
+    await Promise.all([nodeA && crash(nodeA), nodeB && crash(nodeB)]);
+    await app?.stop();
+  });
+
+  const join = async (socket: ClientSocket, groupId: number): Promise<any> => {
+    const ack = await emitAck(socket, 'room:join', { groupId });
+    expect(ack).toMatchObject({ ok: true });
+    return ack;
+  };
+
+  it('when a member on node B joins, starts a timer and chats, then a member on node A sees it all and strangers on either node see nothing', async () => {
+    const ana = await app.signedUpUser('ana');
+    const ben = await app.signedUpUser('ben');
+    const eve = await app.signedUpUser('eve');
+    const group = await createGroup(ana, { visibility: 'private' });
+    await addMember(group, ben);
+
+    const anaA = await connectSocket(nodeA.url!, ana.token);
+    const eveA = await connectSocket(nodeA.url!, eve.token);
+    const eveB = await connectSocket(nodeB.url!, eve.token);
+    const eveSeenA = recordEvents(eveA);
+    const eveSeenB = recordEvents(eveB);
+    await join(anaA, group.id);
+
+    // A stranger cannot join a private group's room, on either node.
+    for (const s of [eveA, eveB]) {
+      expect(await emitAck(s, 'room:join', { groupId: group.id })).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: expect.any(String) } });
+    }
+
+    const online = waitForEvent(anaA, 'presence:update', (p) => p.userId === ben.userId && p.online);
+    const benB = await connectSocket(nodeB.url!, ben.token);
+    const joined = await join(benB, group.id);
+    expect(joined.state.groupId).toBe(group.id);
+    expect(joined.state.members).toEqual(
+      expect.arrayContaining([
+        { userId: ana.userId, username: ana.username, online: true, timer: null },
+        { userId: ben.userId, username: ben.username, online: true, timer: null },
+      ]),
+    );
+    expect(await online).toMatchObject({ groupId: group.id, online: true, lastSeen: expect.any(String) });
+    await eventually(async () => expect((await Grouping.findOne({ where: { groupId: group.id, userId: ben.userId } }))!.isConnected).toBe(true));
+
+    // Timer started on B is seen on A, and in the room state of a later joiner.
+    const started = waitForEvent(anaA, 'timer:started', (p) => p.userId === ben.userId);
+    const startAck = await emitAck(benB, 'timer:start', { groupId: group.id });
+    expect(startAck).toEqual({ ok: true, timer: { startedAt: expect.any(String), groupId: group.id } });
+    expect(await started).toEqual({ groupId: group.id, userId: ben.userId, startedAt: startAck.timer.startedAt });
+    const anaState = await emitAck(anaA, 'room:join', { groupId: group.id });
+    expect(anaState.state.members.find((m: any) => m.userId === ben.userId).timer).toEqual(startAck.timer);
+
+    // Chat sent on B arrives on A, and is already in the history.
+    const chat = waitForEvent(anaA, 'chat:message', (p) => p.message.userId === ben.userId);
+    const sent = await emitAck(benB, 'chat:send', { groupId: group.id, content: 'hello from B', clientMessageId: 'm-1' });
+    expect(sent.ok).toBe(true);
+    expect((await chat).message).toEqual(sent.message);
+    expect(await Message.count({ where: { id: sent.message.id } })).toBe(1);
+
+    const typing = waitForEvent(anaA, 'chat:typing', (p) => p.userId === ben.userId);
+    benB.emit('chat:typing', { groupId: group.id });
+    expect(await typing).toEqual({ groupId: group.id, userId: ben.userId });
+
+    const stopped = waitForEvent(anaA, 'timer:stopped', (p) => p.userId === ben.userId);
+    const stopAck = await emitAck(benB, 'timer:stop', {});
+    expect(stopAck.ok).toBe(true);
+    expect(await stopped).toMatchObject({ groupId: group.id, userId: ben.userId, durationSeconds: expect.any(Number) });
+
+    // Ben's second tab on A: leaving with one tab keeps him online; the last one takes him offline.
+    const benA = await connectSocket(nodeA.url!, ben.token);
+    await join(benA, group.id);
+    const presence: any[] = [];
+    anaA.on('presence:update', (p) => presence.push(p));
+    await emitAck(benB, 'room:leave', { groupId: group.id });
+    const offline = waitForEvent(anaA, 'presence:update', (p) => p.userId === ben.userId && !p.online);
+    benA.close();
+    await offline;
+    expect(presence.filter((p) => p.userId === ben.userId)).toEqual([expect.objectContaining({ online: false })]);
+    await eventually(async () => expect((await Grouping.findOne({ where: { groupId: group.id, userId: ben.userId } }))!.isConnected).toBe(false));
+
+    expect(eveSeenA).toEqual([]);
+    expect(eveSeenB).toEqual([]);
+    benB.close();
+  });
+
+  it('when a member is removed from the group, then their sockets leave the room at once and they go offline', async () => {
+    const ana = await app.signedUpUser('ana');
+    const ben = await app.signedUpUser('ben');
+    const group = await createGroup(ana, { visibility: 'public' });
+    await addMember(group, ben);
+    const anaA = await connectSocket(nodeA.url!, ana.token);
+    const benB = await connectSocket(nodeB.url!, ben.token);
+    await join(anaA, group.id);
+    await join(benB, group.id);
+
+    const offline = waitForEvent(anaA, 'presence:update', (p) => p.userId === ben.userId && !p.online);
+    await Grouping.destroy({ where: { groupId: group.id, userId: ben.userId } });
+    app.node.ctx.broadcast.removeUserFromGroup(ben.userId, group.id);
+    await offline;
+
+    const benSeen = recordEvents(benB);
+    await eventually(async () => {
+      const sent = await emitAck(anaA, 'chat:send', { groupId: group.id, content: 'after removal' });
+      expect(sent.ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(benSeen.filter((e) => e.event === 'chat:message')).toEqual([]);
+    });
+    // A stranger to a public group: FORBIDDEN.
+    expect(await emitAck(benB, 'room:join', { groupId: group.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await emitAck(benB, 'chat:send', { groupId: group.id, content: 'let me in' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    anaA.close();
+    benB.close();
+  });
+
+  it('when node B is killed with SIGKILL, then its clients reconnect to node A with their timers intact and go offline for others within the TTL', async () => {
+    const ana = await app.signedUpUser('ana');
+    const ben = await app.signedUpUser('ben');
+    const cat = await app.signedUpUser('cat');
+    const group = await createGroup(ana);
+    await addMember(group, ben);
+    await addMember(group, cat);
+    const anaA = await connectSocket(nodeA.url!, ana.token);
+    await join(anaA, group.id);
+    const benB = await connectSocket(nodeB.url!, ben.token);
+    const catB = await connectSocket(nodeB.url!, cat.token);
+    await join(benB, group.id);
+    await join(catB, group.id);
+    const benTimer = await emitAck(benB, 'timer:start', { groupId: group.id });
+    const catTimer = await httpClient(nodeB.url!).post('/api/timer/start', { token: cat.token, body: {} });
+    expect(benTimer.ok).toBe(true);
+    expect(catTimer.status).toBe(201);
+
+    const gone = Promise.all(
+      [ben, cat].map((u: Member) => waitForEvent(anaA, 'presence:update', (p) => p.userId === u.userId && !p.online, 3000 + 5000)),
+    );
+    const killedAt = Date.now();
+    await crash(nodeB);
+    await gone;
+    // TTL (3 s) + one sweep interval (1 s) + slack.
+    expect(Date.now() - killedAt).toBeLessThan(3000 + 2500);
+
+    // The clients come back through node A: their timers kept the same start.
+    const a = httpClient(nodeA.url!);
+    expect((await a.get('/api/timer', { token: ben.token })).body).toEqual({ timer: benTimer.timer });
+    expect((await a.get('/api/timer', { token: cat.token })).body).toEqual({ timer: catTimer.body });
+    const benAgain = await connectSocket(nodeA.url!, ben.token);
+    const back = waitForEvent(anaA, 'presence:update', (p) => p.userId === ben.userId && p.online);
+    const state = await join(benAgain, group.id);
+    await back;
+    expect(state.state.members.find((m: any) => m.userId === ben.userId)).toMatchObject({ online: true, timer: benTimer.timer });
+    expect(state.state.members.find((m: any) => m.userId === cat.userId)).toMatchObject({ online: false, timer: catTimer.body });
+    const stop = await emitAck(benAgain, 'timer:stop', {});
+    expect(stop).toMatchObject({ ok: true, discarded: false, session: { id: null, startedAt: benTimer.timer.startedAt, groupId: group.id } });
+    expect(await redis.exists(`${app.env.REDIS_KEY_PREFIX}timer:${ben.userId}`)).toBe(0);
+  }, 30_000);
+});
