@@ -10,7 +10,7 @@ import { createBroadcaster } from '../src/realtime/broadcaster';
 import type { ServerToClientEvents } from '../src/realtime/events';
 import { processMaintenanceJob, scheduleMaintenance } from './processors/maintenance.processor';
 import { processSessionJob } from './processors/persist-session.processor';
-import { registerQueueMetrics } from './queue-metrics';
+import { registerQueueMetrics, serveMetrics } from './queue-metrics';
 
 export interface WorkerNode {
   /** Graceful and idempotent: active jobs finish, nothing taken is lost. */
@@ -35,11 +35,15 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
     connection,
     prefix,
     concurrency: config.workerConcurrency,
+    lockDuration: config.workerLockMs,
+    stalledInterval: config.workerLockMs,
   });
   const maintenance = new Worker<MaintenanceJob, unknown, MaintenanceJobName>(QUEUE_NAMES.maintenance, (job) => processMaintenanceJob(ctx, job), {
     connection,
     prefix,
     concurrency: 1,
+    lockDuration: config.workerLockMs,
+    stalledInterval: config.workerLockMs,
   });
   for (const worker of [sessions, maintenance]) {
     worker.on('failed', (job, error) => log.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
@@ -48,12 +52,14 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
   await Promise.all([sessions.waitUntilReady(), maintenance.waitUntilReady()]);
   await scheduleMaintenance(ctx);
   registerQueueMetrics(ctx);
-  log.info({ concurrency: config.workerConcurrency }, 'worker running');
+  const metricsServer = config.workerMetricsPort !== undefined ? await serveMetrics(ctx, config.workerMetricsPort) : undefined;
+  log.info({ concurrency: config.workerConcurrency, metricsPort: metricsServer?.port }, 'worker running');
 
   let stopping: Promise<void> | undefined;
   return {
     stop: () =>
       (stopping ??= (async () => {
+        await metricsServer?.close();
         await Promise.all([sessions.close(), maintenance.close()]);
         await closeRedis(emitterClient);
         await handle.close();

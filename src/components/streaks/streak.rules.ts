@@ -40,3 +40,38 @@ export function effectiveCurrentStreak(stored: number, lastActiveDate: string | 
   const today = localDate(now, timeZone);
   return lastActiveDate >= addDays(today, -1) ? stored : 0;
 }
+
+export interface StreakState {
+  /** Length of the run ending on `lastActiveDate` (as stored; see effectiveCurrentStreak). */
+  currentStreak: number;
+  longestStreak: number;
+  lastActiveDate: string | null;
+  streakStartDate: string | null;
+}
+
+/**
+ * The streak from the set of local study days (any order, duplicates allowed). The
+ * stored current run is the one ending on the latest study day; it reads as the
+ * current streak only while that day is today or yesterday (`effectiveCurrentStreak`).
+ * `today` bounds nothing here (days in the future still count) but makes `current` 0
+ * when the latest run ended before yesterday.
+ */
+export function computeStreak(days: Iterable<string>, today: string): StreakState & { current: number } {
+  const sorted = [...new Set(days)].sort();
+  if (sorted.length === 0) return { currentStreak: 0, longestStreak: 0, lastActiveDate: null, streakStartDate: null, current: 0 };
+  let longest = 1;
+  let runStart = sorted[0]!;
+  let runLength = 1;
+  for (let i = 1; i < sorted.length; i += 1) {
+    if (sorted[i] === addDays(sorted[i - 1]!, 1)) {
+      runLength += 1;
+    } else {
+      runStart = sorted[i]!;
+      runLength = 1;
+    }
+    if (runLength > longest) longest = runLength;
+  }
+  const last = sorted[sorted.length - 1]!;
+  const current = last >= addDays(today, -1) ? runLength : 0;
+  return { currentStreak: runLength, longestStreak: longest, lastActiveDate: last, streakStartDate: runStart, current };
+}

@@ -1,0 +1,93 @@
+/**
+ * Leaderboard rules (API.md "Leaderboards"), pure: period bounds in UTC and ranking.
+ */
+
+export const PERIODS = ['7d', 'week', 'month', 'all'] as const;
+export type Period = (typeof PERIODS)[number];
+
+export interface PeriodBounds {
+  period: Period;
+  /** First instant of the period; null for `all` (no lower bound). */
+  from: Date | null;
+  to: Date;
+  /** Stable id of the period's board: its UTC start date, or `all`. Rolls over naturally. */
+  periodKey: string;
+  /** How long the board's Redis key is worth keeping (seconds), null for `all`. */
+  ttlSeconds: number | null;
+}
+
+const DAY_MS = 86_400_000;
+const utcMidnight = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+
+/**
+ * `7d`: today and the six UTC days before it; `week`: since Monday 00:00 UTC; `month`:
+ * since the 1st 00:00 UTC; `all`: everything. A session belongs to the period holding
+ * its `startedAt` (`startedAt >= from`).
+ */
+export function periodBounds(period: Period, now: Date): PeriodBounds {
+  const today = utcMidnight(now);
+  let from: Date | null;
+  let ttlDays: number | null;
+  switch (period) {
+    case '7d':
+      from = new Date(today.getTime() - 6 * DAY_MS);
+      ttlDays = 2;
+      break;
+    case 'week': {
+      const sinceMonday = (today.getUTCDay() + 6) % 7;
+      from = new Date(today.getTime() - sinceMonday * DAY_MS);
+      ttlDays = 9;
+      break;
+    }
+    case 'month':
+      from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+      ttlDays = 33;
+      break;
+    case 'all':
+      from = null;
+      ttlDays = null;
+      break;
+  }
+  return {
+    period,
+    from,
+    to: now,
+    periodKey: from ? from.toISOString().slice(0, 10) : 'all',
+    ttlSeconds: ttlDays === null ? null : ttlDays * 86_400,
+  };
+}
+
+export interface Candidate {
+  userId: string;
+  username: string;
+  totalSeconds: number;
+}
+
+export interface RankedEntry extends Candidate {
+  rank: number;
+}
+
+/**
+ * Ranks users with time (> 0 s) by seconds, descending; ties share a rank (1, 1, 3) and
+ * are ordered by username (then user id, for a total order).
+ */
+export function rankEntries(candidates: readonly Candidate[]): RankedEntry[] {
+  const sorted = candidates
+    .filter((c) => c.totalSeconds > 0)
+    .sort((a, b) => b.totalSeconds - a.totalSeconds || cmp(a.username, b.username) || cmp(a.userId, b.userId));
+  const ranked: RankedEntry[] = [];
+  for (let i = 0; i < sorted.length; i += 1) {
+    const prev = ranked[i - 1];
+    const rank = prev && prev.totalSeconds === sorted[i]!.totalSeconds ? prev.rank : i + 1;
+    ranked.push({ ...sorted[i]!, rank });
+  }
+  return ranked;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The top `limit` and the caller's own place (null when the caller has no time). */
+export function boardView(ranked: readonly RankedEntry[], limit: number, meId: string): { top: RankedEntry[]; me: { rank: number; totalSeconds: number } | null } {
+  const mine = ranked.find((e) => e.userId === meId);
+  return { top: ranked.slice(0, limit), me: mine ? { rank: mine.rank, totalSeconds: mine.totalSeconds } : null };
+}

@@ -1,0 +1,69 @@
+import type { AppContext } from '../../lib/context';
+import { requireMember } from '../groups/group-access';
+import { effectiveCurrentStreak } from '../streaks/streak.rules';
+import { groupMembers, periodTotals } from './leaderboard.repository';
+import { boardView, periodBounds, rankEntries, type Period } from './leaderboard.rules';
+import { readBoard } from './leaderboard.store';
+
+export interface LeaderboardDto {
+  period: Period;
+  /** Start of the period (ISO); null for `all` (no lower bound). */
+  from: string | null;
+  to: string;
+  entries: Array<{ rank: number; userId: string; username: string; totalSeconds: number; currentStreak: number }>;
+  me: { rank: number; totalSeconds: number } | null;
+}
+
+/**
+ * A group's board for members: read from the Redis sorted set kept by the workers,
+ * filtered to current members at read time. When the board is not in Redis (lost, or a
+ * period just began) the answer is computed from PostgreSQL and a rebuild is enqueued.
+ */
+export async function getLeaderboard(
+  ctx: AppContext,
+  input: { groupId: number; userId: string; period: Period; limit: number; now?: Date },
+): Promise<LeaderboardDto> {
+  const now = input.now ?? new Date();
+  await requireMember(input.groupId, input.userId);
+  const bounds = periodBounds(input.period, now);
+  let board = await readBoard(ctx, input.groupId, input.period, now);
+  if (!board) {
+    board = new Map();
+    for (const row of await periodTotals(ctx.sequelize, now, { groupId: input.groupId })) {
+      if (row.totals[input.period] > 0) board.set(row.userId, row.totals[input.period]);
+    }
+    await requestRebuild(ctx, input.groupId, now);
+  }
+  const members = await groupMembers(ctx.sequelize, input.groupId);
+  const byId = new Map(members.map((m) => [m.userId, m]));
+  const ranked = rankEntries(
+    members.filter((m) => board!.has(m.userId)).map((m) => ({ userId: m.userId, username: m.username, totalSeconds: board!.get(m.userId)! })),
+  );
+  const view = boardView(ranked, input.limit, input.userId);
+  return {
+    period: input.period,
+    from: bounds.from ? bounds.from.toISOString() : null,
+    to: bounds.to.toISOString(),
+    entries: view.top.map((e) => {
+      const m = byId.get(e.userId)!;
+      return {
+        rank: e.rank,
+        userId: e.userId,
+        username: e.username,
+        totalSeconds: e.totalSeconds,
+        currentStreak: effectiveCurrentStreak(m.currentStreak, m.lastActiveDate, m.timeZone || 'UTC', now),
+      };
+    }),
+    me: view.me,
+  };
+}
+
+/** Enqueues a rebuild of one group's boards, at most once a minute per group. */
+export async function requestRebuild(ctx: AppContext, groupId: number, now: Date): Promise<void> {
+  const bucket = Math.floor(now.getTime() / 60_000);
+  try {
+    await ctx.queues.maintenance.add('rebuild-leaderboards', { groupId }, { jobId: `lb-rebuild-${groupId}-${bucket}` });
+  } catch (error) {
+    ctx.logger.warn({ err: (error as Error).message, groupId }, 'could not enqueue a leaderboard rebuild');
+  }
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from '../../lib/context';
+import { activeGroupIds, periodTotals, recentlyStored, type GroupUserTotals } from './leaderboard.repository';
+import { periodBounds, PERIODS, type Period } from './leaderboard.rules';
+
+/**
+ * Redis layout of the leaderboards (all via ctx.key):
+ * - `lb:<groupId>:<period>:<periodKey>` ZSET userId → seconds in the period (periodKey is
+ *   the period's UTC start date, or `all`), so periods roll over by themselves; dated
+ *   keys expire a little after their period can no longer be read.
+ * - `lb:<groupId>:<period>:<periodKey>:ready` "1" once a rebuild wrote the board from
+ *   PostgreSQL. A board without it (Redis lost it, or a new period began) is not
+ *   trusted: readers compute from PostgreSQL and ask for a rebuild.
+ * - `lb:tmp:<token>:…` temporary boards of a rebuild, RENAMEd into place in one MULTI.
+ * Writers only ever set absolute values derived from PostgreSQL (ZADD of the user's
+ * period sums), so a job run twice or a rebuild racing a job cannot count anything twice.
+ */
+export const boardKey = (ctx: AppContext, groupId: number, period: Period, periodKey: string): string => ctx.key('lb', groupId, period, periodKey);
+const readyKey = (ctx: AppContext, groupId: number, period: Period, periodKey: string): string => ctx.key('lb', groupId, period, periodKey, 'ready');
+
+/** Writes one user's absolute period totals in one group (idempotent). */
+export async function refreshUserBoards(ctx: AppContext, groupId: number, userId: string, now: Date = new Date()): Promise<void> {
+  const [row] = await periodTotals(ctx.sequelize, now, { groupId, userId });
+  const multi = ctx.redis.multi();
+  for (const period of PERIODS) {
+    const b = periodBounds(period, now);
+    const key = boardKey(ctx, groupId, period, b.periodKey);
+    const seconds = row?.totals[period] ?? 0;
+    if (seconds > 0) multi.zadd(key, seconds, userId);
+    else multi.zrem(key, userId);
+    if (b.ttlSeconds) multi.expire(key, b.ttlSeconds);
+  }
+  await multi.exec();
+}
+
+/** One board as stored, or null when it is not trusted (missing ready marker). */
+export async function readBoard(ctx: AppContext, groupId: number, period: Period, now: Date): Promise<Map<string, number> | null> {
+  const b = periodBounds(period, now);
+  const result = await ctx.redis
+    .multi()
+    .exists(readyKey(ctx, groupId, period, b.periodKey))
+    .zrange(boardKey(ctx, groupId, period, b.periodKey), 0, -1, 'WITHSCORES')
+    .exec();
+  if (!result || result.some(([error]) => error)) throw result?.find(([error]) => error)?.[0] ?? new Error('redis multi aborted');
+  if (Number(result[0]![1]) !== 1) return null;
+  const flat = result[1]![1] as string[];
+  const board = new Map<string, number>();
+  for (let i = 0; i < flat.length; i += 2) board.set(flat[i]!, Number(flat[i + 1]));
+  return board;
+}
+
+/**
+ * Recomputes the boards of every active group (or one group) from PostgreSQL and swaps
+ * them in atomically per group: built into temporary keys, then RENAMEd (with their ready
+ * markers) in one MULTI. Sessions stored while it ran are re-applied after the swap, so a
+ * job that finished mid-rebuild is not lost from the board.
+ */
+export async function rebuildBoards(ctx: AppContext, options: { groupId?: number; now?: Date } = {}): Promise<{ groups: number }> {
+  const now = options.now ?? new Date();
+  const startedAt = new Date(Date.now() - 2000);
+  const groupIds = options.groupId !== undefined ? [options.groupId] : await activeGroupIds(ctx.sequelize);
+  const rows = await periodTotals(ctx.sequelize, now, options.groupId !== undefined ? { groupId: options.groupId } : {});
+  const byGroup = new Map<number, GroupUserTotals[]>();
+  for (const row of rows) {
+    const list = byGroup.get(row.groupId) ?? [];
+    list.push(row);
+    byGroup.set(row.groupId, list);
+  }
+  const token = randomBytes(6).toString('hex');
+  for (const groupId of groupIds) {
+    const users = byGroup.get(groupId) ?? [];
+    const build = ctx.redis.pipeline();
+    const swap = ctx.redis.multi();
+    for (const period of PERIODS) {
+      const b = periodBounds(period, now);
+      const live = boardKey(ctx, groupId, period, b.periodKey);
+      const tmp = ctx.key('lb', 'tmp', token, groupId, period);
+      const members = users.filter((u) => u.totals[period] > 0).flatMap((u) => [u.totals[period], u.userId] as Array<string | number>);
+      if (members.length > 0) {
+        build.del(tmp).zadd(tmp, ...members).expire(tmp, 600);
+        swap.rename(tmp, live);
+        if (b.ttlSeconds) swap.expire(live, b.ttlSeconds);
+      } else {
+        swap.del(live);
+      }
+      if (b.ttlSeconds) swap.set(readyKey(ctx, groupId, period, b.periodKey), '1', 'EX', b.ttlSeconds);
+      else swap.set(readyKey(ctx, groupId, period, b.periodKey), '1');
+    }
+    await build.exec();
+    const result = await swap.exec();
+    const failed = result?.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+  for (const { groupId, userId } of await recentlyStored(ctx.sequelize, startedAt, options.groupId)) {
+    await refreshUserBoards(ctx, groupId, userId, now);
+  }
+  return { groups: groupIds.length };
+}
+
+/** True when some active group's current boards are not all ready (worker start). */
+export async function boardsMissing(ctx: AppContext, now: Date = new Date()): Promise<boolean> {
+  const ids = await activeGroupIds(ctx.sequelize);
+  if (ids.length === 0) return false;
+  const pipeline = ctx.redis.pipeline();
+  for (const id of ids) for (const period of PERIODS) pipeline.exists(readyKey(ctx, id, period, periodBounds(period, now).periodKey));
+  const result = (await pipeline.exec()) ?? [];
+  return result.some(([error, value]) => error || Number(value) !== 1);
+}

@@ -1,0 +1,2 @@
+export { registerStatsRoutes } from './stats.routes';
+export { myStats } from './stats.service';

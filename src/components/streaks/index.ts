@@ -1,0 +1,2 @@
+export * from './streak.rules';
+export { recomputeStreak } from './streak.service';

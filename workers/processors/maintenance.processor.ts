@@ -1,0 +1,57 @@
+import type { Job } from 'bullmq';
+import { QueryTypes } from 'sequelize';
+import { boardsMissing, rebuildBoards } from '../../src/components/leaderboards/leaderboard.store';
+import { stopTimer } from '../../src/components/timers/timer.service';
+import type { AppContext } from '../../src/lib/context';
+import type { MaintenanceJob, MaintenanceJobName } from '../../src/lib/queues';
+
+/** Stops timers running longer than MAX_SESSION_HOURS, their duration capped there. */
+export async function stopStaleTimers(ctx: AppContext, now: Date = new Date()): Promise<{ stopped: number }> {
+  const capSeconds = ctx.config.maxSessionHours * 3600;
+  const userIds = await ctx.redis.zrangebyscore(ctx.key('timers'), '-inf', now.getTime() - capSeconds * 1000, 'LIMIT', 0, 1000);
+  let stopped = 0;
+  for (const userId of userIds) {
+    const result = await stopTimer(ctx, userId, { notes: null, now, capSeconds });
+    if (result) stopped += 1;
+  }
+  return { stopped };
+}
+
+/** Records expiry of pending invitations past `expires_at` (they are expired either way). */
+export async function expireInvitations(ctx: AppContext): Promise<{ expired: number }> {
+  const rows = await ctx.sequelize.query(
+    `UPDATE group_invitations SET status = 'expired' WHERE status = 'pending' AND expires_at <= now() RETURNING id`,
+    { type: QueryTypes.SELECT },
+  );
+  return { expired: rows.length };
+}
+
+export async function processMaintenanceJob(ctx: AppContext, job: Pick<Job<MaintenanceJob, unknown, MaintenanceJobName>, 'name' | 'data'>): Promise<unknown> {
+  switch (job.name) {
+    case 'stop-stale-timers':
+      return stopStaleTimers(ctx);
+    case 'expire-invitations':
+      return expireInvitations(ctx);
+    case 'rebuild-leaderboards':
+      return rebuildBoards(ctx, { groupId: job.data.groupId });
+    default:
+      throw new Error(`unknown maintenance job ${String(job.name)}`);
+  }
+}
+
+/**
+ * Recurring upkeep as BullMQ job schedulers (upserted by every worker at start: one
+ * schedule whatever the number of workers): stale timers every minute, invitation expiry
+ * every 5 minutes, a full leaderboard rebuild every hour on the hour (which includes
+ * 00:00 UTC, when the `7d` board and, on Mondays and 1sts, `week`/`month` roll over).
+ * A rebuild is also queued at start when boards are missing (Redis lost them).
+ */
+export async function scheduleMaintenance(ctx: AppContext): Promise<void> {
+  const q = ctx.queues.maintenance;
+  await q.upsertJobScheduler('stop-stale-timers', { every: 60_000 }, { name: 'stop-stale-timers', data: {} });
+  await q.upsertJobScheduler('expire-invitations', { every: 5 * 60_000 }, { name: 'expire-invitations', data: {} });
+  await q.upsertJobScheduler('rebuild-leaderboards', { pattern: '0 * * * *', tz: 'UTC' }, { name: 'rebuild-leaderboards', data: {} });
+  if (await boardsMissing(ctx)) {
+    await q.add('rebuild-leaderboards', {}, { jobId: `lb-rebuild-all-${Math.floor(Date.now() / 60_000)}` });
+  }
+}
