@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/lib/config';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PEM = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----';
+
+/** The ConfigError message loadConfig throws for `env`. */
+function failure(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe('loadConfig', () => {
+  it('when nothing is set, then the documented defaults apply (development, dev auth)', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/studysync',
+      redisUrl: 'redis://127.0.0.1:6379',
+      nodeEnv: 'development',
+      minSessionSeconds: 1,
+      maxSessionHours: 12,
+      presenceTtlSeconds: 60,
+      redisKeyPrefix: 'ss:',
+      devAuth: true,
+    });
+    expect(config.corsOrigins).toBeUndefined();
+    expect(config.clerkJwtKey).toBeUndefined();
+  });
+
+  it('when lists and a key are given, then they are parsed (comma lists trimmed, \\n in the PEM unescaped)', () => {
+    const config = loadConfig({
+      CLERK_AUTHORIZED_PARTIES: 'https://a.example, https://b.example',
+      CORS_ORIGINS: 'https://a.example,',
+      CLERK_JWT_KEY: PEM.replace(/\n/g, '\\n'),
+      NODE_ENV: 'production',
+    });
+    expect(config.clerkAuthorizedParties).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.corsOrigins).toEqual(['https://a.example']);
+    expect(config.clerkJwtKey).toBe(PEM);
+    expect(config.devAuth).toBe(false);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['DATABASE_URL', 'mysql://localhost/db'],
+    ['DATABASE_URL', 'not a url'],
+    ['REDIS_URL', 'http://localhost:6379'],
+    ['CLERK_JWT_KEY', 'not-a-pem'],
+    ['CLERK_WEBHOOK_SIGNING_SECRET', 'secret'],
+    ['NODE_ENV', 'staging'],
+    ['MIN_SESSION_SECONDS', '-5'],
+    ['MIN_SESSION_SECONDS', '1.5'],
+    ['MAX_SESSION_HOURS', '0'],
+    ['MAX_SESSION_HOURS', '100'],
+    ['PRESENCE_TTL_SECONDS', '1'],
+    ['PRESENCE_TTL_SECONDS', 'sixty'],
+    ['REDIS_KEY_PREFIX', 'has space'],
+    ['LOG_LEVEL', 'loud'],
+    ['CHAT_RATE_LIMIT', '0'],
+    ['CHAT_RATE_WINDOW_SECONDS', '99999'],
+    ['WORKER_CONCURRENCY', '1000'],
+  ])('when %s is %j, then a one-line error names the variable', (name, value) => {
+    const message = failure({ [name]: value });
+    expect(message).toMatch(new RegExp(`^Invalid configuration: ${name} `));
+    expect(message).not.toContain('\n');
+  });
+
+  it('when NODE_ENV is production without CLERK_JWT_KEY, then it refuses to start', () => {
+    expect(failure({ NODE_ENV: 'production' })).toBe('Invalid configuration: CLERK_JWT_KEY is required when NODE_ENV is production');
+  });
+
+  it('when a variable is set to the empty string, then its default applies', () => {
+    expect(loadConfig({ PORT: '', REDIS_KEY_PREFIX: '' })).toMatchObject({ port: 3000, redisKeyPrefix: 'ss:' });
+  });
+});
+
+describe('src/bin/api.ts with a bad value', () => {
+  it('when PORT=abc, then the process exits 1 printing one line naming PORT', () => {
+    const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'src/bin/api.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: 'abc', NODE_ENV: 'development' },
+      encoding: 'utf8',
+      timeout: 45_000,
+    });
+    expect(result.status).toBe(1);
+    const output = `${result.stdout}${result.stderr}`.trim();
+    expect(output.split('\n')).toHaveLength(1);
+    expect(output).toMatch(/^Invalid configuration: PORT /);
+  }, 60_000);
+});
