@@ -1,0 +1,261 @@
+/**
+ * Group chat: history on scroll (`before` cursor), live messages, replies, edit/delete of
+ * my own, typing indicator, and catch-up after a reconnect (`after=<lastSeenId>`).
+ * Message content is only ever set as text.
+ */
+import { api, errorText, qs } from '../api';
+import { avatar, clear, formatTime, h, toast } from '../dom';
+import { emit, listen, session } from '../session';
+import type { Message, Page } from '../types';
+
+export interface ChatPanel {
+  el: HTMLElement;
+  catchUp(): Promise<void>;
+  destroy(): void;
+}
+
+const PAGE = 50;
+const newId = (): string => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+
+export function chatPanel(groupId: number, nameOf: (userId: string) => string | undefined, canModerate: () => boolean): ChatPanel {
+  const disposers: (() => void)[] = [];
+  const messages = new Map<number, Message>();
+  const rows = new Map<number, HTMLElement>();
+  let oldestId: number | null = null;
+  let lastSeenId = 0;
+  let hasMore = true;
+  let loadingOlder = false;
+  let replyTo: Message | null = null;
+
+  const list = h('ol', { class: 'chat-list', testid: 'chat-list', 'aria-live': 'polite' });
+  const top = h('div', { class: 'chat-top muted small', testid: 'chat-top' });
+  const scroller = h('div', { class: 'chat-scroll', testid: 'chat-scroll' }, top, list);
+  const typing = h('div', { class: 'typing muted small', testid: 'typing-indicator' });
+  const replyBar = h('div', { class: 'reply-bar', hidden: true, testid: 'reply-bar' });
+  const input = h('textarea', { rows: 1, placeholder: 'Message the group…  (Enter to send, Shift+Enter for a new line)', maxlength: 4000, testid: 'chat-input' });
+  const send = h('button', { class: 'btn primary', type: 'submit', testid: 'chat-send' }, 'Send');
+  const form = h('form', { class: 'composer' }, input, send);
+  const el = h('section', { class: 'card chat', testid: 'chat' }, h('h3', null, 'Chat'), scroller, typing, replyBar, form);
+
+  const nearBottom = (): boolean => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  const toBottom = (): void => {
+    scroller.scrollTop = scroller.scrollHeight;
+  };
+
+  const quote = (m: Message): HTMLElement => {
+    const target = m.replyToId ? messages.get(m.replyToId) : undefined;
+    return h(
+      'div',
+      { class: 'quote small', testid: 'reply-quote' },
+      target ? h('strong', null, target.username, ': ') : null,
+      target ? (target.isDeleted ? 'message deleted' : (target.content ?? '')).slice(0, 140) : 'an earlier message',
+    );
+  };
+
+  const row = (m: Message): HTMLElement => {
+    const mine = m.userId === session.me?.userId;
+    const body = h('div', { class: 'msg-body', testid: 'msg-content' });
+    if (m.isDeleted) body.appendChild(h('em', { class: 'muted' }, 'message deleted'));
+    else body.textContent = m.content ?? '';
+    const actions = h('div', { class: 'msg-actions' });
+    if (!m.isDeleted) {
+      actions.appendChild(h('button', { class: 'btn link small', type: 'button', testid: 'msg-reply', onclick: () => setReply(m) }, 'Reply'));
+      if (mine) actions.appendChild(h('button', { class: 'btn link small', type: 'button', testid: 'msg-edit', onclick: () => startEdit(m, body) }, 'Edit'));
+      if (mine || canModerate()) actions.appendChild(h('button', { class: 'btn link small danger-text', type: 'button', testid: 'msg-delete', onclick: () => remove(m) }, 'Delete'));
+    }
+    return h(
+      'li',
+      { class: `msg ${mine ? 'mine' : ''}`, testid: 'chat-message', 'data-id': m.id },
+      avatar(m.userId, m.username),
+      h(
+        'div',
+        { class: 'msg-main' },
+        h('div', { class: 'msg-head' }, h('strong', { class: 'msg-author' }, nameOf(m.userId) ?? m.username), h('time', { class: 'muted small', datetime: m.createdAt }, formatTime(m.createdAt)), m.isEdited && !m.isDeleted ? h('span', { class: 'muted small' }, '(edited)') : null),
+        m.replyToId ? quote(m) : null,
+        body,
+        actions,
+      ),
+    );
+  };
+
+  /** Inserts or replaces a message, keeping the list ordered by id. */
+  const upsert = (m: Message): void => {
+    if (m.groupId !== groupId) return;
+    const stick = nearBottom();
+    messages.set(m.id, m);
+    const fresh = row(m);
+    const old = rows.get(m.id);
+    rows.set(m.id, fresh);
+    if (old) old.replaceWith(fresh);
+    else {
+      const next = [...rows.keys()].filter((id) => id > m.id).sort((a, b) => a - b)[0];
+      const before = next !== undefined ? rows.get(next) : undefined;
+      if (before && before.isConnected) list.insertBefore(fresh, before);
+      else list.appendChild(fresh);
+    }
+    lastSeenId = Math.max(lastSeenId, m.id);
+    if (!loadingOlder) renderTop();
+    oldestId = oldestId === null ? m.id : Math.min(oldestId, m.id);
+    if (stick || m.userId === session.me?.userId) toBottom();
+    // Replies quoting this message show its new text.
+    if (old) {
+      for (const other of messages.values()) {
+        if (other.replyToId !== m.id) continue;
+        const again = row(other);
+        rows.get(other.id)?.replaceWith(again);
+        rows.set(other.id, again);
+      }
+    }
+  };
+
+  const renderTop = (): void => {
+    top.textContent = hasMore ? (loadingOlder ? 'Loading earlier messages…' : 'Scroll up for earlier messages') : messages.size ? 'This is the beginning of the conversation.' : 'No messages yet — say hi!';
+  };
+
+  const loadOlder = async (): Promise<void> => {
+    if (loadingOlder || !hasMore) return;
+    loadingOlder = true;
+    renderTop();
+    const prevHeight = scroller.scrollHeight;
+    const first = oldestId === null;
+    try {
+      const page = await api.get<Page<Message>>(`/groups/${groupId}/messages${qs({ before: oldestId, limit: PAGE })}`);
+      for (const m of page.items) upsert(m);
+      hasMore = page.nextCursor !== null && page.items.length > 0;
+      if (first) toBottom();
+      else scroller.scrollTop += scroller.scrollHeight - prevHeight;
+    } catch (e) {
+      top.textContent = errorText(e);
+      loadingOlder = false;
+      return;
+    }
+    loadingOlder = false;
+    renderTop();
+  };
+  scroller.addEventListener('scroll', () => {
+    if (scroller.scrollTop < 60) void loadOlder();
+  });
+
+  const catchUp = async (): Promise<void> => {
+    if (lastSeenId === 0) return loadOlder();
+    for (let i = 0; i < 20; i++) {
+      const page = await api.get<Page<Message>>(`/groups/${groupId}/messages${qs({ after: lastSeenId, limit: 100 })}`);
+      for (const m of page.items) upsert(m);
+      if (page.items.length < 100 || page.nextCursor === null) break;
+    }
+  };
+
+  const setReply = (m: Message | null): void => {
+    replyTo = m;
+    replyBar.hidden = !m;
+    if (m)
+      clear(
+        replyBar,
+        h('span', { class: 'small' }, 'Replying to ', h('strong', null, m.username), ': ', (m.content ?? '').slice(0, 80)),
+        h('button', { class: 'btn link small', type: 'button', onclick: () => setReply(null) }, 'Cancel'),
+      );
+    input.focus();
+  };
+
+  const startEdit = (m: Message, body: HTMLElement): void => {
+    const editor = h('input', { class: 'edit-input', value: m.content ?? '', maxlength: 4000, testid: 'msg-edit-input' });
+    const save = (): void => {
+      const content = editor.value.trim();
+      if (!content || content === m.content) return void upsert(m);
+      emit<{ message: Message }>('chat:edit', { messageId: m.id, content })
+        .then((r) => upsert(r.message))
+        .catch((e) => toast(errorText(e), 'error'));
+    };
+    editor.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') save();
+      if (e.key === 'Escape') upsert(m);
+    });
+    clear(body, editor, h('span', { class: 'muted small' }, ' Enter to save · Esc to cancel'));
+    editor.focus();
+  };
+
+  const remove = (m: Message): void => {
+    if (!window.confirm('Delete this message?')) return;
+    emit('chat:delete', { messageId: m.id })
+      .then(() => upsert({ ...m, isDeleted: true, content: null }))
+      .catch((e) => toast(errorText(e), 'error'));
+  };
+
+  const submit = async (): Promise<void> => {
+    const content = input.value.trim();
+    if (!content) return;
+    const payload: Record<string, unknown> = { groupId, content, clientMessageId: newId() };
+    if (replyTo) payload.replyToId = replyTo.id;
+    send.disabled = true;
+    try {
+      // Over the socket when connected; otherwise REST (same clientMessageId: a retry never duplicates).
+      const message = session.socket?.connected
+        ? (await emit<{ message: Message }>('chat:send', payload)).message
+        : await api.post<Message>(`/groups/${groupId}/messages`, { content, clientMessageId: payload.clientMessageId, replyToId: payload.replyToId });
+      upsert(message);
+      input.value = '';
+      setReply(null);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    } finally {
+      send.disabled = false;
+      input.focus();
+    }
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void submit();
+  });
+  let lastTyping = 0;
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      void submit();
+    }
+  });
+  input.addEventListener('input', () => {
+    if (Date.now() - lastTyping > 2000 && input.value && session.socket?.connected) {
+      lastTyping = Date.now();
+      session.socket.emit('chat:typing', { groupId });
+    }
+  });
+
+  const typists = new Map<string, ReturnType<typeof setTimeout>>();
+  const renderTyping = (): void => {
+    const names = [...typists.keys()].map((id) => nameOf(id) ?? 'Someone');
+    typing.textContent = names.length === 0 ? '' : names.length === 1 ? `${names[0]} is typing…` : `${names.slice(0, 2).join(' and ')}${names.length > 2 ? ' and others' : ''} are typing…`;
+  };
+  disposers.push(
+    listen('chat:message', ({ message }) => {
+      const t = typists.get(message.userId);
+      if (t) {
+        clearTimeout(t);
+        typists.delete(message.userId);
+        renderTyping();
+      }
+      upsert(message);
+    }),
+    listen('chat:edited', ({ message }) => upsert(message)),
+    listen('chat:deleted', ({ groupId: g, messageId }) => {
+      const m = messages.get(messageId);
+      if (g === groupId && m) upsert({ ...m, isDeleted: true, content: null });
+    }),
+    listen('chat:typing', ({ groupId: g, userId }) => {
+      if (g !== groupId || userId === session.me?.userId) return;
+      clearTimeout(typists.get(userId));
+      typists.set(
+        userId,
+        setTimeout(() => {
+          typists.delete(userId);
+          renderTyping();
+        }, 3500),
+      );
+      renderTyping();
+    }),
+    () => typists.forEach((t) => clearTimeout(t)),
+  );
+
+  renderTop();
+  void loadOlder();
+  return { el, catchUp, destroy: () => disposers.forEach((d) => d()) };
+}

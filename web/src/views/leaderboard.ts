@@ -1,0 +1,89 @@
+/** Group leaderboard for the four periods; refetched on `leaderboard:updated`. */
+import { api, errorText } from '../api';
+import { avatar, clear, formatTotal, h, icon } from '../dom';
+import { listen, session } from '../session';
+import type { Leaderboard } from '../types';
+
+const PERIODS = [
+  ['7d', 'Last 7 days'],
+  ['week', 'This week'],
+  ['month', 'This month'],
+  ['all', 'All time'],
+] as const;
+
+export interface LeaderboardPanel {
+  el: HTMLElement;
+  refresh(): Promise<void>;
+  destroy(): void;
+}
+
+export function leaderboardPanel(groupId: number): LeaderboardPanel {
+  let period: string = '7d';
+  const body = h('div', { class: 'lb-body', testid: 'leaderboard-body' });
+  const updated = h('span', { class: 'muted small', testid: 'leaderboard-updated' });
+  const tabs = h(
+    'div',
+    { class: 'segmented', role: 'tablist' },
+    PERIODS.map(([value, label]) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          class: value === period ? 'active' : '',
+          testid: `period-${value}`,
+          onclick: (e: MouseEvent) => {
+            period = value;
+            for (const b of tabs.children) b.classList.toggle('active', b === e.currentTarget);
+            void refresh();
+          },
+        },
+        label,
+      ),
+    ),
+  );
+  const el = h('section', { class: 'card leaderboard', testid: 'leaderboard' }, h('div', { class: 'row between wrap' }, h('h3', null, 'Leaderboard'), tabs), body, updated);
+
+  const refresh = async (): Promise<void> => {
+    const asked = period;
+    try {
+      const lb = await api.get<Leaderboard>(`/groups/${groupId}/leaderboard?period=${asked}&limit=10`);
+      if (asked !== period) return;
+      const max = Math.max(1, ...lb.entries.map((e) => e.totalSeconds));
+      const me = session.me?.userId;
+      clear(
+        body,
+        lb.entries.length === 0
+          ? h('p', { class: 'muted empty', testid: 'leaderboard-empty' }, 'Nobody has studied in this period yet. Start a session to take the lead!')
+          : h(
+              'ol',
+              { class: 'lb-list' },
+              lb.entries.map((e) =>
+                h(
+                  'li',
+                  { class: `lb-row ${e.userId === me ? 'me' : ''} rank-${e.rank}`, testid: 'leaderboard-entry', 'data-user-id': e.userId, 'data-seconds': e.totalSeconds },
+                  h('span', { class: 'rank' }, String(e.rank)),
+                  avatar(e.userId, e.username),
+                  h(
+                    'div',
+                    { class: 'lb-main' },
+                    h('div', { class: 'row between' }, h('span', { class: 'member-name' }, e.username), h('span', { class: 'lb-time', testid: 'leaderboard-time' }, formatTotal(e.totalSeconds))),
+                    h('div', { class: 'bar' }, h('span', { style: `width:${Math.max(2, (e.totalSeconds / max) * 100)}%` })),
+                  ),
+                  h('span', { class: 'streak small', title: `current streak: ${e.currentStreak} day(s)` }, icon('flame', 14), String(e.currentStreak)),
+                ),
+              ),
+            ),
+        lb.me && !lb.entries.some((e) => e.userId === me) ? h('p', { class: 'muted small' }, `You: #${lb.me.rank} · ${formatTotal(lb.me.totalSeconds)}`) : null,
+      );
+      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    } catch (e) {
+      clear(body, h('p', { class: 'form-error' }, errorText(e)));
+    }
+  };
+  const off = listen('leaderboard:updated', (p) => {
+    if (p.groupId === groupId) void refresh();
+  });
+  void refresh();
+  return { el, refresh, destroy: off };
+}
