@@ -21,4 +21,4 @@ ENV NODE_ENV=production \
     PORT=3000
 USER node
 EXPOSE 3000
-CMD ["npm", "run", "start:api"]
+CMD ["node", "--import", "tsx", "src/bin/api.ts"]
