@@ -23,6 +23,7 @@ import { registerResourceRoutes } from './components/resources/resources.routes'
 import { registerNotificationRoutes } from './components/notifications/notifications.routes';
 import type { AppContext } from './lib/context';
 import { ApiRouter } from './lib/http/api-router';
+import { jsonBody } from './lib/http/json-body';
 import { errorHandler, notFoundHandler } from './lib/http/error-handler';
 import { createRegistry, generateOpenApi } from './lib/http/openapi';
 import { httpDurationHistogram } from './lib/metrics';
@@ -72,7 +73,7 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.use(createOpsRouter(ctx));
   app.use(createClerkWebhookRouter(ctx));
 
-  const json = express.json({ limit: '1mb' });
+  const json = jsonBody('1mb');
   const registry = createRegistry();
   const authenticate = (req: express.Request): Promise<User> => deps.authenticate(bearerToken(req.header('authorization')));
 
@@ -106,7 +107,7 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
     ctx.config.webDir ?? [path.resolve(__dirname, '..', 'web', 'dist'), path.resolve(__dirname, '..', '..', 'web', 'dist')].find((dir) => fs.existsSync(dir)) ?? '';
   if (fs.existsSync(path.join(webDir, 'index.html'))) {
     app.use(express.static(webDir, { index: 'index.html', maxAge: '1h' }));
-    app.get(/^\/(?!api\/|socket\.io\/|dev\/|webhooks\/).*/, (_req, res) => res.sendFile(path.join(webDir, 'index.html')));
+    app.get(/^\/(?!api\/|socket\.io\/|dev\/|webhooks\/).*/, (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.sendFile(path.join(webDir, 'index.html')) : next()));
   }
 
   app.use(notFoundHandler);

@@ -1,6 +1,6 @@
 import { validationFailed } from './errors';
 
-/** Opaque paging cursors: base64url(JSON). Bad cursors are a VALIDATION_FAILED on `cursor`. */
+/** Opaque paging cursors: base64url(JSON). Bad cursors are a VALIDATION_FAILED on `query.cursor`. */
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
@@ -13,5 +13,5 @@ export function decodeCursor<T>(cursor: string | undefined, check: (value: unkno
   } catch {
     // fall through
   }
-  throw validationFailed([{ field: 'cursor', message: 'invalid cursor' }], 'Invalid cursor');
+  throw validationFailed([{ field: 'query.cursor', message: 'invalid cursor' }], 'Invalid cursor');
 }

@@ -84,6 +84,13 @@ describe('errors of the HTTP base', () => {
     expectError(await app.http.get('/api/me'), 401, 'UNAUTHENTICATED');
   });
 
+  it('when the token is missing and the JSON body is malformed too, then 401 UNAUTHENTICATED (authentication comes first)', async () => {
+    expectError(await app.http.patch('/api/me', { rawBody: '{"firstName": ' }), 401, 'UNAUTHENTICATED');
+    expectError(await app.http.post('/api/groups', { rawBody: '{bad', token: 'not-a-jwt' }), 401, 'UNAUTHENTICATED');
+    // An unknown route stays 404 whatever the body.
+    expectError(await app.http.post('/api/nope', { rawBody: '{bad' }), 404, 'NOT_FOUND');
+  });
+
   it('when an unknown user has no profile claims, then 403 USER_NOT_SYNCED', async () => {
     const u = await app.user('nosync', { withoutProfile: true });
     expectError(await app.http.get('/api/me', { token: u.token }), 403, 'USER_NOT_SYNCED');

@@ -120,8 +120,16 @@ describe('groups and memberships over REST', () => {
     const p2 = await app.http.get(`/api/groups/discover?q=${tag}&limit=2&cursor=${p1.body.nextCursor}`, { token: other.token });
     expect(p2.body).toEqual({ items: [expect.objectContaining({ id: made[2].id })], nextCursor: null });
     expect((await app.http.get('/api/groups/discover?q=%25', { token: other.token })).status).toBe(200);
-    expect((await app.http.get('/api/groups/discover?cursor=garbage', { token: other.token })).body.error.details[0].field).toBe('cursor');
+    expect((await app.http.get('/api/groups/discover?cursor=garbage', { token: other.token })).body.error.details[0].field).toBe('query.cursor');
     expect((await app.http.get('/api/groups/discover?limit=1000', { token: other.token })).body.error.details[0].field).toBe('query.limit');
+  });
+
+  it("when discover is called with API.md's template `?q=&limit=&cursor=` (empty values), then they count as omitted", async () => {
+    const res = await app.http.get('/api/groups/discover?q=&limit=&cursor=', { token: other.token });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body).sort()).toEqual(['items', 'nextCursor']);
+    expect(res.body.items.length).toBeLessThanOrEqual(20);
+    expect((await app.http.get('/api/groups/discover?limit=0', { token: other.token })).status).toBe(400);
   });
 
   it('when a group is deleted, then it reads as 404 and disappears from my groups', async () => {

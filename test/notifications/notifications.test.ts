@@ -47,7 +47,7 @@ describe('notifications over REST', () => {
       ['limit=0', 'query.limit'],
       ['limit=abc', 'query.limit'],
       ['unread=yes', 'query.unread'],
-      ['cursor=%%%', 'cursor'],
+      ['cursor=%%%', 'query.cursor'],
     ]) {
       const res = await app.http.get(`/api/notifications?${qs}`, { token: leader.token });
       expect(res.status).toBe(400);

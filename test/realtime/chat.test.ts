@@ -142,6 +142,12 @@ describe('group chat', () => {
 
     expect((await app.http.get(`/api/groups/${group.id}/messages?limit=101`, { token: leader.token })).status).toBe(400);
     expect((await app.http.get(`/api/groups/${group.id}/messages?before=1&after=2`, { token: leader.token })).status).toBe(400);
+
+    // A generic {items, nextCursor} pager: `cursor` continues like `before`; unknown parameters are ignored.
+    const viaCursor = await app.http.get(`/api/groups/${group.id}/messages?limit=3&cursor=${page1.body.nextCursor}&_=${Date.now()}`, { token: leader.token });
+    expect(viaCursor.status).toBe(200);
+    expect(viaCursor.body).toEqual(page2.body);
+    expect((await app.http.get(`/api/groups/${group.id}/messages?cursor=1&before=2`, { token: leader.token })).status).toBe(400);
     expect((await app.http.get(`/api/groups/${group.id}/messages`, { token: stranger.token })).status).toBe(404);
   });
 

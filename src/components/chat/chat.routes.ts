@@ -20,7 +20,7 @@ export function registerChatRoutes(api: ApiRouter, ctx: AppContext): void {
       response: MessagePageSchema,
       errors: [404],
     },
-    ({ user, params, query }) => listMessages(user.userId, params.id, query),
+    ({ user, params, query: { cursor, ...query } }) => listMessages(user.userId, params.id, cursor === undefined ? query : { ...query, before: cursor }),
   );
   api.route(
     {

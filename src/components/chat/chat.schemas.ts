@@ -28,10 +28,19 @@ export const ChatEditInput = EditMessageBody.extend({ messageId: MessageIdValue 
 export const ChatDeleteInput = z.object({ messageId: MessageIdValue }).strict();
 export const ChatTypingInput = z.object({ groupId: GroupIdValue }).strict();
 
+/**
+ * `cursor` is a synonym of `before` (the `nextCursor` of a newest-first page is the id to
+ * continue before), so a generic `{items, nextCursor}` pager works. Unknown parameters
+ * are ignored, as on every other route.
+ */
 export const HistoryQuery = z
-  .object({ before: IdSchema.optional(), after: IdSchema.optional(), limit: LimitSchema(100, 50) })
-  .strict()
-  .refine((q) => q.before === undefined || q.after === undefined, { message: 'use either before or after', path: ['after'] });
+  .object({
+    before: IdSchema.optional(),
+    after: IdSchema.optional(),
+    cursor: IdSchema.optional().openapi({ description: 'The `nextCursor` of the previous page (same as `before`)' }),
+    limit: LimitSchema(100, 50),
+  })
+  .refine((q) => [q.before, q.after, q.cursor].filter((v) => v !== undefined).length <= 1, { message: 'use only one of before, after, cursor', path: ['after'] });
 
 export const MessageSchema = z
   .object({

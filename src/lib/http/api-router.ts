@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { ZodObject, ZodType } from 'zod';
 import type { User } from '../../db/models';
 import { parseInput, z } from '../validation';
+import { takeDeferredBodyError } from './json-body';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Out<S> = S extends ZodType ? z.output<S> : undefined;
@@ -48,6 +49,14 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 };
 
 /**
+ * `?limit=&cursor=` (an empty value, as in API.md's route templates) means the
+ * parameter is omitted: its default applies.
+ */
+export function withoutEmptyValues(query: Request['query']): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query ?? {}).filter(([, value]) => value !== ''));
+}
+
+/**
  * An Express router whose every route is validated and documented from the same zod
  * schemas: `/api/openapi.json` is generated from what `route()` registered here.
  */
@@ -86,9 +95,11 @@ export class ApiRouter {
       try {
         // Authenticate before validating so strangers learn nothing from validation errors.
         const user = auth ? await this.authenticate(req) : undefined;
+        const bodyError = takeDeferredBodyError(req);
+        if (bodyError) throw bodyError;
         const input = {
           params: (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Out<P>,
-          query: (spec.query ? parseInput(spec.query, req.query, 'query') : undefined) as Out<Q>,
+          query: (spec.query ? parseInput(spec.query, withoutEmptyValues(req.query), 'query') : undefined) as Out<Q>,
           body: (spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined) as Out<B>,
           req,
           res,
