@@ -1,5 +1,6 @@
 import type { AppContext } from '../../lib/context';
 import { groupRoom, userRoom } from '../../realtime/events';
+import { requireMember } from '../groups/group-access';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
 import { ChatDeleteInput, ChatEditInput, ChatSendInput, ChatTypingInput } from './chat.schemas';
 import { deleteMessage, editMessage, sendMessage } from './chat.service';
@@ -13,16 +14,17 @@ export function registerChatHandlers(ctx: AppContext, socket: IoSocket): void {
     await deleteMessage(ctx, user.userId, messageId);
     return {};
   });
-  // Typing is a hint: only from a socket that joined the room (so a member), volatile,
+  // Typing is a hint: like every chat:* event it needs membership of the group (not a
+  // joined room; strangers get NOT_FOUND/FORBIDDEN in the optional ack), volatile,
   // never to the typist's sockets; nothing is stored.
   handle(
     ctx,
     socket,
     'chat:typing',
     ChatTypingInput,
-    ({ groupId }) => {
-      const room = groupRoom(groupId);
-      if (socket.rooms.has(room)) socket.volatile.to(room).except(userRoom(user.userId)).emit('chat:typing', { groupId, userId: user.userId });
+    async ({ groupId }) => {
+      await requireMember(groupId, user.userId);
+      socket.volatile.to(groupRoom(groupId)).except(userRoom(user.userId)).emit('chat:typing', { groupId, userId: user.userId });
       return {};
     },
     { ackOptional: true },

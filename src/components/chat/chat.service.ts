@@ -97,8 +97,10 @@ export async function sendMessage(ctx: AppContext, user: Pick<User, 'userId' | '
 /** A live message the caller may see: NOT_FOUND when absent, deleted, or in a private group they are not in. */
 async function loadVisible(messageId: number, userId: string): Promise<{ message: Message; role: Awaited<ReturnType<typeof requireMember>>['role'] }> {
   const message = await Message.findByPk(messageId, { include: [withAuthor] });
-  if (!message || message.isDeleted) throw notFound('Message');
+  if (!message) throw notFound('Message');
+  // Membership first: a non-member learns nothing about the message (not even that it was deleted).
   const { role } = await requireMember(message.groupId, userId);
+  if (message.isDeleted) throw notFound('Message');
   return { message, role };
 }
 

@@ -2,6 +2,7 @@ import type { AppContext } from '../../lib/context';
 import { z } from '../../lib/validation';
 import { groupRoom } from '../../realtime/events';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
+import { requireMember } from '../groups/group-access';
 import { GroupIdValue } from '../timers/timer.schemas';
 import { joinRoom, leaveRoom } from './presence.service';
 
@@ -23,7 +24,11 @@ export function registerPresenceHandlers(ctx: AppContext, socket: IoSocket): voi
 
   handle(ctx, socket, 'room:leave', RoomInput, async ({ groupId }) => {
     const room = groupRoom(groupId);
-    if (!socket.rooms.has(room)) return {};
+    if (!socket.rooms.has(room)) {
+      // Like every group event: NOT_FOUND (absent/private) or FORBIDDEN (public) for non-members.
+      await requireMember(groupId, userId);
+      return {};
+    }
     await socket.leave(room);
     await leaveRoom(ctx, socket.id, userId, groupId);
     return {};

@@ -38,9 +38,25 @@ export async function roomState(ctx: AppContext, groupId: number): Promise<RoomS
  * A member's socket enters the room: membership is checked first (strangers join
  * nothing), then the socket joins and its presence entry is added.
  */
-export async function joinRoom(ctx: AppContext, socket: { id: string; join(room: string): unknown }, userId: string, groupId: number, room: string): Promise<RoomState> {
+export async function joinRoom(
+  ctx: AppContext,
+  socket: { id: string; join(room: string): unknown; leave(room: string): unknown },
+  userId: string,
+  groupId: number,
+  room: string,
+): Promise<RoomState> {
   await requireMember(groupId, userId);
   await socket.join(room);
+  // Checked again once in the room: a removal (or group deletion) committed while this
+  // join was in flight would otherwise leave a former member in the room, since its
+  // socketsLeave may have run before the join. One committed after this check sends its
+  // socketsLeave after the join, so either way the socket ends up out.
+  try {
+    await requireMember(groupId, userId);
+  } catch (error) {
+    await socket.leave(room);
+    throw error;
+  }
   if (await addEntry(ctx, groupId, socket.id, userId)) await announce(ctx, groupId, userId, true);
   return roomState(ctx, groupId);
 }

@@ -3,7 +3,7 @@ import type { AppContext } from '../../lib/context';
 import { AppError, conflict } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto, TimerDto } from '../../realtime/events';
-import { requireMember } from '../groups/group-access';
+import { isMember, requireMember } from '../groups/group-access';
 import { sessionFromTimer, toTimerDto, type StoredTimer } from './timer.rules';
 import { putTimerIfAbsent, readTimer, takeTimer } from './timer.store';
 
@@ -77,7 +77,9 @@ export async function stopTimer(
       throw new AppError('UNAVAILABLE', 'Could not save the session, try again');
     }
   }
-  if (timer.groupId !== null) {
+  // A timer keeps its group (the session is the user's history), but a user who left
+  // the group meanwhile is no longer announced in its room.
+  if (timer.groupId !== null && (await isMember(timer.groupId, userId).catch(() => false))) {
     ctx.broadcast.toGroup(timer.groupId, 'timer:stopped', { groupId: timer.groupId, userId, durationSeconds: session.durationSeconds });
   }
   ctx.broadcast.toUser(userId, 'timer:state', { timer: null }, options);
