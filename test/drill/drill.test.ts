@@ -1,0 +1,17 @@
+import { runDrill } from '../../bench/drill';
+
+/**
+ * The short fault drill: 20 clients, a 3 s PostgreSQL outage, 3 s presence TTL, on a
+ * private PostgreSQL (:25432) and Redis (:26379) that it starts and removes itself.
+ * The full one is `npm run drill` (200 clients, 10 s outage).
+ */
+describe('fault drill (short)', () => {
+  jest.setTimeout(150_000);
+
+  it('when an API node, Redis, PostgreSQL and the worker fail in turn, then every invariant holds', async () => {
+    const checks = await runDrill({ clients: 20, groupSize: 10, pgDownSeconds: 3, presenceTtlSeconds: 3, log: () => undefined });
+    const violated = checks.filter((c) => !c.ok).map((c) => `[${c.phase}] ${c.invariant}: ${c.detail ?? ''}`);
+    expect(violated).toEqual([]);
+    expect(checks.length).toBeGreaterThanOrEqual(15);
+  });
+});
