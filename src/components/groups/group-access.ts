@@ -14,9 +14,13 @@ export interface GroupAccess {
  * group the caller is not in, is NOT_FOUND; a public group is visible to anyone.
  */
 export async function loadGroupAccess(groupId: number, userId: string, transaction?: Transaction): Promise<GroupAccess> {
-  const group = await Group.findByPk(groupId, { transaction });
+  // One round trip: the group with the caller's membership row, if any.
+  const group = await Group.findByPk(groupId, {
+    include: [{ model: Grouping, as: 'groupings', where: { userId }, required: false }],
+    transaction,
+  });
   if (!group || !group.isActive) throw notFound('Group');
-  const membership = await Grouping.findOne({ where: { groupId, userId }, transaction });
+  const membership = group.groupings?.[0] ?? null;
   if (!membership && group.visibility === 'private') throw notFound('Group');
   return { group, membership, role: membership?.role ?? null };
 }
