@@ -25,7 +25,7 @@ export function generateOpenApi(registry: OpenAPIRegistry): object {
     info: {
       title: 'StudySync API',
       version: '1.0.0',
-      description: 'REST part of the StudySync wire contract (API.md). Socket.IO events are described in docs/API-EXTENSIONS.md and API.md.',
+      description: 'REST part of the StudySync wire contract (API.md). Socket.IO events are described in API.md and docs/REALTIME.md; extensions in docs/API-EXTENSIONS.md.',
     },
   });
 }
