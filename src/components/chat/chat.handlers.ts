@@ -23,7 +23,9 @@ export function registerChatHandlers(ctx: AppContext, socket: IoSocket): void {
     'chat:typing',
     ChatTypingInput,
     async ({ groupId }) => {
-      await requireMember(groupId, user.userId);
+      // A socket in the room is a member (removal and deletion empty it at once), so the
+      // database is asked only for sockets that never joined: no query per keystroke.
+      if (!socket.rooms.has(groupRoom(groupId))) await requireMember(groupId, user.userId);
       socket.volatile.to(groupRoom(groupId)).except(userRoom(user.userId)).emit('chat:typing', { groupId, userId: user.userId });
       return {};
     },

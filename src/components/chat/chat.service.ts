@@ -109,7 +109,11 @@ export async function editMessage(ctx: AppContext, userId: string, messageId: nu
   const { message } = await loadVisible(messageId, userId);
   if (!canEdit(message.userId, userId)) throw forbidden('Only the author can edit a message');
   checkContent(message.messageType, content);
-  await message.update({ content, isEdited: true });
+  // Conditional on the row still being live: an edit racing a delete must not bring the
+  // erased text back (the delete wins).
+  const [changed] = await Message.update({ content, isEdited: true }, { where: { id: message.id, isDeleted: false } });
+  if (changed === 0) throw notFound('Message');
+  await message.reload({ include: [withAuthor] });
   const dto = dtoOf(message);
   ctx.broadcast.toGroup(message.groupId, 'chat:edited', { message: dto });
   return dto;
@@ -119,7 +123,8 @@ export async function editMessage(ctx: AppContext, userId: string, messageId: nu
 export async function deleteMessage(ctx: AppContext, userId: string, messageId: number): Promise<void> {
   const { message, role } = await loadVisible(messageId, userId);
   if (!canDelete(message.userId, userId, role)) throw forbidden('Only the author, a leader or an admin can delete a message');
-  await message.update({ content: null, isDeleted: true });
+  const [changed] = await Message.update({ content: null, isDeleted: true }, { where: { id: message.id, isDeleted: false } });
+  if (changed === 0) throw notFound('Message');
   ctx.broadcast.toGroup(message.groupId, 'chat:deleted', { groupId: message.groupId, messageId: message.id });
 }
 

@@ -195,8 +195,11 @@ async function removeMembership(
   authorize: (transaction: Transaction) => Promise<void>,
 ): Promise<{ deactivated: boolean; groupName: string; role: GroupRole }> {
   const result = await ctx.sequelize.transaction(async (transaction) => {
+    // Lock first, then authorize: the caller's and the target's roles are read under the
+    // lock, so a concurrent role change cannot make a stale permission check pass.
+    const locked = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
     await authorize(transaction);
-    const group = (await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE }))!;
+    const group = locked!;
     const target = await Grouping.findOne({ where: { groupId, userId: targetId }, transaction });
     if (!target) throw notFound('Member');
     const memberCount = await Grouping.count({ where: { groupId }, transaction });
@@ -207,6 +210,10 @@ async function removeMembership(
     await target.destroy({ transaction });
     const deactivated = memberCount <= 1;
     if (deactivated) await group.update({ isActive: false }, { transaction });
+    if (change === 'remove') {
+      // Stored with the removal (pushed after the commit): never a removal without its notice.
+      await notify(ctx, [{ userId: targetId, type: 'removed_from_group', message: `You were removed from ${group.groupName}`, data: { groupId } }], transaction);
+    }
     return { deactivated, groupName: group.groupName, role: target.role };
   });
   ctx.broadcast.toGroup(groupId, 'member:left', { groupId, userId: targetId, role: result.role });
@@ -226,13 +233,12 @@ export async function leaveGroup(ctx: AppContext, groupId: number, userId: strin
 
 export async function removeMember(ctx: AppContext, groupId: number, callerId: string, targetId: string): Promise<void> {
   if (callerId === targetId) return leaveGroup(ctx, groupId, callerId);
-  const { groupName } = await removeMembership(ctx, groupId, targetId, 'remove', async (transaction) => {
+  await removeMembership(ctx, groupId, targetId, 'remove', async (transaction) => {
     const { role } = await requireRole(groupId, callerId, ['leader', 'admin'], transaction);
     const target = await Grouping.findOne({ where: { groupId, userId: targetId }, transaction });
     if (!target) throw notFound('Member');
     if (!canRemoveMember(role, target.role)) throw forbidden('Admins may remove plain members only');
   });
-  await notify(ctx, [{ userId: targetId, type: 'removed_from_group', message: `You were removed from ${groupName}`, data: { groupId } }]);
 }
 
 export async function listMembers(ctx: AppContext, groupId: number, userId: string): Promise<MemberDto[]> {
@@ -248,9 +254,11 @@ export async function listMembers(ctx: AppContext, groupId: number, userId: stri
 
 export async function changeRole(ctx: AppContext, groupId: number, callerId: string, targetId: string, role: GroupRole): Promise<MemberDto> {
   const { dto, changed } = await ctx.sequelize.transaction(async (transaction) => {
+    // Lock first, then read the caller's role under the lock (see removeMembership).
+    const locked = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
     const access = await requireMember(groupId, callerId, transaction);
     if (!canChangeRole(access.role)) throw forbidden('Only leaders can change roles');
-    const group = (await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE }))!;
+    const group = locked!;
     const target = await Grouping.findOne({ where: { groupId, userId: targetId }, transaction });
     if (!target) throw notFound('Member');
     const changed = target.role !== role;

@@ -55,7 +55,7 @@ async function streakOf(userId: string): Promise<Streak | null> {
   return Streak.findOne({ where: { userId } });
 }
 
-export function registerUserRoutes(api: ApiRouter, _ctx: AppContext): void {
+export function registerUserRoutes(api: ApiRouter, ctx: AppContext): void {
   api.route(
     { method: 'get', path: '/me', summary: 'My profile', tags: ['Users'], response: SelfUserSchema },
     async ({ user }) => toSelfUser(user, await streakOf(user.userId)),
@@ -68,17 +68,19 @@ export function registerUserRoutes(api: ApiRouter, _ctx: AppContext): void {
         const taken = await User.findOne({ where: { username: body.username, userId: { [Op.ne]: user.userId } }, attributes: ['userId'] });
         if (taken) throw new AppError('CONFLICT', 'That username is taken');
       }
-      const changes: Partial<Pick<User, 'username' | 'firstName' | 'lastName' | 'preferences'>> = {};
+      const changes: Record<string, unknown> = { updatedAt: new Date() };
       if (body.username !== undefined) changes.username = body.username;
       if (body.firstName !== undefined) changes.firstName = body.firstName;
       if (body.lastName !== undefined) changes.lastName = body.lastName;
-      if (body.preferences !== undefined) changes.preferences = { ...(user.preferences ?? {}), ...body.preferences };
+      // Merged in SQL (jsonb ||), so two concurrent PATCHes of different keys both stick.
+      if (body.preferences !== undefined) changes.preferences = ctx.sequelize.literal(`preferences || ${ctx.sequelize.escape(JSON.stringify(body.preferences))}::jsonb`);
       try {
-        await user.update(changes);
+        await User.update(changes, { where: { userId: user.userId } });
       } catch (error) {
         if ((error as Error).name === 'SequelizeUniqueConstraintError') throw new AppError('CONFLICT', 'That username is taken');
         throw error;
       }
+      await user.reload();
       return toSelfUser(user, await streakOf(user.userId));
     },
   );
