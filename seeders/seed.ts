@@ -23,7 +23,7 @@ import {
   type NotificationType,
   type ProgressStatus,
 } from '../src/db/models';
-import { addDays, localDate } from '../src/components/streaks/streak.rules';
+import { computeStreak, localDate } from '../src/components/streaks/streak.rules';
 import type { Logger } from '../src/lib/logger';
 import {
   ANSWERED_INVITATIONS,
@@ -137,25 +137,6 @@ async function seedResourceTree(
 
 function memberIds(g: SeedGroup): string[] {
   return [...g.leaders, ...g.admins, ...g.members].map(seedUserId);
-}
-
-/** Streak fields from a set of local study days (PRODUCT.md: consecutive local days). */
-export function streakFromDays(days: string[]): { currentStreak: number; longestStreak: number; lastActiveDate: string | null; streakStartDate: string | null } {
-  const sorted = [...new Set(days)].sort();
-  if (sorted.length === 0) return { currentStreak: 0, longestStreak: 0, lastActiveDate: null, streakStartDate: null };
-  let longest = 1;
-  let run = 1;
-  let runStart = sorted[0]!;
-  for (let i = 1; i < sorted.length; i += 1) {
-    if (sorted[i] === addDays(sorted[i - 1]!, 1)) {
-      run += 1;
-    } else {
-      run = 1;
-      runStart = sorted[i]!;
-    }
-    longest = Math.max(longest, run);
-  }
-  return { currentStreak: run, longestStreak: longest, lastActiveDate: sorted[sorted.length - 1]!, streakStartDate: runStart };
 }
 
 export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Date()): Promise<SeedSummary> {
@@ -322,7 +303,8 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
     const days = new Map<string, string[]>();
     for (const r of rows) days.set(r.user_id, [...(days.get(r.user_id) ?? []), localDate(new Date(r.started_at), tzOf.get(r.user_id) ?? 'UTC')]);
     for (const userId of seedIds) {
-      const streak = streakFromDays(days.get(userId) ?? []);
+      // The product's own rule (the today argument only affects `current`, not stored).
+      const { current: _current, ...streak } = computeStreak(days.get(userId) ?? [], localDate(new Date(now), 'UTC'));
       const existing = await Streak.findOne({ where: { userId }, transaction: t });
       if (!existing) await Streak.create({ userId, ...streak }, { transaction: t });
       else if (existing.lastActiveDate !== streak.lastActiveDate || existing.currentStreak !== streak.currentStreak || existing.longestStreak !== streak.longestStreak) {

@@ -15,3 +15,6 @@ export function decodeCursor<T>(cursor: string | undefined, check: (value: unkno
   }
   throw validationFailed([{ field: 'query.cursor', message: 'invalid cursor' }], 'Invalid cursor');
 }
+
+/** A keyset cursor holding one row id: `{id}`. */
+export const isIdCursor = (v: unknown): v is { id: number } => typeof v === 'object' && v !== null && Number.isInteger((v as { id: unknown }).id);

@@ -29,5 +29,13 @@ export function parseInput<S extends ZodType>(schema: S, value: unknown, prefix?
 export const IdSchema = z.coerce.number().int().positive().max(2_147_483_647);
 export const UserIdSchema = z.string().min(1).max(191).regex(/^[A-Za-z0-9_-]+$/, 'must be a user id');
 export const LimitSchema = (max: number, def: number) => z.coerce.number().int().min(1).max(max).default(def);
+/** An http(s) URL (links, images). */
+export const HttpUrlSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2048)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
 /** Opaque cursor strings, base64url of JSON (see lib/cursor.ts). */
 export const CursorSchema = z.string().max(512).optional();

@@ -1,7 +1,7 @@
 import { GROUP_ROLES, GROUP_TYPES, VISIBILITIES } from '../../db/models';
 import type { AppContext } from '../../lib/context';
 import type { ApiRouter } from '../../lib/http/api-router';
-import { CursorSchema, IdSchema, LimitSchema, UserIdSchema, z } from '../../lib/validation';
+import { CursorSchema, HttpUrlSchema, IdSchema, LimitSchema, UserIdSchema, z } from '../../lib/validation';
 import { GroupSchema, InvitationSchema, MemberSchema } from './group.dto';
 import {
   changeRole,
@@ -20,12 +20,7 @@ import {
 } from './groups.service';
 import { acceptInvitation, createInvitation, declineInvitation, listMyInvitations } from './invitations.service';
 
-const HttpUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+const HttpUrl = HttpUrlSchema;
 
 const GroupFields = {
   groupName: z.string().trim().min(1).max(100),

@@ -3,7 +3,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import { Group, Grouping, type GroupRole, type GroupType, type Visibility } from '../../db/models';
 import type { AppContext } from '../../lib/context';
 import { conflict, forbidden, notFound } from '../../lib/errors';
-import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { decodeCursor, encodeCursor, isIdCursor } from '../../lib/cursor';
 import { notify } from '../notifications/notify';
 import { loadGroupAccess, requireMember, requireRole } from './group-access';
 import { toGroupDto, toMemberDto, type GroupDto, type GroupRow, type MemberDto, type MemberRow } from './group.dto';
@@ -71,7 +71,6 @@ export async function listMyGroups(ctx: AppContext, userId: string): Promise<Gro
   return rows.map(toGroupDto);
 }
 
-const isIdCursor = (v: unknown): v is { id: number } => typeof v === 'object' && v !== null && Number.isInteger((v as { id: unknown }).id);
 
 export async function discoverGroups(ctx: AppContext, userId: string, query: { q?: string; limit: number; cursor?: string }): Promise<{ items: GroupDto[]; nextCursor: string | null }> {
   const after = decodeCursor(query.cursor, isIdCursor)?.id ?? 0;

@@ -57,7 +57,10 @@ export async function readBoard(ctx: AppContext, groupId: number, period: Period
  */
 export async function rebuildBoards(ctx: AppContext, options: { groupId?: number; now?: Date } = {}): Promise<{ groups: number }> {
   const now = options.now ?? new Date();
-  const startedAt = new Date(Date.now() - 2000);
+  // Sessions stored from here on are re-applied after the swap. Their created_at is the
+  // insert's clock_timestamp() (after any lock wait, not the transaction's start), and
+  // the margin covers an insert whose commit lands after our snapshot.
+  const startedAt = new Date(Date.now() - 10_000);
   const groupIds = options.groupId !== undefined ? [options.groupId] : await activeGroupIds(ctx.sequelize);
   const rows = await periodTotals(ctx.sequelize, now, options.groupId !== undefined ? { groupId: options.groupId } : {});
   const byGroup = new Map<number, GroupUserTotals[]>();

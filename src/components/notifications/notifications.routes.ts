@@ -1,7 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { Notification } from '../../db/models';
 import type { AppContext } from '../../lib/context';
-import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { decodeCursor, encodeCursor, isIdCursor } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { ApiRouter } from '../../lib/http/api-router';
 import { CursorSchema, IdSchema, LimitSchema, z } from '../../lib/validation';
@@ -20,7 +20,6 @@ export const NotificationSchema = z
   .openapi('Notification');
 
 const NotificationPage = z.object({ items: z.array(NotificationSchema), nextCursor: z.string().nullable() }).openapi('NotificationPage');
-const isIdCursor = (v: unknown): v is { id: number } => typeof v === 'object' && v !== null && Number.isInteger((v as { id: unknown }).id);
 
 export function registerNotificationRoutes(api: ApiRouter, _ctx: AppContext): void {
   const tags = ['Notifications'];

@@ -1,17 +1,11 @@
 import { PROGRESS_STATUSES, RESOURCE_TYPES } from '../../db/models';
 import type { AppContext } from '../../lib/context';
 import type { ApiRouter } from '../../lib/http/api-router';
-import { IdSchema, z } from '../../lib/validation';
+import { HttpUrlSchema, IdSchema, z } from '../../lib/validation';
 import { ProgressSchema, ResourceSchema } from './resource.dto';
 import { createResource, deleteResource, getAllProgress, getMyProgress, listResources, putProgress, updateResource } from './resources.service';
 
-const HttpUrl = z
-  .string()
-  .trim()
-  .min(1)
-  .max(2048)
-  .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+const HttpUrl = HttpUrlSchema;
 
 const Fields = {
   title: z.string().trim().min(1).max(200),

@@ -34,7 +34,7 @@ export async function persistSession(ctx: AppContext, data: PersistSessionJob): 
     }
     const rows = await ctx.sequelize.query<{ id: number; groupId: number | null }>(
       `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, session_date, session_notes, started_at, ended_at, created_at)
-       VALUES (:uuid, :userId, (SELECT id FROM groups WHERE id = :groupId), :duration, :startedAt, :notes, :startedAt, :endedAt, now())
+       VALUES (:uuid, :userId, (SELECT id FROM groups WHERE id = :groupId), :duration, :startedAt, :notes, :startedAt, :endedAt, clock_timestamp())
        ON CONFLICT (session_uuid) DO NOTHING
        RETURNING id, group_id AS "groupId"`,
       {
