@@ -341,9 +341,17 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
     if (!peer) {
       // Put one peer on node A so the event must cross nodes.
       const p = clients.find((c) => c.failover && c.groupId === across?.groupId && c !== across)!;
-      p.socket?.close();
-      p.current = 0;
-      await connect(p).catch(() => undefined);
+      // Node A's own Redis clients may still be reconnecting: retry until it takes the
+      // client (that it does, by itself, is part of what this phase checks).
+      await waitFor(
+        async () => {
+          p.socket?.close();
+          p.current = 0;
+          await connect(p);
+        },
+        20_000,
+        250,
+      ).catch(() => undefined);
     }
     const receiver = clients.find((c) => c.groupId === across?.groupId && c !== across && c.current === 0 && c.connected);
     let flowed: boolean | string = 'no cross-node pair';
