@@ -1,7 +1,9 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../test/helpers/processes';
+
+export { freePort };
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -19,17 +21,6 @@ export interface Proc {
   /** SIGTERM, then SIGKILL after 5 s. */
   stop(): Promise<void>;
   exited: Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 function track(child: ChildProcess, url = ''): Proc {

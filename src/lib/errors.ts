@@ -50,4 +50,3 @@ export const notFound = (what = 'Resource'): AppError => new AppError('NOT_FOUND
 export const forbidden = (message = 'Not allowed'): AppError => new AppError('FORBIDDEN', message);
 export const conflict = (message: string): AppError => new AppError('CONFLICT', message);
 export const unauthenticated = (message = 'Authentication required'): AppError => new AppError('UNAUTHENTICATED', message);
-export const unavailable = (what: string): AppError => new AppError('UNAVAILABLE', `${what} is unavailable, try again`);

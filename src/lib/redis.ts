@@ -53,7 +53,7 @@ export async function closeRedis(client: Redis): Promise<void> {
   }
 }
 
-/** Deletes every key under a prefix (tests and the leaderboard rebuild use it). */
+/** Deletes every key under a prefix (test and bench cleanup). */
 export async function deleteByPrefix(client: Redis, prefix: string): Promise<number> {
   let cursor = '0';
   let deleted = 0;

@@ -55,6 +55,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const node = await startApiNode(config, logger);
   const workers: WorkerNode[] = [];
   const http = httpClient(node.url);
+  let stopping: Promise<void> | undefined;
   const app: TestApp = {
     url: node.url,
     node,
@@ -80,12 +81,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       workers.push(worker);
       return worker;
     },
-    stop: async () => {
-      closeAllSockets();
-      await Promise.all(workers.map((w) => w.stop()));
-      await node.stop();
-      await isolation.cleanup();
-    },
+    stop: () =>
+      (stopping ??= (async () => {
+        closeAllSockets();
+        await Promise.all(workers.map((w) => w.stop()));
+        await node.stop();
+        await isolation.cleanup();
+      })()),
   };
   if (options.worker) await app.startWorker();
   return app;

@@ -35,4 +35,3 @@ export const canEdit = (authorId: string, userId: string): boolean => authorId =
 export const canDelete = (authorId: string, userId: string, role: GroupRole): boolean => authorId === userId || role === 'leader' || role === 'admin';
 
 /** Chat paging: `before` (default) walks back newest first, `after` walks forward oldest first. */
-export type PageDirection = { before?: number; after?: number };

@@ -1,9 +1,7 @@
 import { MESSAGE_TYPES } from '../../db/models';
-import { IdSchema, LimitSchema, z } from '../../lib/validation';
+import { IdSchema, IdValue, LimitSchema, z } from '../../lib/validation';
 import { MAX_CONTENT_LENGTH } from './chat.rules';
-import { GroupIdValue } from '../timers/timer.schemas';
 
-const MessageIdValue = z.number().int().positive().max(2_147_483_647);
 const Content = z.string().trim().min(1).max(MAX_CONTENT_LENGTH);
 export const ClientMessageId = z
   .string()
@@ -16,17 +14,17 @@ export const SendMessageBody = z
   .object({
     content: Content,
     messageType: z.enum(MESSAGE_TYPES).optional(),
-    replyToId: MessageIdValue.nullable().optional(),
+    replyToId: IdValue.nullable().optional(),
     clientMessageId: ClientMessageId.optional(),
   })
   .strict()
   .openapi('SendMessage');
-export const ChatSendInput = SendMessageBody.extend({ groupId: GroupIdValue }).strict();
+export const ChatSendInput = SendMessageBody.extend({ groupId: IdValue }).strict();
 
 export const EditMessageBody = z.object({ content: Content }).strict().openapi('EditMessage');
-export const ChatEditInput = EditMessageBody.extend({ messageId: MessageIdValue }).strict();
-export const ChatDeleteInput = z.object({ messageId: MessageIdValue }).strict();
-export const ChatTypingInput = z.object({ groupId: GroupIdValue }).strict();
+export const ChatEditInput = EditMessageBody.extend({ messageId: IdValue }).strict();
+export const ChatDeleteInput = z.object({ messageId: IdValue }).strict();
+export const ChatTypingInput = z.object({ groupId: IdValue }).strict();
 
 /**
  * `cursor` is a synonym of `before` (the `nextCursor` of a newest-first page is the id to

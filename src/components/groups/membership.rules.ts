@@ -34,11 +34,6 @@ export function canInvite(callerRole: GroupRole, groupType: GroupType): boolean 
   return callerRole === 'leader' || callerRole === 'admin' || groupType === 'community';
 }
 
-/** Leaders and admins edit a group and see/rotate its invite code. */
-export function canEditGroup(callerRole: GroupRole): boolean {
-  return callerRole === 'leader' || callerRole === 'admin';
-}
-
 /** Is the group full for one more member? `maxMembers` null = unlimited. */
 export function isFull(memberCount: number, maxMembers: number | null): boolean {
   return maxMembers !== null && memberCount >= maxMembers;

@@ -1,12 +1,11 @@
 import type { AppContext } from '../../lib/context';
-import { z } from '../../lib/validation';
+import { IdValue, z } from '../../lib/validation';
 import { groupRoom } from '../../realtime/events';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
 import { requireMember } from '../groups/group-access';
-import { GroupIdValue } from '../timers/timer.schemas';
 import { joinRoom, leaveRoom } from './presence.service';
 
-export const RoomInput = z.object({ groupId: GroupIdValue }).strict();
+export const RoomInput = z.object({ groupId: IdValue }).strict();
 
 /** Group ids of the rooms a socket has joined. */
 export function joinedGroups(socket: { rooms: Set<string> }): number[] {

@@ -1,7 +1,7 @@
 import { PROGRESS_STATUSES, RESOURCE_TYPES } from '../../db/models';
 import type { AppContext } from '../../lib/context';
 import type { ApiRouter } from '../../lib/http/api-router';
-import { HttpUrlSchema, IdSchema, z } from '../../lib/validation';
+import { HttpUrlSchema, IdSchema, IdValue, z } from '../../lib/validation';
 import { ProgressSchema, ResourceSchema } from './resource.dto';
 import { createResource, deleteResource, getAllProgress, getMyProgress, listResources, putProgress, updateResource } from './resources.service';
 
@@ -11,7 +11,7 @@ const Fields = {
   title: z.string().trim().min(1).max(200),
   url: HttpUrl.nullable().optional(),
   description: z.string().trim().max(5000).nullable().optional(),
-  parentFolderId: z.number().int().positive().max(2_147_483_647).nullable().optional(),
+  parentFolderId: IdValue.nullable().optional(),
   fileSize: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
 };
 
