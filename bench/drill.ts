@@ -1,6 +1,6 @@
 /**
  * Fault drills (`npm run drill [-- --clients=200]`; a reduced run is test/drill/drill.test.ts).
- * Starts its own PostgreSQL cluster (port 25432) and Redis (port 26379, AOF) in a temp
+ * Starts its own PostgreSQL cluster and Redis (AOF) on private ports in a temp
  * dir, two API nodes and one worker, and scripted clients holding timers and chatting.
  * Clients are given both node URLs and switch to the other on disconnect — what a load
  * balancer does in production. Prints every invariant checked; exits non-zero on any
@@ -36,8 +36,19 @@ export interface Check {
  * clients retrying 127.0.0.1:55432 can be given 55432 as their own source port, connect
  * to themselves, and the TIME-WAIT left behind keeps PostgreSQL from binding again.
  */
-const PG_PORT = 25432;
-const REDIS_PORT = 26379;
+const PG_PORT = drillPort('DRILL_PG_PORT', 20_000);
+const REDIS_PORT = drillPort('DRILL_REDIS_PORT', 25_000);
+
+/**
+ * The drill's private ports: from the environment, or one picked per process in
+ * [base, base + 5000) so two drills on one machine (two checkouts' test runs) never
+ * meet on the same PostgreSQL or Redis. Both ranges are below the ephemeral range.
+ */
+function drillPort(variable: string, base: number): number {
+  const fixed = Number(process.env[variable]);
+  if (Number.isInteger(fixed) && fixed > 0) return fixed;
+  return base + ((process.pid * 7919 + Math.floor(Math.random() * 5000)) % 5000);
+}
 
 function pgBin(name: string): string {
   const versions = fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));

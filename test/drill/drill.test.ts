@@ -2,7 +2,7 @@ import { runDrill } from '../../bench/drill';
 
 /**
  * The short fault drill: 20 clients, a 3 s PostgreSQL outage, 3 s presence TTL, on a
- * private PostgreSQL (:25432) and Redis (:26379) that it starts and removes itself.
+ * private PostgreSQL and Redis (ports picked per run) that it starts and removes itself.
  * The full one is `npm run drill` (200 clients, 10 s outage).
  */
 describe('fault drill (short)', () => {
