@@ -16,8 +16,17 @@ const kind = process.env.BARE_KIND ?? 'io';
 if (kind === 'express') {
   const app = express();
   const body = {
-    userId: 'user_bench_0', username: 'user_bench_0', email: 'user_bench_0@bench.test', firstName: null, lastName: null,
-    totalStudyTime: 0, preferences: {}, currentStreak: 0, longestStreak: 0, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
+    userId: 'user_bench_0',
+    username: 'user_bench_0',
+    email: 'user_bench_0@bench.test',
+    firstName: null,
+    lastName: null,
+    totalStudyTime: 0,
+    preferences: {},
+    currentStreak: 0,
+    longestStreak: 0,
+    createdAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
   };
   app.get('/api/me', (_req, res) => {
     res.json(body);
@@ -42,7 +51,19 @@ if (kind === 'express') {
     socket.on('chat:send', (p: { groupId: number; content: string }, ack) => {
       const now = new Date().toISOString();
       io.to(`group:${p.groupId}`).emit('chat:message', {
-        message: { id: 0, groupId: p.groupId, userId, username: userId, content: p.content, messageType: 'text', replyToId: null, isEdited: false, isDeleted: false, createdAt: now, updatedAt: now },
+        message: {
+          id: 0,
+          groupId: p.groupId,
+          userId,
+          username: userId,
+          content: p.content,
+          messageType: 'text',
+          replyToId: null,
+          isEdited: false,
+          isDeleted: false,
+          createdAt: now,
+          updatedAt: now,
+        },
       });
       ack?.({ ok: true });
     });

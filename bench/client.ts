@@ -178,7 +178,7 @@ const handlers: Record<string, (msg: any) => Promise<object>> = {
     await Promise.all(acks);
     await sleep(msg.settleMs);
     for (const c of conns) c.socket.off('chat:message', onMessage);
-    const expected = senders.length ? acked * (byRoom.get(senders[0]!.groupId)!.length) : 0;
+    const expected = senders.length ? acked * byRoom.get(senders[0]!.groupId)!.length : 0;
     return { sent: total, acked, ackErrors, ackCodes, deliveries, expectedDeliveries: expected, hist: encode(h) };
   },
 

@@ -74,7 +74,18 @@ class PrivatePg {
   }
   start(): void {
     try {
-      asPostgres(pgBin('pg_ctl'), ['-D', this.data, '-o', `-p ${PG_PORT} -k ${this.dir} -c fsync=off -c listen_addresses=127.0.0.1`, '-l', path.join(this.dir, 'log'), '-w', '-t', '60', 'start']);
+      asPostgres(pgBin('pg_ctl'), [
+        '-D',
+        this.data,
+        '-o',
+        `-p ${PG_PORT} -k ${this.dir} -c fsync=off -c listen_addresses=127.0.0.1`,
+        '-l',
+        path.join(this.dir, 'log'),
+        '-w',
+        '-t',
+        '60',
+        'start',
+      ]);
     } catch (error) {
       const log = fs.existsSync(path.join(this.dir, 'log')) ? fs.readFileSync(path.join(this.dir, 'log'), 'utf8').slice(-1500) : '';
       throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n${log}`);
@@ -98,12 +109,26 @@ class PrivateRedis {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studysync-drill-redis-'));
   proc?: Proc;
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir, '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir, '--save', ''],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    this.proc = { child, pid: child.pid!, url: '', output: () => out, exited, kill: async () => void (child.kill('SIGKILL'), await exited), stop: async () => void (child.kill('SIGTERM'), await exited) };
-    await waitFor(() => { if (!out.includes('Ready to accept connections')) throw new Error('not yet'); }, 10_000);
+    this.proc = {
+      child,
+      pid: child.pid!,
+      url: '',
+      output: () => out,
+      exited,
+      kill: async () => void (child.kill('SIGKILL'), await exited),
+      stop: async () => void (child.kill('SIGTERM'), await exited),
+    };
+    await waitFor(() => {
+      if (!out.includes('Ready to accept connections')) throw new Error('not yet');
+    }, 10_000);
   }
   async stop(): Promise<void> {
     await this.proc?.stop();
@@ -134,15 +159,15 @@ function connect(c: DrillClient): Promise<void> {
   c.socket = socket;
   return new Promise((resolve, reject) => {
     socket.once('connect', () => {
-      socket.timeout(5000).emitWithAck('room:join', { groupId: c.groupId }).then(
-        (r: any) => {
+      socket
+        .timeout(5000)
+        .emitWithAck('room:join', { groupId: c.groupId })
+        .then((r: any) => {
           if (!r?.ok) return reject(new Error(`room:join ${JSON.stringify(r)}`));
           c.connected = true;
           c.connectedAt = Date.now();
           resolve();
-        },
-        reject,
-      );
+        }, reject);
     });
     socket.once('connect_error', (e) => {
       socket.close();
@@ -172,13 +197,22 @@ async function failover(c: DrillClient): Promise<void> {
 }
 
 async function api(url: string, token: string, method: string, p: string, body?: object): Promise<{ status: number; body: any }> {
-  const res = await fetch(url + p, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(url + p, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
 const ack = (s: Socket | undefined, event: string, payload: object, timeout = 8000): Promise<any> =>
-  s ? s.timeout(timeout).emitWithAck(event, payload).catch((e: Error) => ({ ok: false, error: { code: 'TIMEOUT', message: e.message } })) : Promise.resolve({ ok: false, error: { code: 'NO_SOCKET' } });
+  s
+    ? s
+        .timeout(timeout)
+        .emitWithAck(event, payload)
+        .catch((e: Error) => ({ ok: false, error: { code: 'TIMEOUT', message: e.message } }))
+    : Promise.resolve({ ok: false, error: { code: 'NO_SOCKET' } });
 
 /** Stops the private PostgreSQL and Redis; set while a drill runs (SIGINT path). */
 export let drillCleanup: () => void = () => undefined;
@@ -206,8 +240,14 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
     const keys = createBenchKeys();
     const sign = makeSigner(keys.privatePem);
     const env = {
-      NODE_ENV: 'test', DATABASE_URL: databaseUrl, REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`, REDIS_KEY_PREFIX: 'drill:',
-      CLERK_JWT_KEY: keys.publicPem, LOG_LEVEL: 'warn', CHAT_RATE_LIMIT: '10000', PRESENCE_TTL_SECONDS: String(options.presenceTtlSeconds),
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`,
+      REDIS_KEY_PREFIX: 'drill:',
+      CLERK_JWT_KEY: keys.publicPem,
+      LOG_LEVEL: 'warn',
+      CHAT_RATE_LIMIT: '10000',
+      PRESENCE_TTL_SECONDS: String(options.presenceTtlSeconds),
     };
     const portA = 25_100 + Math.floor(Math.random() * 400);
     const portB = portA + 1;
@@ -218,7 +258,17 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
     for (let i = 0; i < options.clients; i += 1) {
       const id = userId(i);
       // Every 10th client on node A has no failover: it stands for a user who is gone.
-      clients.push({ userId: id, groupId: Math.floor(i / options.groupSize) + 1, token: sign(id), urls, current: i % 2, failover: !(i % 2 === 0 && i % 10 === 0), connectedAt: 0, connected: false, acked: [] });
+      clients.push({
+        userId: id,
+        groupId: Math.floor(i / options.groupSize) + 1,
+        token: sign(id),
+        urls,
+        current: i % 2,
+        failover: !(i % 2 === 0 && i % 10 === 0),
+        connectedAt: 0,
+        connected: false,
+        acked: [],
+      });
     }
     log(`drill: ${options.clients} clients, 2 API nodes, 1 worker, private PostgreSQL :${PG_PORT} and Redis :${REDIS_PORT}`);
     for (let i = 0; i < clients.length; i += 20) await Promise.all(clients.slice(i, i + 20).map(connect));
@@ -226,64 +276,87 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
       const codes: Record<string, number> = {};
       let ok = 0;
       await Promise.all(
-        clients.filter((c) => c.connected).map(async (c) => {
-          const r = await ack(c.socket, 'chat:send', { groupId: c.groupId, content: `drill ${round} ${c.userId}`, clientMessageId: `${round}-${c.userId}` });
-          if (r?.ok) {
-            ok += 1;
-            c.acked.push(r.message.id);
-          } else codes[r?.error?.code ?? 'unknown'] = (codes[r?.error?.code ?? 'unknown'] ?? 0) + 1;
-        }),
+        clients
+          .filter((c) => c.connected)
+          .map(async (c) => {
+            const r = await ack(c.socket, 'chat:send', { groupId: c.groupId, content: `drill ${round} ${c.userId}`, clientMessageId: `${round}-${c.userId}` });
+            if (r?.ok) {
+              ok += 1;
+              c.acked.push(r.message.id);
+            } else codes[r?.error?.code ?? 'unknown'] = (codes[r?.error?.code ?? 'unknown'] ?? 0) + 1;
+          }),
       );
       return { ok, codes };
     };
     const holders = clients.filter((_, i) => i % 2 === 1); // odd clients hold timers (all start on node B, but fail over too)
     const startTimers = async (list: DrillClient[]): Promise<number> => {
       let n = 0;
-      await Promise.all(list.map(async (c) => {
-        const r = await ack(c.socket, 'timer:start', { groupId: c.groupId });
-        if (r?.ok) {
-          c.timerStartedAt = r.timer.startedAt;
-          n += 1;
-        }
-      }));
+      await Promise.all(
+        list.map(async (c) => {
+          const r = await ack(c.socket, 'timer:start', { groupId: c.groupId });
+          if (r?.ok) {
+            c.timerStartedAt = r.timer.startedAt;
+            n += 1;
+          }
+        }),
+      );
       return n;
     };
     const expectedSessions: string[] = [];
     const stopTimers = async (list: DrillClient[]): Promise<{ ok: number; codes: Record<string, number> }> => {
       const codes: Record<string, number> = {};
       let ok = 0;
-      await Promise.all(list.map(async (c) => {
-        const r = await ack(c.socket, 'timer:stop', {});
-        if (r?.ok) {
-          ok += 1;
-          c.timerStartedAt = undefined;
-          if (r.session && !r.discarded) expectedSessions.push(r.session.sessionUuid);
-        } else codes[r?.error?.code ?? 'unknown'] = (codes[r?.error?.code ?? 'unknown'] ?? 0) + 1;
-      }));
+      await Promise.all(
+        list.map(async (c) => {
+          const r = await ack(c.socket, 'timer:stop', {});
+          if (r?.ok) {
+            ok += 1;
+            c.timerStartedAt = undefined;
+            if (r.session && !r.discarded) expectedSessions.push(r.session.sessionUuid);
+          } else codes[r?.error?.code ?? 'unknown'] = (codes[r?.error?.code ?? 'unknown'] ?? 0) + 1;
+        }),
+      );
       return { ok, codes };
     };
     const sessionsStoredOnce = (phase: string, timeout: number) =>
       withPg(databaseUrl, async (db) => {
         let detail = '';
-        const ok = await waitFor(async () => {
-          const { rows } = await db.query<{ n: number; dup: number }>(
-            'SELECT count(DISTINCT session_uuid)::int AS n, (count(*) - count(DISTINCT session_uuid))::int AS dup FROM study_sessions WHERE session_uuid = ANY($1::uuid[])', [expectedSessions]);
-          detail = `${rows[0]!.n}/${expectedSessions.length} stored, ${rows[0]!.dup} duplicates`;
-          if (rows[0]!.n < expectedSessions.length) throw new Error(detail);
-          return rows[0]!.dup === 0;
-        }, timeout, 250).catch(() => false);
+        const ok = await waitFor(
+          async () => {
+            const { rows } = await db.query<{ n: number; dup: number }>(
+              'SELECT count(DISTINCT session_uuid)::int AS n, (count(*) - count(DISTINCT session_uuid))::int AS dup FROM study_sessions WHERE session_uuid = ANY($1::uuid[])',
+              [expectedSessions],
+            );
+            detail = `${rows[0]!.n}/${expectedSessions.length} stored, ${rows[0]!.dup} duplicates`;
+            if (rows[0]!.n < expectedSessions.length) throw new Error(detail);
+            return rows[0]!.dup === 0;
+          },
+          timeout,
+          250,
+        ).catch(() => false);
         check(phase, 'every acknowledged stopped session is stored exactly once', ok, detail);
         const { rows: bad } = await db.query(
           `SELECT u.user_id FROM users u LEFT JOIN (SELECT user_id, sum(duration_seconds) AS s FROM study_sessions GROUP BY user_id) t ON t.user_id = u.user_id
-           WHERE u.total_study_time <> coalesce(t.s, 0)`);
+           WHERE u.total_study_time <> coalesce(t.s, 0)`,
+        );
         check(phase, 'nothing half-written: every user total equals the sum of their sessions', bad.length === 0, `${bad.length} users differ`);
       });
 
     // ── Warm-up ──
     const started = await startTimers(holders);
     const r0 = await chatRound('warmup');
-    check('setup', 'all clients connected and joined', clients.every((c) => c.connected), `${clients.filter((c) => c.connected).length}/${clients.length}`);
-    check('setup', 'timers started and messages acknowledged', started === holders.length && r0.ok === clients.length, `${started} timers, ${r0.ok} acks ${JSON.stringify(r0.codes)}`);
+    check(
+      'setup',
+      'all clients connected and joined',
+      clients.every((c) => c.connected),
+      `${clients.filter((c) => c.connected).length}/${clients.length}`,
+    );
+    check(
+      'setup',
+      'timers started and messages acknowledged',
+      started === holders.length && r0.ok === clients.length,
+      `${started} timers, ${r0.ok} acks ${JSON.stringify(r0.codes)}`,
+    );
     await sleep(1500); // sessions need MIN_SESSION_SECONDS
 
     // ── 1. SIGKILL one API node ──
@@ -293,7 +366,14 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
     const killedAt = Date.now();
     await nodeA.kill();
     const movers = onA.filter((c) => c.failover);
-    const back = await waitFor(() => { if (!movers.every((c) => c.connected && c.current === 1)) throw new Error('not yet'); return true; }, 5000, 50).catch(() => false);
+    const back = await waitFor(
+      () => {
+        if (!movers.every((c) => c.connected && c.current === 1)) throw new Error('not yet');
+        return true;
+      },
+      5000,
+      50,
+    ).catch(() => false);
     const movedMs = Math.max(0, ...movers.map((c) => c.connectedAt - killedAt));
     check('kill api', 'every client of the killed node is back on the other node within 5 s', back === true, `${movers.length} moved, slowest ${movedMs} ms`);
     let same = 0;
@@ -326,14 +406,23 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
     const observer = clients.find((c) => c.failover && c.connected && gone.some((g) => g.groupId === c.groupId));
     if (gone.length && observer) {
       const t0 = Date.now();
-      const offline = await waitFor(async () => {
-        const r = await ack(observer.socket, 'room:join', { groupId: observer.groupId });
-        const members: Array<{ userId: string; online: boolean }> = r?.state?.members ?? [];
-        const still = gone.filter((g) => g.groupId === observer.groupId && members.find((m) => m.userId === g.userId)?.online !== false);
-        if (still.length) throw new Error(`${still.length} still online`);
-        return true;
-      }, (options.presenceTtlSeconds + 5) * 1000, 250).catch((e: Error) => e.message);
-      check('kill api', `the killed node's users who did not come back are offline within the TTL (${options.presenceTtlSeconds} s)`, offline === true, offline === true ? `${Math.round((Date.now() - killedAt) / 100) / 10} s after the kill` : String(offline));
+      const offline = await waitFor(
+        async () => {
+          const r = await ack(observer.socket, 'room:join', { groupId: observer.groupId });
+          const members: Array<{ userId: string; online: boolean }> = r?.state?.members ?? [];
+          const still = gone.filter((g) => g.groupId === observer.groupId && members.find((m) => m.userId === g.userId)?.online !== false);
+          if (still.length) throw new Error(`${still.length} still online`);
+          return true;
+        },
+        (options.presenceTtlSeconds + 5) * 1000,
+        250,
+      ).catch((e: Error) => e.message);
+      check(
+        'kill api',
+        `the killed node's users who did not come back are offline within the TTL (${options.presenceTtlSeconds} s)`,
+        offline === true,
+        offline === true ? `${Math.round((Date.now() - killedAt) / 100) / 10} s after the kill` : String(offline),
+      );
       void t0;
     }
     nodeA = await startApi(env, portA);
@@ -368,14 +457,20 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
     let flowed: boolean | string = 'no cross-node pair';
     if (across && receiver) {
       let got = false;
-      receiver.socket!.on('chat:message', (p: any) => { if (String(p?.message?.content).startsWith('cross')) got = true; });
-      flowed = await waitFor(async () => {
-        const r = await ack(across.socket, 'chat:send', { groupId: across.groupId, content: `cross ${Date.now()}` }, 2000);
-        if (r?.ok) across.acked.push(r.message.id);
-        await sleep(300);
-        if (!got) throw new Error('no cross-node delivery yet');
-        return true;
-      }, 20_000, 200).catch((e: Error) => e.message);
+      receiver.socket!.on('chat:message', (p: any) => {
+        if (String(p?.message?.content).startsWith('cross')) got = true;
+      });
+      flowed = await waitFor(
+        async () => {
+          const r = await ack(across.socket, 'chat:send', { groupId: across.groupId, content: `cross ${Date.now()}` }, 2000);
+          if (r?.ok) across.acked.push(r.message.id);
+          await sleep(300);
+          if (!got) throw new Error('no cross-node delivery yet');
+          return true;
+        },
+        20_000,
+        200,
+      ).catch((e: Error) => e.message);
     }
     check('redis restart', 'nodes reconnect by themselves and cross-node events flow again', flowed === true, String(flowed));
     // A job taken when Redis went away is recovered after its lock expires (~30 s + stalled check).
@@ -388,16 +483,36 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
     const downAt = Date.now();
     const who = clients.find((c) => c.failover && c.connected)!;
     const me = await api(nodeB.url, who.token, 'GET', '/api/me').catch((e: Error) => ({ status: 0, body: e.message }));
-    check('postgres down', 'REST answers 503 UNAVAILABLE', me.status === 503 && me.body?.error?.code === 'UNAVAILABLE', `${me.status} ${JSON.stringify(me.body).slice(0, 120)}`);
+    check(
+      'postgres down',
+      'REST answers 503 UNAVAILABLE',
+      me.status === 503 && me.body?.error?.code === 'UNAVAILABLE',
+      `${me.status} ${JSON.stringify(me.body).slice(0, 120)}`,
+    );
     const ackedBefore = clients.reduce((a, c) => a + c.acked.length, 0);
     const down = await chatRound('pg-down');
-    check('postgres down', 'chat acks are UNAVAILABLE, never a false success', down.ok === 0 && Object.keys(down.codes).every((k) => k === 'UNAVAILABLE'), JSON.stringify(down));
+    check(
+      'postgres down',
+      'chat acks are UNAVAILABLE, never a false success',
+      down.ok === 0 && Object.keys(down.codes).every((k) => k === 'UNAVAILABLE'),
+      JSON.stringify(down),
+    );
     const stop2 = await stopTimers(holders.slice(third, 2 * third));
     log(`  (timer stops during the outage: ${JSON.stringify(stop2)})`);
     await sleep(Math.max(0, options.pgDownSeconds * 1000 - (Date.now() - downAt)));
     pg.start();
-    const stray = await waitFor(() => withPg(databaseUrl, async (db) => (await db.query("SELECT count(*)::int AS n FROM messages WHERE content LIKE 'drill pg-down %'")).rows[0].n as number), 20_000, 250);
-    check('postgres down', 'no message stored for a send that was not acknowledged', stray === down.ok && clients.reduce((a, c) => a + c.acked.length, 0) === ackedBefore + down.ok, `${stray} stored, ${down.ok} acknowledged`);
+    const stray = await waitFor(
+      () =>
+        withPg(databaseUrl, async (db) => (await db.query("SELECT count(*)::int AS n FROM messages WHERE content LIKE 'drill pg-down %'")).rows[0].n as number),
+      20_000,
+      250,
+    );
+    check(
+      'postgres down',
+      'no message stored for a send that was not acknowledged',
+      stray === down.ok && clients.reduce((a, c) => a + c.acked.length, 0) === ackedBefore + down.ok,
+      `${stray} stored, ${down.ok} acknowledged`,
+    );
     await sessionsStoredOnce('postgres down', 90_000);
     await historyHas('postgres down');
 
@@ -434,7 +549,9 @@ if (require.main === module) {
   runDrill({ clients: arg('clients', 200), groupSize: 20, pgDownSeconds: arg('pg-down', 10), presenceTtlSeconds: 5 })
     .then((checks) => {
       const failed = checks.filter((c) => !c.ok);
-      console.log(`\n${checks.length - failed.length}/${checks.length} invariants hold${failed.length ? `; VIOLATED: ${failed.map((f) => f.invariant).join('; ')}` : ''}`);
+      console.log(
+        `\n${checks.length - failed.length}/${checks.length} invariants hold${failed.length ? `; VIOLATED: ${failed.map((f) => f.invariant).join('; ')}` : ''}`,
+      );
       process.exit(failed.length ? 1 : 0);
     })
     .catch((error) => {

@@ -26,7 +26,11 @@ const arg = (name: string): string | undefined => process.argv.find((a) => a.sta
 
 async function main(): Promise<void> {
   installCleanup();
-  const only = arg('only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? Object.keys(SCENARIOS);
+  const only =
+    arg('only')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? Object.keys(SCENARIOS);
   const unknown = only.filter((n) => !SCENARIOS[n]);
   if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
   const scale = Number(arg('scale') ?? 1);
@@ -53,7 +57,13 @@ async function main(): Promise<void> {
     log: (line) => console.log(line),
     flushRedis: () => flushPrefix(redisUrl, 'bench:'),
   };
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, platform: `${os.type()} ${os.release()}` };
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+  };
   console.log(`bench: ${only.join(', ')} (scale ${scale}) on ${machine.cpus} cores, ${machine.memoryGb} GB`);
   const results: ScenarioResult[] = [];
   const started = Date.now();

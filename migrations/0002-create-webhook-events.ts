@@ -18,10 +18,7 @@ export const up: MigrationFn<QueryInterface> = async ({ context: qi }) => {
       { transaction },
     );
     // Lets a retention job prune old ids (Svix retries for about three days).
-    await qi.sequelize.query(
-      'CREATE INDEX webhook_events_processed_at_idx ON webhook_events (processed_at)',
-      { transaction },
-    );
+    await qi.sequelize.query('CREATE INDEX webhook_events_processed_at_idx ON webhook_events (processed_at)', { transaction });
   });
 };
 

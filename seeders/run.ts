@@ -16,10 +16,7 @@ async function requestLeaderboardRebuild(config: Config, logger: Logger): Promis
   const probe = createCommandClient(config.redisUrl, 'studysync-seed');
   probe.on('error', () => undefined);
   try {
-    await Promise.race([
-      probe.connect().then(() => probe.ping()),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
-    ]);
+    await Promise.race([probe.connect().then(() => probe.ping()), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
   } catch {
     logger.warn('Redis is not reachable: leaderboards will be rebuilt by the worker later');
     return;

@@ -73,10 +73,18 @@ function buildUsers(anchor: number): Array<SeedUser & { row: CreationAttributes<
   for (let n = 1; n <= USER_COUNT; n += 1) {
     const firstName = FIRST_NAMES[n - 1]!;
     const lastName = LAST_NAMES[(n * 7) % LAST_NAMES.length]!;
-    const ascii = (s: string): string => s.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
+    const ascii = (s: string): string =>
+      s
+        .normalize('NFD')
+        .replace(/[^A-Za-z]/g, '')
+        .toLowerCase();
     const style = n % 3;
     const username =
-      style === 0 ? `${ascii(firstName)}.${ascii(lastName)}` : style === 1 ? `${ascii(firstName)}_${ascii(lastName).slice(0, 3)}${n}` : `${ascii(firstName)}${ascii(lastName)}`;
+      style === 0
+        ? `${ascii(firstName)}.${ascii(lastName)}`
+        : style === 1
+          ? `${ascii(firstName)}_${ascii(lastName).slice(0, 3)}${n}`
+          : `${ascii(firstName)}${ascii(lastName)}`;
     const timezone = TIMEZONES[n % TIMEZONES.length]!;
     const createdAt = new Date(anchor - (SESSION_DAYS + rnd.int(5, 40)) * DAY_MS + rnd.int(0, 23) * HOUR_MS);
     users.push({
@@ -232,7 +240,9 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
       await Message.bulkCreate(messages, { ignoreDuplicates: true, transaction: t });
       // The second message replies to the first (stable, so a rerun sets the same value).
       const [first, second] = await Promise.all(
-        [messages[0], messages[1]].map((m) => (m ? Message.findOne({ where: { userId: m.userId, clientMessageId: m.clientMessageId }, transaction: t }) : null)),
+        [messages[0], messages[1]].map((m) =>
+          m ? Message.findOne({ where: { userId: m.userId, clientMessageId: m.clientMessageId }, transaction: t }) : null,
+        ),
       );
       if (first && second && second.replyToId !== first.id) await second.update({ replyToId: first.id }, { transaction: t, silent: true });
     }
@@ -296,10 +306,11 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
     );
 
     // Streaks from the local days of every stored session of each seeded user.
-    const rows = await sequelize.query<{ user_id: string; started_at: Date }>(
-      'SELECT user_id, started_at FROM study_sessions WHERE user_id IN (:ids)',
-      { replacements: { ids: seedIds }, type: QueryTypes.SELECT, transaction: t },
-    );
+    const rows = await sequelize.query<{ user_id: string; started_at: Date }>('SELECT user_id, started_at FROM study_sessions WHERE user_id IN (:ids)', {
+      replacements: { ids: seedIds },
+      type: QueryTypes.SELECT,
+      transaction: t,
+    });
     const days = new Map<string, string[]>();
     for (const r of rows) days.set(r.user_id, [...(days.get(r.user_id) ?? []), localDate(new Date(r.started_at), tzOf.get(r.user_id) ?? 'UTC')]);
     for (const userId of seedIds) {
@@ -307,7 +318,11 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
       const { current: _current, ...streak } = computeStreak(days.get(userId) ?? [], localDate(new Date(now), 'UTC'));
       const existing = await Streak.findOne({ where: { userId }, transaction: t });
       if (!existing) await Streak.create({ userId, ...streak }, { transaction: t });
-      else if (existing.lastActiveDate !== streak.lastActiveDate || existing.currentStreak !== streak.currentStreak || existing.longestStreak !== streak.longestStreak) {
+      else if (
+        existing.lastActiveDate !== streak.lastActiveDate ||
+        existing.currentStreak !== streak.currentStreak ||
+        existing.longestStreak !== streak.longestStreak
+      ) {
         await existing.update(streak, { transaction: t });
       }
     }
@@ -317,23 +332,48 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
       const where = { groupId: groupIds.get(key)!, invitedUserId: seedUserId(invited) };
       if (await GroupInvitation.findOne({ where, transaction: t })) continue;
       const invitation = await GroupInvitation.create(
-        { ...where, invitedBy: seedUserId(inviter), invitationMessage: message, expiresAt: new Date(anchor + 7 * DAY_MS), createdAt: new Date(anchor - DAY_MS) },
+        {
+          ...where,
+          invitedBy: seedUserId(inviter),
+          invitationMessage: message,
+          expiresAt: new Date(anchor + 7 * DAY_MS),
+          createdAt: new Date(anchor - DAY_MS),
+        },
         { transaction: t },
       );
       const g = GROUPS.find((x) => x.key === key)!;
-      await seedNotification(seedUserId(invited), 'invitation_received', `You were invited to join ${g.groupName}`, { groupId: where.groupId, invitationId: invitation.id }, t);
+      await seedNotification(
+        seedUserId(invited),
+        'invitation_received',
+        `You were invited to join ${g.groupName}`,
+        { groupId: where.groupId, invitationId: invitation.id },
+        t,
+      );
     }
     for (const [key, invited, inviter, status] of ANSWERED_INVITATIONS) {
       const where = { groupId: groupIds.get(key)!, invitedUserId: seedUserId(invited) };
       if (await GroupInvitation.findOne({ where, transaction: t })) continue;
       const createdAt = new Date(anchor - 20 * DAY_MS);
       const invitation = await GroupInvitation.create(
-        { ...where, invitedBy: seedUserId(inviter), status, expiresAt: new Date(createdAt.getTime() + 7 * DAY_MS), createdAt, respondedAt: new Date(createdAt.getTime() + DAY_MS) },
+        {
+          ...where,
+          invitedBy: seedUserId(inviter),
+          status,
+          expiresAt: new Date(createdAt.getTime() + 7 * DAY_MS),
+          createdAt,
+          respondedAt: new Date(createdAt.getTime() + DAY_MS),
+        },
         { transaction: t },
       );
       if (status === 'accepted') {
         const g = GROUPS.find((x) => x.key === key)!;
-        await seedNotification(seedUserId(inviter), 'invitation_accepted', `${usernameOf.get(seedUserId(invited))} accepted your invitation to ${g.groupName}`, { groupId: where.groupId, invitationId: invitation.id }, t);
+        await seedNotification(
+          seedUserId(inviter),
+          'invitation_accepted',
+          `${usernameOf.get(seedUserId(invited))} accepted your invitation to ${g.groupName}`,
+          { groupId: where.groupId, invitationId: invitation.id },
+          t,
+        );
       }
     }
 

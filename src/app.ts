@@ -58,7 +58,9 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   );
   app.use((req, res, next) => {
     const end = httpDuration.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'static'), status: res.statusCode }));
+    res.on('finish', () =>
+      end({ route: (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'static'), status: res.statusCode }),
+    );
     next();
   });
   app.use(
@@ -104,10 +106,14 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
 
   // web/dist beside src/ (tsx) or beside dist/ (compiled build: dist/src/app.js).
   const webDir =
-    ctx.config.webDir ?? [path.resolve(__dirname, '..', 'web', 'dist'), path.resolve(__dirname, '..', '..', 'web', 'dist')].find((dir) => fs.existsSync(dir)) ?? '';
+    ctx.config.webDir ??
+    [path.resolve(__dirname, '..', 'web', 'dist'), path.resolve(__dirname, '..', '..', 'web', 'dist')].find((dir) => fs.existsSync(dir)) ??
+    '';
   if (fs.existsSync(path.join(webDir, 'index.html'))) {
     app.use(express.static(webDir, { index: 'index.html', maxAge: '1h' }));
-    app.get(/^\/(?!api\/|socket\.io\/|dev\/|webhooks\/).*/, (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.sendFile(path.join(webDir, 'index.html')) : next()));
+    app.get(/^\/(?!api\/|socket\.io\/|dev\/|webhooks\/).*/, (req, res, next) =>
+      req.accepts(['json', 'html']) === 'html' ? res.sendFile(path.join(webDir, 'index.html')) : next(),
+    );
   }
 
   app.use(notFoundHandler);

@@ -50,9 +50,10 @@ export async function serveMetrics(ctx: AppContext, port: number): Promise<{ por
   let closing: Promise<void> | undefined;
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => (closing ??= new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    })),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      })),
   };
 }

@@ -13,9 +13,7 @@ export async function prepareDatabase(databaseUrl: string): Promise<void> {
     await sequelize.close();
   }
   await withPg(databaseUrl, async (pg) => {
-    const { rows } = await pg.query<{ tablename: string }>(
-      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'sequelize_meta'",
-    );
+    const { rows } = await pg.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'sequelize_meta'");
     if (rows.length) await pg.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
   });
 }

@@ -26,7 +26,11 @@ async function connectAll(env: BenchEnv, all: Member[], clientCount: number, wit
   const started = Date.now();
   const results = await Promise.all(
     slices.map((slice, i) =>
-      clients[i]!.call('connect', { members: slice, privatePem: withAuth ? env.keys.privatePem : undefined, concurrency: 40, join: true, timeout: 30_000, deadlineMs }, 240_000),
+      clients[i]!.call(
+        'connect',
+        { members: slice, privatePem: withAuth ? env.keys.privatePem : undefined, concurrency: 40, join: true, timeout: 30_000, deadlineMs },
+        240_000,
+      ),
     ),
   );
   const wallMs = Date.now() - started;
@@ -34,7 +38,16 @@ async function connectAll(env: BenchEnv, all: Member[], clientCount: number, wit
   const connectMs = Math.max(...results.map((r) => r.connectMs));
   const errors = results.map((r) => r.joinError).filter(Boolean);
   const connectErrors = Object.assign({}, ...results.map((r) => r.errors));
-  return { clients, wallMs, connectMs, connected: sum('connected'), failed: sum('failed'), joined: sum('joined'), joinError: errors[0] as string | undefined, connectErrors };
+  return {
+    clients,
+    wallMs,
+    connectMs,
+    connected: sum('connected'),
+    failed: sum('failed'),
+    joined: sum('joined'),
+    joinError: errors[0] as string | undefined,
+    connectErrors,
+  };
 }
 
 /** 1. Authenticated sockets held on one node, each joined to its group room. */
@@ -50,7 +63,13 @@ export async function connections(env: BenchEnv): Promise<ScenarioResult> {
     await new Promise((res) => setTimeout(res, 1000));
     const after = rssBytes(server.pid);
     await stopClients(r.clients);
-    return { ...r, rssBeforeMb: round(before / 2 ** 20, 1), rssAfterMb: round(after / 2 ** 20, 1), kbPerConn: r.connected ? round((after - before) / 1024 / r.connected, 1) : 0, hsPerSec: round(r.connected / (r.connectMs / 1000)) };
+    return {
+      ...r,
+      rssBeforeMb: round(before / 2 ** 20, 1),
+      rssAfterMb: round(after / 2 ** 20, 1),
+      kbPerConn: r.connected ? round((after - before) / 1024 / r.connected, 1) : 0,
+      hsPerSec: round(r.connected / (r.connectMs / 1000)),
+    };
   };
   const api = await startApi(env.nodeEnv);
   const real = await measure(api, true);
@@ -74,7 +93,9 @@ export async function connections(env: BenchEnv): Promise<ScenarioResult> {
 }
 
 async function pair(env: BenchEnv, bare: boolean): Promise<Proc[]> {
-  return bare ? Promise.all([startBare('io-redis', { REDIS_URL: env.redisUrl }), startBare('io-redis', { REDIS_URL: env.redisUrl })]) : Promise.all([startApi(env.nodeEnv), startApi(env.nodeEnv)]);
+  return bare
+    ? Promise.all([startBare('io-redis', { REDIS_URL: env.redisUrl }), startBare('io-redis', { REDIS_URL: env.redisUrl })])
+    : Promise.all([startApi(env.nodeEnv), startApi(env.nodeEnv)]);
 }
 
 /** 2. Chat fan-out in 100-member rooms split across two nodes, at rising rates. */
@@ -88,14 +109,25 @@ export async function fanout(env: BenchEnv): Promise<ScenarioResult> {
   const notes: string[] = [];
   const runSide = async (bare: boolean) => {
     const nodes = await pair(env, bare);
-    const conn = await connectAll(env, members(users, groupSize, nodes.map((n) => n.url)), 2, !bare);
+    const conn = await connectAll(
+      env,
+      members(
+        users,
+        groupSize,
+        nodes.map((n) => n.url),
+      ),
+      2,
+      !bare,
+    );
     const steps: Array<Record<string, unknown>> = [];
     if (conn.joinError) notes.push(`${bare ? 'bare' : 'API'} room:join: ${conn.joinError}`);
     // Warm-up (not recorded): JIT, pools, adapter subscriptions.
     if (conn.joined > 0) await Promise.all(conn.clients.map((c) => c.call('chat', { rate: 5, durationMs: 1500, pad: 80, settleMs: 500 }, 60_000)));
     for (const rate of rates) {
       if (conn.joined === 0) break;
-      const results = await Promise.all(conn.clients.map((c) => c.call('chat', { rate: rate / conn.clients.length, durationMs: stepMs, pad: 80, settleMs: 1000 }, stepMs + 60_000)));
+      const results = await Promise.all(
+        conn.clients.map((c) => c.call('chat', { rate: rate / conn.clients.length, durationMs: stepMs, pad: 80, settleMs: 1000 }, stepMs + 60_000)),
+      );
       const h = merge(results.map((r) => r.hist));
       const s = summary(h);
       const acked = results.reduce((a, r) => a + r.acked, 0);
@@ -104,7 +136,9 @@ export async function fanout(env: BenchEnv): Promise<ScenarioResult> {
       const deliveries = results.reduce((a, r) => a + r.deliveries, 0);
       const expected = results.reduce((a, r) => a + r.expectedDeliveries, 0);
       steps.push({ rate, acked, ackErrors, codes, deliveries, expected, deliveriesPerSec: round(deliveries / (stepMs / 1000)), ...s });
-      env.log(`  fanout ${bare ? 'bare' : 'api'} rate ${rate}/s: ${deliveries}/${expected} deliveries, p99 ${s.p99ms} ms, ack errors ${ackErrors} ${JSON.stringify(codes)}`);
+      env.log(
+        `  fanout ${bare ? 'bare' : 'api'} rate ${rate}/s: ${deliveries}/${expected} deliveries, p99 ${s.p99ms} ms, ack errors ${ackErrors} ${JSON.stringify(codes)}`,
+      );
       if (s.p99ms > 3000 || ackErrors > acked) break;
     }
     await stopClients(conn.clients);
@@ -113,14 +147,26 @@ export async function fanout(env: BenchEnv): Promise<ScenarioResult> {
   };
   const real = await runSide(false);
   const base = await runSide(true);
-  const best = (steps: Array<Record<string, any>>): number => Math.max(0, ...steps.filter((s) => s.p99ms < 100 && s.ackErrors === 0).map((s) => s.rate as number));
+  const best = (steps: Array<Record<string, any>>): number =>
+    Math.max(0, ...steps.filter((s) => s.p99ms < 100 && s.ackErrors === 0).map((s) => s.rate as number));
   const rows: Row[] = [];
   for (const rate of rates) {
     const a = real.find((s) => s.rate === rate) as any;
     const b = base.find((s) => s.rate === rate) as any;
     if (!a && !b) continue;
-    rows.push({ metric: `${rate} msg/s: deliveries/s`, studysync: a?.deliveriesPerSec ?? '—', baseline: b?.deliveriesPerSec ?? '—', ratio: a && b ? ratio(a.deliveriesPerSec, b.deliveriesPerSec) : 'n/a' });
-    rows.push({ metric: `${rate} msg/s: p50 / p95 / p99 ms`, studysync: a ? `${a.p50ms} / ${a.p95ms} / ${a.p99ms}` : '—', baseline: b ? `${b.p50ms} / ${b.p95ms} / ${b.p99ms}` : '—', ratio: a && b ? ratio(a.p99ms, b.p99ms) : 'n/a', note: a?.ackErrors ? `ack errors ${a.ackErrors} ${JSON.stringify(a.codes)}` : undefined });
+    rows.push({
+      metric: `${rate} msg/s: deliveries/s`,
+      studysync: a?.deliveriesPerSec ?? '—',
+      baseline: b?.deliveriesPerSec ?? '—',
+      ratio: a && b ? ratio(a.deliveriesPerSec, b.deliveriesPerSec) : 'n/a',
+    });
+    rows.push({
+      metric: `${rate} msg/s: p50 / p95 / p99 ms`,
+      studysync: a ? `${a.p50ms} / ${a.p95ms} / ${a.p99ms}` : '—',
+      baseline: b ? `${b.p50ms} / ${b.p95ms} / ${b.p99ms}` : '—',
+      ratio: a && b ? ratio(a.p99ms, b.p99ms) : 'n/a',
+      note: a?.ackErrors ? `ack errors ${a.ackErrors} ${JSON.stringify(a.codes)}` : undefined,
+    });
   }
   rows.push({ metric: 'highest rate with p99 < 100 ms (msg/s)', studysync: best(real), baseline: best(base), ratio: ratio(best(real), best(base)) });
   const status = real.length === 0 || real.every((s: any) => s.acked === 0) ? 'partial' : 'ok';
@@ -136,7 +182,16 @@ export async function timers(env: BenchEnv): Promise<ScenarioResult> {
   const notes: string[] = [];
   const runSide = async (bare: boolean) => {
     const nodes = await pair(env, bare);
-    const conn = await connectAll(env, members(users, groupSize, nodes.map((n) => n.url)), 2, !bare);
+    const conn = await connectAll(
+      env,
+      members(
+        users,
+        groupSize,
+        nodes.map((n) => n.url),
+      ),
+      2,
+      !bare,
+    );
     if (conn.joinError) notes.push(`${bare ? 'bare' : 'API'} room:join: ${conn.joinError}`);
     const durationMs = 5000;
     const results = await Promise.all(conn.clients.map((c) => c.call('timers', { durationMs, holdMs: 1500, settleMs: 1500 }, 120_000)));
@@ -145,7 +200,16 @@ export async function timers(env: BenchEnv): Promise<ScenarioResult> {
     const start = summary(merge(results.map((r) => r.startHist)));
     const stop = summary(merge(results.map((r) => r.stopHist)));
     const sum = (k: string): number => results.reduce((a, r) => a + r[k], 0);
-    return { timers: sum('timers'), errors: sum('errors'), codes: Object.assign({}, ...results.map((r) => r.codes)), startedEvents: sum('startedEvents'), stoppedEvents: sum('stoppedEvents'), start, stop, startsPerSec: round(sum('timers') / (durationMs / 1000)) };
+    return {
+      timers: sum('timers'),
+      errors: sum('errors'),
+      codes: Object.assign({}, ...results.map((r) => r.codes)),
+      startedEvents: sum('startedEvents'),
+      stoppedEvents: sum('stoppedEvents'),
+      start,
+      stop,
+      startsPerSec: round(sum('timers') / (durationMs / 1000)),
+    };
   };
   const real = await runSide(false);
   const base = await runSide(true);
@@ -153,8 +217,18 @@ export async function timers(env: BenchEnv): Promise<ScenarioResult> {
   const rows: Row[] = [
     { metric: 'timers started (rate/s)', studysync: `${real.timers} (${real.startsPerSec})`, baseline: `${base.timers} (${base.startsPerSec})`, ratio: 'n/a' },
     { metric: 'timer:started deliveries', studysync: real.startedEvents, baseline: base.startedEvents, ratio: ratio(real.startedEvents, base.startedEvents) },
-    { metric: 'start → peers timer:started p50 / p95 / p99 ms', studysync: `${real.start.p50ms} / ${real.start.p95ms} / ${real.start.p99ms}`, baseline: `${base.start.p50ms} / ${base.start.p95ms} / ${base.start.p99ms}`, ratio: ratio(real.start.p99ms, base.start.p99ms) },
-    { metric: 'stop → peers timer:stopped p50 / p99 ms', studysync: `${real.stop.p50ms} / ${real.stop.p99ms}`, baseline: `${base.stop.p50ms} / ${base.stop.p99ms}`, ratio: ratio(real.stop.p99ms, base.stop.p99ms) },
+    {
+      metric: 'start → peers timer:started p50 / p95 / p99 ms',
+      studysync: `${real.start.p50ms} / ${real.start.p95ms} / ${real.start.p99ms}`,
+      baseline: `${base.start.p50ms} / ${base.start.p95ms} / ${base.start.p99ms}`,
+      ratio: ratio(real.start.p99ms, base.start.p99ms),
+    },
+    {
+      metric: 'stop → peers timer:stopped p50 / p99 ms',
+      studysync: `${real.stop.p50ms} / ${real.stop.p99ms}`,
+      baseline: `${base.stop.p50ms} / ${base.stop.p99ms}`,
+      ratio: ratio(real.stop.p99ms, base.stop.p99ms),
+    },
   ];
   const status = real.startedEvents > 0 && real.errors === 0 ? 'ok' : 'partial';
   if (real.startedEvents === 0) notes.push('No timer:started from the API nodes: waits on issue 4 (timer handlers).');

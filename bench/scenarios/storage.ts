@@ -60,7 +60,14 @@ export async function sessions(env: BenchEnv): Promise<ScenarioResult> {
       await pg.query(
         `INSERT INTO ss_copy (session_uuid, user_id, group_id, duration_seconds, session_date, started_at, ended_at)
          SELECT u::uuid, us, g, d, s::timestamptz, s::timestamptz, e::timestamptz FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[]) AS t(u, us, g, d, s, e)`,
-        [chunk.map((j) => j.sessionUuid), chunk.map((j) => j.userId), chunk.map((j) => j.groupId), chunk.map((j) => j.durationSeconds), chunk.map((j) => j.startedAt), chunk.map((j) => j.endedAt)],
+        [
+          chunk.map((j) => j.sessionUuid),
+          chunk.map((j) => j.userId),
+          chunk.map((j) => j.groupId),
+          chunk.map((j) => j.durationSeconds),
+          chunk.map((j) => j.startedAt),
+          chunk.map((j) => j.endedAt),
+        ],
       );
     }
     return Date.now() - t;
@@ -68,16 +75,23 @@ export async function sessions(env: BenchEnv): Promise<ScenarioResult> {
 
   // Baseline B: a bare BullMQ no-op worker on the same number of jobs.
   const noop = runScript('bench/noop-worker.ts', { REDIS_URL: env.redisUrl, QUEUE: 'bench-noop', CONCURRENCY: env.nodeEnv.WORKER_CONCURRENCY ?? '16' });
-  await waitFor(() => { if (!noop.output().includes('worker running')) throw new Error('not yet'); }, 20_000);
+  await waitFor(() => {
+    if (!noop.output().includes('worker running')) throw new Error('not yet');
+  }, 20_000);
   const noopQueue = new Queue('bench-noop', { connection: bullConnection(env.redisUrl, false), prefix: 'bench:bull' });
   let t = Date.now();
   await enqueue(env.redisUrl, 'bench-noop', jobs);
-  await waitFor(async () => {
-    // Completed jobs are trimmed to 10,000 (removeOnComplete), so wait for an empty queue.
-    const c = await noopQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    const left = (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
-    if (left > 0) throw new Error(`${left} left`);
-  }, 120_000, 100, 'no-op worker drained');
+  await waitFor(
+    async () => {
+      // Completed jobs are trimmed to 10,000 (removeOnComplete), so wait for an empty queue.
+      const c = await noopQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      const left = (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
+      if (left > 0) throw new Error(`${left} left`);
+    },
+    120_000,
+    100,
+    'no-op worker drained',
+  );
   const noopMs = Date.now() - t;
   await noopQueue.close();
   await noop.stop();
@@ -90,14 +104,19 @@ export async function sessions(env: BenchEnv): Promise<ScenarioResult> {
     t = Date.now();
     await enqueue(env.redisUrl, 'sessions', jobs);
     await withPg(env.databaseUrl, (pg) =>
-      waitFor(async () => {
-        const { rows: r } = await pg.query(
-          `SELECT (SELECT count(*)::int FROM study_sessions) AS sessions, (SELECT coalesce(sum(total_study_time), 0)::bigint FROM users) AS total,
+      waitFor(
+        async () => {
+          const { rows: r } = await pg.query(
+            `SELECT (SELECT count(*)::int FROM study_sessions) AS sessions, (SELECT coalesce(sum(total_study_time), 0)::bigint FROM users) AS total,
                   (SELECT count(*)::int FROM streaks WHERE last_active_date IS NOT NULL) AS streak_users`,
-        );
-        progress = { sessions: r[0].sessions, total: Number(r[0].total), streakUsers: r[0].streak_users };
-        if (progress.sessions < count || progress.total < expectedTotal || progress.streakUsers < users) throw new Error(JSON.stringify(progress));
-      }, 240_000, 250, 'every session, total and streak stored'),
+          );
+          progress = { sessions: r[0].sessions, total: Number(r[0].total), streakUsers: r[0].streak_users };
+          if (progress.sessions < count || progress.total < expectedTotal || progress.streakUsers < users) throw new Error(JSON.stringify(progress));
+        },
+        240_000,
+        250,
+        'every session, total and streak stored',
+      ),
     );
     workerMs = Date.now() - t;
     await worker.stop();
@@ -105,10 +124,27 @@ export async function sessions(env: BenchEnv): Promise<ScenarioResult> {
     notes.push(`StudySync worker: ${(error as Error).message.slice(0, 300)} (progress ${JSON.stringify(progress)}; needs issue 5: workers/processors)`);
   }
   const perSec = (ms?: number): number => (ms ? round(count / (ms / 1000)) : 0);
-  rows.push({ metric: `${count} sessions: sessions/s until all stored`, studysync: perSec(workerMs), baseline: `${perSec(noopMs)} (no-op BullMQ)`, ratio: ratio(perSec(workerMs), perSec(noopMs)) });
-  rows.push({ metric: 'vs plain multi-row INSERT (rows/s)', studysync: perSec(workerMs), baseline: perSec(insertMs), ratio: ratio(perSec(workerMs), perSec(insertMs)) });
-  rows.push({ metric: 'time to store everything (s)', studysync: workerMs ? round(workerMs / 1000, 1) : 'n/a', baseline: `${round(noopMs / 1000, 1)} / ${round(insertMs / 1000, 1)}`, ratio: 'n/a' });
-  notes.push('Stored = sessions rows, users.total_study_time sums and streak rows (last_active_date set) all complete; Redis leaderboards are not polled (their layout is the worker\'s).');
+  rows.push({
+    metric: `${count} sessions: sessions/s until all stored`,
+    studysync: perSec(workerMs),
+    baseline: `${perSec(noopMs)} (no-op BullMQ)`,
+    ratio: ratio(perSec(workerMs), perSec(noopMs)),
+  });
+  rows.push({
+    metric: 'vs plain multi-row INSERT (rows/s)',
+    studysync: perSec(workerMs),
+    baseline: perSec(insertMs),
+    ratio: ratio(perSec(workerMs), perSec(insertMs)),
+  });
+  rows.push({
+    metric: 'time to store everything (s)',
+    studysync: workerMs ? round(workerMs / 1000, 1) : 'n/a',
+    baseline: `${round(noopMs / 1000, 1)} / ${round(insertMs / 1000, 1)}`,
+    ratio: 'n/a',
+  });
+  notes.push(
+    "Stored = sessions rows, users.total_study_time sums and streak rows (last_active_date set) all complete; Redis leaderboards are not polled (their layout is the worker's).",
+  );
   return { name: 'sessions', status: workerMs ? 'ok' : 'partial', rows, notes, data: { count, users, workerMs, noopMs, insertMs, progress } };
 }
 
@@ -160,7 +196,10 @@ export async function leaderboard(env: BenchEnv): Promise<ScenarioResult> {
 
   const api = await startApi(env.nodeEnv);
   const sign = makeSigner(env.keys.privatePem);
-  const tokens = Array.from({ length: groups }, (_, g) => ({ token: sign(userId(g * groupSize + 1)), path: `/api/groups/${g + 1}/leaderboard?period=7d&limit=10` }));
+  const tokens = Array.from({ length: groups }, (_, g) => ({
+    token: sign(userId(g * groupSize + 1)),
+    path: `/api/groups/${g + 1}/leaderboard?period=7d&limit=10`,
+  }));
   const probe = await fetch(api.url + tokens[0]!.path, { headers: { authorization: `Bearer ${tokens[0]!.token}` } });
   const probeBody = await probe.text();
   let real: any;
@@ -175,10 +214,15 @@ export async function leaderboard(env: BenchEnv): Promise<ScenarioResult> {
     try {
       const worker = await startWorkerProc({ ...env.nodeEnv, LOG_LEVEL: 'warn' });
       const queue = new Queue('maintenance', { connection: bullConnection(env.redisUrl, false), prefix: 'bench:bull' });
-      await waitFor(async () => {
-        const c = await queue.getJobCounts('waiting', 'active', 'prioritized');
-        if ((c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0) > 0) throw new Error(JSON.stringify(c));
-      }, 60_000, 250, 'leaderboard rebuilds done');
+      await waitFor(
+        async () => {
+          const c = await queue.getJobCounts('waiting', 'active', 'prioritized');
+          if ((c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0) > 0) throw new Error(JSON.stringify(c));
+        },
+        60_000,
+        250,
+        'leaderboard rebuilds done',
+      );
       await queue.close();
       real = await client!.call('autocannon', { url: api.url, tokens, connections: 10, durationS }, durationS * 1000 + 60_000);
       await worker.stop();
@@ -190,10 +234,30 @@ export async function leaderboard(env: BenchEnv): Promise<ScenarioResult> {
   }
   await api.stop();
   const rows: Row[] = [
-    { metric: 'leaderboard requests/s, boards in Redis (10 in flight)', studysync: real ? round(real.requestsPerSec) : 'n/a', baseline: `${sql.rps} (seed SQL via pg)`, ratio: real ? ratio(real.requestsPerSec, sql.rps) : 'n/a' },
-    { metric: 'p50 / p99 ms, boards in Redis', studysync: real ? `${real.p50ms} / ${real.p99ms}` : 'n/a', baseline: `${sql.p50ms} / ${sql.p99ms}`, ratio: real ? ratio(real.p99ms, sql.p99ms) : 'n/a' },
-    { metric: 'requests/s, cold (no worker: computed from PostgreSQL)', studysync: cold ? round(cold.requestsPerSec) : 'n/a', baseline: sql.rps, ratio: cold ? ratio(cold.requestsPerSec, sql.rps) : 'n/a' },
-    { metric: 'p50 / p99 ms, cold', studysync: cold ? `${cold.p50ms} / ${cold.p99ms}` : 'n/a', baseline: `${sql.p50ms} / ${sql.p99ms}`, ratio: cold ? ratio(cold.p99ms, sql.p99ms) : 'n/a' },
+    {
+      metric: 'leaderboard requests/s, boards in Redis (10 in flight)',
+      studysync: real ? round(real.requestsPerSec) : 'n/a',
+      baseline: `${sql.rps} (seed SQL via pg)`,
+      ratio: real ? ratio(real.requestsPerSec, sql.rps) : 'n/a',
+    },
+    {
+      metric: 'p50 / p99 ms, boards in Redis',
+      studysync: real ? `${real.p50ms} / ${real.p99ms}` : 'n/a',
+      baseline: `${sql.p50ms} / ${sql.p99ms}`,
+      ratio: real ? ratio(real.p99ms, sql.p99ms) : 'n/a',
+    },
+    {
+      metric: 'requests/s, cold (no worker: computed from PostgreSQL)',
+      studysync: cold ? round(cold.requestsPerSec) : 'n/a',
+      baseline: sql.rps,
+      ratio: cold ? ratio(cold.requestsPerSec, sql.rps) : 'n/a',
+    },
+    {
+      metric: 'p50 / p99 ms, cold',
+      studysync: cold ? `${cold.p50ms} / ${cold.p99ms}` : 'n/a',
+      baseline: `${sql.p50ms} / ${sql.p99ms}`,
+      ratio: cold ? ratio(cold.p99ms, sql.p99ms) : 'n/a',
+    },
   ];
   return { name: 'leaderboard', status: real ? 'ok' : 'partial', rows, notes, data: { users, groups, count, sql, cold, real } };
 }
@@ -221,7 +285,12 @@ export async function rest(env: BenchEnv): Promise<ScenarioResult> {
     name: 'rest',
     status: real.non2xx ? 'partial' : 'ok',
     rows: [
-      { metric: 'GET /api/me requests/s (10 connections)', studysync: round(real.requestsPerSec), baseline: round(base.requestsPerSec), ratio: ratio(real.requestsPerSec, base.requestsPerSec) },
+      {
+        metric: 'GET /api/me requests/s (10 connections)',
+        studysync: round(real.requestsPerSec),
+        baseline: round(base.requestsPerSec),
+        ratio: ratio(real.requestsPerSec, base.requestsPerSec),
+      },
       { metric: 'p50 / p99 ms', studysync: `${real.p50ms} / ${real.p99ms}`, baseline: `${base.p50ms} / ${base.p99ms}`, ratio: ratio(real.p99ms, base.p99ms) },
     ],
     notes,

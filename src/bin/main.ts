@@ -5,10 +5,7 @@ import { createLogger, type Logger } from '../lib/logger';
  * Shared entry-point plumbing: validated config (a bad value prints one line and exits
  * 1), one logger, SIGTERM/SIGINT → graceful stop, and crash logging.
  */
-export async function runMain(
-  role: string,
-  main: (config: Config, logger: Logger) => Promise<{ stop(): Promise<void> } | void>,
-): Promise<void> {
+export async function runMain(role: string, main: (config: Config, logger: Logger) => Promise<{ stop(): Promise<void> } | void>): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();

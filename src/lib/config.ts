@@ -18,17 +18,23 @@ const url = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`,
+    );
 
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const envSchema = z.object({
   PORT: intInRange(0, 65535).default(3000),
@@ -40,14 +46,21 @@ const envSchema = z.object({
     .refine((value) => /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.test(value), 'must be a PEM public key')
     .optional(),
   CLERK_AUTHORIZED_PARTIES: csv.optional(),
-  CLERK_WEBHOOK_SIGNING_SECRET: z.string().trim().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a whsec_… Svix secret').optional(),
+  CLERK_WEBHOOK_SIGNING_SECRET: z
+    .string()
+    .trim()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a whsec_… Svix secret')
+    .optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   MIN_SESSION_SECONDS: intInRange(0, 86_400).default(1),
   MAX_SESSION_HOURS: intInRange(1, 48).default(12),
   PRESENCE_TTL_SECONDS: intInRange(2, 3600).default(60),
   CORS_ORIGINS: csv.optional(),
   // Extensions (docs/CONFIGURATION.md).
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 : _ -').default('ss:'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 : _ -')
+    .default('ss:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CHAT_RATE_LIMIT: intInRange(1, 10_000).default(20),
   CHAT_RATE_WINDOW_SECONDS: intInRange(1, 3600).default(10),

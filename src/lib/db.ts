@@ -73,8 +73,6 @@ export function createMigrator(sequelize: Sequelize, logger?: Logger): Umzug<Que
     },
     context: sequelize.getQueryInterface(),
     storage: new SequelizeStorage({ sequelize, tableName: 'sequelize_meta' }),
-    logger: logger
-      ? { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m), debug: (m) => logger.debug(m) }
-      : undefined,
+    logger: logger ? { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m), debug: (m) => logger.debug(m) } : undefined,
   });
 }

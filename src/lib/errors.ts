@@ -38,14 +38,11 @@ export class AppError extends Error {
   }
 
   toJSON(): { code: ErrorCode; message: string; details?: unknown } {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };
   }
 }
 
-export const validationFailed = (details: FieldIssue[], message = 'Validation failed'): AppError =>
-  new AppError('VALIDATION_FAILED', message, details);
+export const validationFailed = (details: FieldIssue[], message = 'Validation failed'): AppError => new AppError('VALIDATION_FAILED', message, details);
 export const notFound = (what = 'Resource'): AppError => new AppError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'Not allowed'): AppError => new AppError('FORBIDDEN', message);
 export const conflict = (message: string): AppError => new AppError('CONFLICT', message);

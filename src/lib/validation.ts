@@ -29,7 +29,11 @@ export function parseInput<S extends ZodType>(schema: S, value: unknown, prefix?
 /** An integer id in a JSON body or socket payload (no string coercion, fits PostgreSQL INTEGER). */
 export const IdValue = z.number().int().positive().max(2_147_483_647);
 export const IdSchema = z.coerce.number().int().positive().max(2_147_483_647);
-export const UserIdSchema = z.string().min(1).max(191).regex(/^[A-Za-z0-9_-]+$/, 'must be a user id');
+export const UserIdSchema = z
+  .string()
+  .min(1)
+  .max(191)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a user id');
 export const LimitSchema = (max: number, def: number) => z.coerce.number().int().min(1).max(max).default(def);
 /** An http(s) URL (links, images). */
 export const HttpUrlSchema = z

@@ -32,7 +32,15 @@ function byRole(ok: number, allowed: Actor[] = ['member', 'admin', 'leader'], ov
   const make = (vis: Vis): Expect => {
     const outsider = vis === 'public' ? 403 : 404;
     const cell = (a: Actor): number => (allowed.includes(a) ? ok : 403);
-    return { anon: 401, stranger: outsider, otherLeader: outsider, member: cell('member'), admin: cell('admin'), leader: cell('leader'), ...(overrides[vis] ?? {}) };
+    return {
+      anon: 401,
+      stranger: outsider,
+      otherLeader: outsider,
+      member: cell('member'),
+      admin: cell('admin'),
+      leader: cell('leader'),
+      ...(overrides[vis] ?? {}),
+    };
   };
   return { public: make('public'), private: make('private') };
 }
@@ -42,8 +50,16 @@ const everyone = (ok: number, others = ok): Record<Vis, Expect> => {
 };
 
 const ROWS: Row[] = [
-  { name: 'GET /groups/:id', req: (f) => ({ method: 'GET', path: `/api/groups/${f.group.id}` }), expect: byRole(200, undefined, { public: { stranger: 200, otherLeader: 200 } }) },
-  { name: 'PATCH /groups/:id', req: (f) => ({ method: 'PATCH', path: `/api/groups/${f.group.id}`, body: { description: 'changed' } }), expect: byRole(200, ['admin', 'leader']) },
+  {
+    name: 'GET /groups/:id',
+    req: (f) => ({ method: 'GET', path: `/api/groups/${f.group.id}` }),
+    expect: byRole(200, undefined, { public: { stranger: 200, otherLeader: 200 } }),
+  },
+  {
+    name: 'PATCH /groups/:id',
+    req: (f) => ({ method: 'PATCH', path: `/api/groups/${f.group.id}`, body: { description: 'changed' } }),
+    expect: byRole(200, ['admin', 'leader']),
+  },
   { name: 'DELETE /groups/:id', mutates: true, req: (f) => ({ method: 'DELETE', path: `/api/groups/${f.group.id}` }), expect: byRole(204, ['leader']) },
   {
     name: 'POST /groups/:id/join',
@@ -51,7 +67,12 @@ const ROWS: Row[] = [
     req: (f) => ({ method: 'POST', path: `/api/groups/${f.group.id}/join` }),
     expect: byRole(200, undefined, { public: { stranger: 200, otherLeader: 200 } }),
   },
-  { name: 'POST /groups/:id/leave', mutates: true, req: (f) => ({ method: 'POST', path: `/api/groups/${f.group.id}/leave` }), expect: byRole(204, ['member', 'admin'], { public: { leader: 409 }, private: { leader: 409 } }) },
+  {
+    name: 'POST /groups/:id/leave',
+    mutates: true,
+    req: (f) => ({ method: 'POST', path: `/api/groups/${f.group.id}/leave` }),
+    expect: byRole(204, ['member', 'admin'], { public: { leader: 409 }, private: { leader: 409 } }),
+  },
   { name: 'GET /groups/:id/members', req: (f) => ({ method: 'GET', path: `/api/groups/${f.group.id}/members` }), expect: byRole(200) },
   {
     name: 'PATCH /groups/:id/members/:userId',
@@ -65,7 +86,11 @@ const ROWS: Row[] = [
     req: (f, c) => ({ method: 'DELETE', path: `/api/groups/${f.group.id}/members/${c.plain2.userId}` }),
     expect: byRole(204, ['admin', 'leader']),
   },
-  { name: 'POST /groups/:id/invite-code', req: (f) => ({ method: 'POST', path: `/api/groups/${f.group.id}/invite-code` }), expect: byRole(200, ['admin', 'leader']) },
+  {
+    name: 'POST /groups/:id/invite-code',
+    req: (f) => ({ method: 'POST', path: `/api/groups/${f.group.id}/invite-code` }),
+    expect: byRole(200, ['admin', 'leader']),
+  },
   {
     name: 'POST /groups/:id/invitations',
     mutates: true,
@@ -78,16 +103,28 @@ const ROWS: Row[] = [
     req: (f) => ({ method: 'POST', path: `/api/groups/${f.group.id}/resources`, body: { title: 't', resourceType: 'link', url: 'https://example.com' } }),
     expect: byRole(201, ['leader']),
   },
-  { name: 'PATCH /resources/:id', req: (f) => ({ method: 'PATCH', path: `/api/resources/${f.resourceId}`, body: { title: 'renamed' } }), expect: byRole(200, ['leader']) },
+  {
+    name: 'PATCH /resources/:id',
+    req: (f) => ({ method: 'PATCH', path: `/api/resources/${f.resourceId}`, body: { title: 'renamed' } }),
+    expect: byRole(200, ['leader']),
+  },
   { name: 'DELETE /resources/:id', mutates: true, req: (f) => ({ method: 'DELETE', path: `/api/resources/${f.resourceId}` }), expect: byRole(204, ['leader']) },
-  { name: 'PUT /resources/:id/progress', req: (f) => ({ method: 'PUT', path: `/api/resources/${f.resourceId}/progress`, body: { progressPercentage: 10 } }), expect: byRole(200) },
+  {
+    name: 'PUT /resources/:id/progress',
+    req: (f) => ({ method: 'PUT', path: `/api/resources/${f.resourceId}/progress`, body: { progressPercentage: 10 } }),
+    expect: byRole(200),
+  },
   { name: 'GET /resources/:id/progress', req: (f) => ({ method: 'GET', path: `/api/resources/${f.resourceId}/progress` }), expect: byRole(200) },
   { name: 'GET /resources/:id/progress/all', req: (f) => ({ method: 'GET', path: `/api/resources/${f.resourceId}/progress/all` }), expect: byRole(200) },
   // User-scoped routes: the group's visibility does not matter.
   { name: 'POST /groups', req: () => ({ method: 'POST', path: '/api/groups', body: { groupName: 'new' } }), expect: everyone(201) },
   { name: 'GET /groups', req: () => ({ method: 'GET', path: '/api/groups' }), expect: everyone(200) },
   { name: 'GET /groups/discover', req: () => ({ method: 'GET', path: '/api/groups/discover' }), expect: everyone(200) },
-  { name: 'POST /groups/join (unknown code)', req: () => ({ method: 'POST', path: '/api/groups/join', body: { inviteCode: 'no-such-code' } }), expect: everyone(404) },
+  {
+    name: 'POST /groups/join (unknown code)',
+    req: () => ({ method: 'POST', path: '/api/groups/join', body: { inviteCode: 'no-such-code' } }),
+    expect: everyone(404),
+  },
   { name: 'GET /invitations', req: () => ({ method: 'GET', path: '/api/invitations' }), expect: everyone(200) },
   { name: 'GET /notifications', req: () => ({ method: 'GET', path: '/api/notifications' }), expect: everyone(200) },
   { name: 'GET /notifications/unread-count', req: () => ({ method: 'GET', path: '/api/notifications/unread-count' }), expect: everyone(200) },
@@ -106,7 +143,10 @@ describe('authorization table', () => {
     await addMember(app, group, who.leader, who.member);
     await addMember(app, group, who.leader, plain2);
     await addMember(app, group, who.leader, who.admin, 'admin');
-    const res = await app.http.post(`/api/groups/${group.id}/resources`, { token: who.leader.token, body: { title: 'r', resourceType: 'link', url: 'https://example.com/r' } });
+    const res = await app.http.post(`/api/groups/${group.id}/resources`, {
+      token: who.leader.token,
+      body: { title: 'r', resourceType: 'link', url: 'https://example.com/r' },
+    });
     return { group, resourceId: res.body.id };
   }
 
@@ -142,12 +182,15 @@ describe('authorization table', () => {
     }
   }
 
-  it("when an invitation is accepted or declined by anyone but the invitee, then 401/404; the invitee gets 200", async () => {
+  it('when an invitation is accepted or declined by anyone but the invitee, then 401/404; the invitee gets 200', async () => {
     const inv = await app.http.post(`/api/groups/${shared.private.group.id}/invitations`, { token: who.leader.token, body: { invitedUserId: guest.userId } });
     expect(inv.status).toBe(201);
     for (const action of ['accept', 'decline']) {
       const results = await Promise.all(
-        ACTORS.map(async (actor) => (await app.http.post(`/api/invitations/${inv.body.id}/${action}`, { token: actor === 'anon' ? undefined : who[actor].token })).status),
+        ACTORS.map(
+          async (actor) =>
+            (await app.http.post(`/api/invitations/${inv.body.id}/${action}`, { token: actor === 'anon' ? undefined : who[actor].token })).status,
+        ),
       );
       expect(results).toEqual([401, 404, 404, 404, 404, 404]);
     }
@@ -158,7 +201,9 @@ describe('authorization table', () => {
     const mine = await app.http.get('/api/notifications', { token: who.leader.token });
     const id = mine.body.items[0].id;
     const results = await Promise.all(
-      ACTORS.filter((a) => a !== 'leader').map(async (actor) => (await app.http.post(`/api/notifications/${id}/read`, { token: actor === 'anon' ? undefined : who[actor].token })).status),
+      ACTORS.filter((a) => a !== 'leader').map(
+        async (actor) => (await app.http.post(`/api/notifications/${id}/read`, { token: actor === 'anon' ? undefined : who[actor].token })).status,
+      ),
     );
     expect(results).toEqual([401, 404, 404, 404, 404]);
     expect((await app.http.post(`/api/notifications/${id}/read`, { token: who.leader.token })).status).toBe(204);

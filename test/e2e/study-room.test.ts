@@ -45,17 +45,20 @@ const text = async (page: Page, testid: string): Promise<string> => (await page.
 
 beforeAll(async () => {
   ensureWebBuilt();
-  [app, browser] = await Promise.all([
-    startTestApp({ devAuth: true, worker: true, env: { MIN_SESSION_SECONDS: '1', WEB_DIR: WEB_DIST } }),
-    launchBrowser(),
-  ]);
+  [app, browser] = await Promise.all([startTestApp({ devAuth: true, worker: true, env: { MIN_SESSION_SECONDS: '1', WEB_DIR: WEB_DIST } }), launchBrowser()]);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 /** On a failure the UI's error toasts say which backend call went wrong. */
 afterEach(async () => {
-  for (const [name, page] of [['alice', a], ['bob', b]] as const) {
-    const toasts = await page?.locator('.toast.error').allTextContents().catch(() => []);
+  for (const [name, page] of [
+    ['alice', a],
+    ['bob', b],
+  ] as const) {
+    const toasts = await page
+      ?.locator('.toast.error')
+      .allTextContents()
+      .catch(() => []);
     if (toasts?.length) console.log(`${name}'s error toasts:`, toasts);
   }
 });

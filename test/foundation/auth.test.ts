@@ -96,13 +96,24 @@ describe('authentication', () => {
 
     const payload = JSON.stringify({
       type: 'user.created',
-      data: { id: u.userId, username: u.username, first_name: 'Syn', last_name: 'Ced', email_addresses: [{ id: 'idn_1', email_address: u.email }], primary_email_address_id: 'idn_1' },
+      data: {
+        id: u.userId,
+        username: u.username,
+        first_name: 'Syn',
+        last_name: 'Ced',
+        email_addresses: [{ id: 'idn_1', email_address: u.email }],
+        primary_email_address_id: 'idn_1',
+      },
     });
     const msgId = `msg_${randomBytes(8).toString('hex')}`;
     const now = new Date();
     const hook = await app.http.post('/webhooks/clerk', {
       rawBody: payload,
-      headers: { 'svix-id': msgId, 'svix-timestamp': String(Math.floor(now.getTime() / 1000)), 'svix-signature': new Webhook(SECRET).sign(msgId, now, payload) },
+      headers: {
+        'svix-id': msgId,
+        'svix-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'svix-signature': new Webhook(SECRET).sign(msgId, now, payload),
+      },
     });
     expect(hook.status).toBe(200);
 

@@ -11,7 +11,9 @@ describe('PATCH /api/me', () => {
 
   it('when preferences are patched, then the given keys are merged into the stored ones', async () => {
     const u = await app.signedUpUser('prefs');
-    expect((await app.http.patch('/api/me', { token: u.token, body: { preferences: { timezone: 'asia/tokyo' } } })).body.preferences).toEqual({ timezone: 'Asia/Tokyo' });
+    expect((await app.http.patch('/api/me', { token: u.token, body: { preferences: { timezone: 'asia/tokyo' } } })).body.preferences).toEqual({
+      timezone: 'Asia/Tokyo',
+    });
     const res = await app.http.patch('/api/me', { token: u.token, body: { firstName: 'Ana', preferences: { theme: 'dark' } } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ firstName: 'Ana', preferences: { timezone: 'Asia/Tokyo', theme: 'dark' } });

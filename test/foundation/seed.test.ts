@@ -4,7 +4,18 @@ import { Client } from 'pg';
 import { isolate, type Isolation } from '../helpers/database';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TABLES = ['users', 'groups', 'groupings', 'study_sessions', 'streaks', 'resources', 'resource_progress', 'messages', 'group_invitations', 'notifications'];
+const TABLES = [
+  'users',
+  'groups',
+  'groupings',
+  'study_sessions',
+  'streaks',
+  'resources',
+  'resource_progress',
+  'messages',
+  'group_invitations',
+  'notifications',
+];
 
 describe('npm run seed', () => {
   let iso: Isolation;
@@ -61,7 +72,7 @@ describe('npm run seed', () => {
       'SELECT count(*)::int AS n FROM resources r JOIN resources p ON p.id = r.parent_folder_id WHERE p.parent_folder_id IS NOT NULL',
     );
     expect(nested[0].n).toBeGreaterThan(0);
-    const { rows: span } = await db.query("SELECT extract(day FROM max(started_at) - min(started_at))::int AS days FROM study_sessions");
+    const { rows: span } = await db.query('SELECT extract(day FROM max(started_at) - min(started_at))::int AS days FROM study_sessions');
     expect(span[0].days).toBeGreaterThanOrEqual(50);
     const { rows: leaders } = await db.query("SELECT count(DISTINCT group_id)::int AS n FROM groupings WHERE role = 'leader'");
     expect(leaders[0].n).toBe((await db.query('SELECT count(*)::int AS n FROM groups')).rows[0].n);

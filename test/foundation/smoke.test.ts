@@ -19,6 +19,14 @@ describe('an API node', () => {
     const u = await app.user('ana');
     const res = await app.http.get('/api/me', { token: u.token });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ userId: u.userId, username: u.username, email: u.email, totalStudyTime: 0, currentStreak: 0, longestStreak: 0, preferences: {} });
+    expect(res.body).toMatchObject({
+      userId: u.userId,
+      username: u.username,
+      email: u.email,
+      totalStudyTime: 0,
+      currentStreak: 0,
+      longestStreak: 0,
+      preferences: {},
+    });
   });
 });

@@ -4,7 +4,10 @@ export type U = Awaited<ReturnType<TestApp['signedUpUser']>>;
 
 /** Creates a group as `leader` and returns its DTO (throws on failure). */
 export async function createGroup(app: TestApp, leader: U, body: Record<string, unknown> = {}): Promise<any> {
-  const res = await app.http.post('/api/groups', { token: leader.token, body: { groupName: `g-${Math.random().toString(36).slice(2, 8)}`, groupType: 'community', visibility: 'public', ...body } });
+  const res = await app.http.post('/api/groups', {
+    token: leader.token,
+    body: { groupName: `g-${Math.random().toString(36).slice(2, 8)}`, groupType: 'community', visibility: 'public', ...body },
+  });
   if (res.status !== 201) throw new Error(`create group: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
@@ -20,4 +23,5 @@ export async function addMember(app: TestApp, group: any, leader: U, user: U, ro
   }
 }
 
-export const users = (app: TestApp, n: number, prefix: string): Promise<U[]> => Promise.all(Array.from({ length: n }, (_, i) => app.signedUpUser(`${prefix}${i}`)));
+export const users = (app: TestApp, n: number, prefix: string): Promise<U[]> =>
+  Promise.all(Array.from({ length: n }, (_, i) => app.signedUpUser(`${prefix}${i}`)));

@@ -22,7 +22,22 @@ describe('groups and memberships over REST', () => {
   it('when a user creates a group, then they are its leader and the DTO has exactly the contract fields', async () => {
     const g = await createGroup(app, leader, { groupName: 'Algebra club', description: 'x', maxMembers: 5 });
     expect(Object.keys(g).sort()).toEqual(
-      ['id', 'creatorId', 'groupName', 'description', 'image', 'groupType', 'visibility', 'maxMembers', 'isActive', 'memberCount', 'myRole', 'inviteCode', 'createdAt', 'updatedAt'].sort(),
+      [
+        'id',
+        'creatorId',
+        'groupName',
+        'description',
+        'image',
+        'groupType',
+        'visibility',
+        'maxMembers',
+        'isActive',
+        'memberCount',
+        'myRole',
+        'inviteCode',
+        'createdAt',
+        'updatedAt',
+      ].sort(),
     );
     expect(g).toMatchObject({ creatorId: leader.userId, groupName: 'Algebra club', myRole: 'leader', memberCount: 1, isActive: true, maxMembers: 5 });
     expect(g.inviteCode).toMatch(/^[A-Za-z0-9_-]{12,}$/);

@@ -19,7 +19,8 @@ describe('invitations and capacity', () => {
 
   const invite = (g: any, by: U, invitedUserId: string, extra: Record<string, unknown> = {}) =>
     app.http.post(`/api/groups/${g.id}/invitations`, { token: by.token, body: { invitedUserId, ...extra } });
-  const memberCount = async (groupId: number): Promise<number> => (await db.query('SELECT count(*)::int AS n FROM groupings WHERE group_id = $1', [groupId])).rows[0].n;
+  const memberCount = async (groupId: number): Promise<number> =>
+    (await db.query('SELECT count(*)::int AS n FROM groupings WHERE group_id = $1', [groupId])).rows[0].n;
 
   it('when 30 users join a public group of max 10 at once, then exactly 10 are members and the rest get 409', async () => {
     const g = await createGroup(app, leader, { maxMembers: 10 });
@@ -56,17 +57,29 @@ describe('invitations and capacity', () => {
     expect(Object.keys(created.body).sort()).toEqual(
       ['id', 'groupId', 'groupName', 'invitedUserId', 'invitedBy', 'status', 'invitationMessage', 'expiresAt', 'createdAt', 'respondedAt'].sort(),
     );
-    expect(created.body).toMatchObject({ groupId: g.id, groupName: 'Private physics', invitedUserId: guest.userId, invitedBy: leader.userId, status: 'pending', invitationMessage: 'come study', respondedAt: null });
+    expect(created.body).toMatchObject({
+      groupId: g.id,
+      groupName: 'Private physics',
+      invitedUserId: guest.userId,
+      invitedBy: leader.userId,
+      status: 'pending',
+      invitationMessage: 'come study',
+      respondedAt: null,
+    });
     const hours = (Date.parse(created.body.expiresAt) - Date.parse(created.body.createdAt)) / 3_600_000;
     expect(Math.round(hours)).toBe(168);
     const mine = await app.http.get('/api/invitations', { token: guest.token });
     expect(mine.body.map((i: any) => i.id)).toEqual([created.body.id]);
-    expect((await app.http.get('/api/notifications', { token: guest.token })).body.items[0]).toMatchObject({ notificationType: 'invitation_received', data: { groupId: g.id, invitationId: created.body.id } });
+    expect((await app.http.get('/api/notifications', { token: guest.token })).body.items[0]).toMatchObject({
+      notificationType: 'invitation_received',
+      data: { groupId: g.id, invitationId: created.body.id },
+    });
 
     const accepted = await app.http.post(`/api/invitations/${created.body.id}/accept`, { token: guest.token });
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ userId: guest.userId, role: 'member' });
-    const row = (await db.query('SELECT invitation_status, invited_by, invited_at FROM groupings WHERE group_id = $1 AND user_id = $2', [g.id, guest.userId])).rows[0];
+    const row = (await db.query('SELECT invitation_status, invited_by, invited_at FROM groupings WHERE group_id = $1 AND user_id = $2', [g.id, guest.userId]))
+      .rows[0];
     expect(row).toMatchObject({ invitation_status: 'accepted', invited_by: leader.userId });
     expect(row.invited_at).not.toBeNull();
     const leaderNotes = (await app.http.get('/api/notifications', { token: leader.token })).body.items.map((n: any) => n.notificationType);

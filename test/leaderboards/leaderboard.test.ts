@@ -20,7 +20,8 @@ describe('group leaderboards', () => {
     await app.stop();
   });
 
-  const totals = (board: { entries: Array<{ username: string; totalSeconds: number }> }) => board.entries.map((e) => [e.username.split('_')[0], e.totalSeconds]);
+  const totals = (board: { entries: Array<{ username: string; totalSeconds: number }> }) =>
+    board.entries.map((e) => [e.username.split('_')[0], e.totalSeconds]);
 
   it('when sessions sit on period edges, then each period holds exactly the sessions that started in it', async () => {
     const now = new Date('2026-03-16T12:00:00Z'); // a Monday
@@ -39,11 +40,24 @@ describe('group leaderboards', () => {
     expect(totals(week)).toEqual([['pc', 200]]);
     expect(week.from).toBe('2026-03-16T00:00:00.000Z');
     expect(week.to).toBe(now.toISOString());
-    expect(totals(await board('7d'))).toEqual([['pc', 200], ['pb', 100], ['pd', 5]]);
-    expect(totals(await board('month'))).toEqual([['pd', 305], ['pc', 200], ['pb', 100]]);
+    expect(totals(await board('7d'))).toEqual([
+      ['pc', 200],
+      ['pb', 100],
+      ['pd', 5],
+    ]);
+    expect(totals(await board('month'))).toEqual([
+      ['pd', 305],
+      ['pc', 200],
+      ['pb', 100],
+    ]);
     const all = await board('all');
     expect(all.from).toBeNull();
-    expect(totals(all)).toEqual([['pa', 400], ['pd', 305], ['pc', 200], ['pb', 100]]);
+    expect(totals(all)).toEqual([
+      ['pa', 400],
+      ['pd', 305],
+      ['pc', 200],
+      ['pb', 100],
+    ]);
     expect(all.me).toEqual({ rank: 1, totalSeconds: 400 });
     expect((await board('week')).me).toBeNull();
   });
@@ -52,7 +66,13 @@ describe('group leaderboards', () => {
     const [ta, tb, tc, td] = await Promise.all(['ta', 'tb', 'tc', 'td'].map((n) => makeUser(n)));
     const group = await makeGroup(td!, 'public', [ta!, tb!, tc!]);
     const at = new Date(Date.now() - 60_000);
-    for (const [u, s] of [[tb, 100], [ta, 100], [tc, 50], [td, 10]] as const) await processSessionJob(ctx, { data: sessionJob(u!.userId, at, s, group.id) });
+    for (const [u, s] of [
+      [tb, 100],
+      [ta, 100],
+      [tc, 50],
+      [td, 10],
+    ] as const)
+      await processSessionJob(ctx, { data: sessionJob(u!.userId, at, s, group.id) });
     const board = (userId: string, limit = 10) => getLeaderboard(ctx, { groupId: group.id, userId, period: 'week', limit });
     await rebuildBoards(ctx, { groupId: group.id });
     const full = await board(td!.userId);
@@ -85,7 +105,12 @@ describe('group leaderboards', () => {
     await processSessionJob(ctx, { data: sessionJob(m.userId, new Date(Date.now() - 120_000), 60, priv.id) });
     const ok = await app.http.get(`/api/groups/${priv.id}/leaderboard?period=all&limit=5`, { token: m.token });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ period: 'all', from: null, entries: [{ rank: 1, userId: m.userId, username: m.username, totalSeconds: 60, currentStreak: 1 }], me: { rank: 1, totalSeconds: 60 } });
+    expect(ok.body).toMatchObject({
+      period: 'all',
+      from: null,
+      entries: [{ rank: 1, userId: m.userId, username: m.username, totalSeconds: 60, currentStreak: 1 }],
+      me: { rank: 1, totalSeconds: 60 },
+    });
     const def = await app.http.get(`/api/groups/${priv.id}/leaderboard`, { token: m.token });
     expect(def.body.period).toBe('7d');
     expect((await app.http.get(`/api/groups/${priv.id}/leaderboard`, { token: s.token })).status).toBe(404);
@@ -106,7 +131,10 @@ describe('group leaderboards', () => {
       await processSessionJob(ctx, { data: sessionJob(users[i % 3]!.userId, new Date(now - i * 3 * 86_400_000 - 60_000), 60 * (i + 1), group.id) });
     }
     await rebuildBoards(ctx, { groupId: group.id });
-    const snapshot = async () => Promise.all(PERIODS.map((period) => getLeaderboard(ctx, { groupId: group.id, userId: users[0]!.userId, period, limit: 10 }).then((b) => ({ ...b, to: 'x' }))));
+    const snapshot = async () =>
+      Promise.all(
+        PERIODS.map((period) => getLeaderboard(ctx, { groupId: group.id, userId: users[0]!.userId, period, limit: 10 }).then((b) => ({ ...b, to: 'x' }))),
+      );
     const before = await snapshot();
     expect(before[3]!.entries.map((e) => e.totalSeconds)).toEqual([60 + 240 + 420, 120 + 300 + 480, 180 + 360 + 540].sort((x, y) => y - x));
 

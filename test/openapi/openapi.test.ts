@@ -64,11 +64,38 @@ describe('the OpenAPI document', () => {
   });
 
   it('when read, then the contract shapes are named components', () => {
-    for (const name of ['Group', 'Member', 'Invitation', 'Resource', 'Progress', 'Notification', 'GroupPage', 'NotificationPage', 'CreateGroup', 'CreateResource', 'PutProgress']) {
+    for (const name of [
+      'Group',
+      'Member',
+      'Invitation',
+      'Resource',
+      'Progress',
+      'Notification',
+      'GroupPage',
+      'NotificationPage',
+      'CreateGroup',
+      'CreateResource',
+      'PutProgress',
+    ]) {
       expect(doc.components.schemas[name]).toBeDefined();
     }
     expect(Object.keys(doc.components.schemas.Group.properties).sort()).toEqual(
-      ['id', 'creatorId', 'groupName', 'description', 'image', 'groupType', 'visibility', 'maxMembers', 'isActive', 'memberCount', 'myRole', 'inviteCode', 'createdAt', 'updatedAt'].sort(),
+      [
+        'id',
+        'creatorId',
+        'groupName',
+        'description',
+        'image',
+        'groupType',
+        'visibility',
+        'maxMembers',
+        'isActive',
+        'memberCount',
+        'myRole',
+        'inviteCode',
+        'createdAt',
+        'updatedAt',
+      ].sort(),
     );
     expect(doc.paths['/api/groups'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/CreateGroup');
   });

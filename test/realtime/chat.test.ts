@@ -76,9 +76,15 @@ describe('group chat', () => {
     const badReply = await app.http.post(`/api/groups/${group.id}/messages`, { token: member.token, body: { content: 'r', replyToId: elsewhere.body.id } });
     expect(badReply.status).toBe(400);
     expect(badReply.body.error.details).toEqual([expect.objectContaining({ field: 'replyToId' })]);
-    const image = await app.http.post(`/api/groups/${group.id}/messages`, { token: member.token, body: { content: 'https://example.com/a.png', messageType: 'image' } });
+    const image = await app.http.post(`/api/groups/${group.id}/messages`, {
+      token: member.token,
+      body: { content: 'https://example.com/a.png', messageType: 'image' },
+    });
     expect(image.status).toBe(201);
-    const badImage = await app.http.post(`/api/groups/${group.id}/messages`, { token: member.token, body: { content: 'javascript:alert(1)', messageType: 'image' } });
+    const badImage = await app.http.post(`/api/groups/${group.id}/messages`, {
+      token: member.token,
+      body: { content: 'javascript:alert(1)', messageType: 'image' },
+    });
     expect(badImage.status).toBe(400);
     for (const content of ['   ', 'x'.repeat(4001)]) {
       const res = await app.http.post(`/api/groups/${group.id}/messages`, { token: member.token, body: { content } });

@@ -15,8 +15,27 @@ function rng(seed: number): () => number {
 }
 
 const JUNK: unknown[] = [
-  null, 0, -1, 1.5, NaN, 'x', '', '{}', true, false, [], [1], [{ groupId: 1 }],
-  -5, 2 ** 31, 2 ** 53, '1', ' ', 'a'.repeat(5000), { $gt: 0 }, { nested: { deep: [] } },
+  null,
+  0,
+  -1,
+  1.5,
+  NaN,
+  'x',
+  '',
+  '{}',
+  true,
+  false,
+  [],
+  [1],
+  [{ groupId: 1 }],
+  -5,
+  2 ** 31,
+  2 ** 53,
+  '1',
+  ' ',
+  'a'.repeat(5000),
+  { $gt: 0 },
+  { nested: { deep: [] } },
 ];
 
 function pick<T>(r: () => number, items: readonly T[]): T {
@@ -29,7 +48,13 @@ function badPayloads(r: () => number, valid: Record<string, unknown>, count: num
   const keys = Object.keys(valid);
   while (out.length < count) {
     const kind = Math.floor(r() * 4);
-    if (kind === 0) out.push(pick(r, JUNK.filter((j) => j === null || typeof j !== 'object' || Array.isArray(j))));
+    if (kind === 0)
+      out.push(
+        pick(
+          r,
+          JUNK.filter((j) => j === null || typeof j !== 'object' || Array.isArray(j)),
+        ),
+      );
     else if (kind === 1 || keys.length === 0) out.push({ ...valid, [`extra${Math.floor(r() * 100)}`]: pick(r, JUNK) });
     else {
       const key = pick(r, keys);

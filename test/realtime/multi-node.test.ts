@@ -15,7 +15,12 @@ import { addMember, createGroup, type Member } from './fixtures';
 async function crash(proc: Proc): Promise<void> {
   let children: number[] = [];
   try {
-    children = execFileSync('pgrep', ['-P', String(proc.child.pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
+    children = execFileSync('pgrep', ['-P', String(proc.child.pid)])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     // no child
   }
@@ -172,9 +177,7 @@ describe('real-time rooms across two API nodes', () => {
     expect(benTimer.ok).toBe(true);
     expect(catTimer.status).toBe(201);
 
-    const gone = Promise.all(
-      [ben, cat].map((u: Member) => waitForEvent(anaA, 'presence:update', (p) => p.userId === u.userId && !p.online, 3000 + 5000)),
-    );
+    const gone = Promise.all([ben, cat].map((u: Member) => waitForEvent(anaA, 'presence:update', (p) => p.userId === u.userId && !p.online, 3000 + 5000)));
     const killedAt = Date.now();
     await crash(nodeB);
     await gone;

@@ -23,7 +23,10 @@ describe('timer rules', () => {
   it('when shorter than the minimum (or the clock went back), then the session is discarded', () => {
     expect(sessionFromTimer(timer, new Date('2026-01-01T10:00:00.900Z'), { minSeconds: 1 }).discarded).toBe(true);
     expect(sessionFromTimer(timer, new Date('2026-01-01T10:00:09Z'), { minSeconds: 10 }).discarded).toBe(true);
-    expect(sessionFromTimer(timer, new Date('2026-01-01T09:00:00Z'), { minSeconds: 0 })).toMatchObject({ discarded: true, session: { durationSeconds: 0, endedAt: timer.startedAt } });
+    expect(sessionFromTimer(timer, new Date('2026-01-01T09:00:00Z'), { minSeconds: 0 })).toMatchObject({
+      discarded: true,
+      session: { durationSeconds: 0, endedAt: timer.startedAt },
+    });
   });
 
   it('when capped, then the duration and the end stop at the cap', () => {

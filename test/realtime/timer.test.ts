@@ -57,13 +57,28 @@ describe('study timers', () => {
     expect(ack).toEqual({
       ok: true,
       discarded: false,
-      session: { id: null, sessionUuid: stored.sessionUuid, groupId: group.id, durationSeconds: expect.any(Number), sessionDate: startedAt, startedAt, endedAt: expect.any(String), sessionNotes: 'chapter 3' },
+      session: {
+        id: null,
+        sessionUuid: stored.sessionUuid,
+        groupId: group.id,
+        durationSeconds: expect.any(Number),
+        sessionDate: startedAt,
+        startedAt,
+        endedAt: expect.any(String),
+        sessionNotes: 'chapter 3',
+      },
     });
     expect(ack.session.durationSeconds).toBeGreaterThanOrEqual(90);
     expect(await stoppedEvent).toEqual({ groupId: group.id, userId: u.userId, durationSeconds: ack.session.durationSeconds });
     await stateEvent;
     const job = await app.node.ctx.queues.sessions.getJob(stored.sessionUuid);
-    expect(job?.data).toMatchObject({ sessionUuid: stored.sessionUuid, userId: u.userId, groupId: group.id, durationSeconds: ack.session.durationSeconds, notes: 'chapter 3' });
+    expect(job?.data).toMatchObject({
+      sessionUuid: stored.sessionUuid,
+      userId: u.userId,
+      groupId: group.id,
+      durationSeconds: ack.session.durationSeconds,
+      notes: 'chapter 3',
+    });
     expect(tab1Seen.filter((e) => e.event === 'timer:state')).toEqual([]);
   });
 

@@ -30,15 +30,35 @@ describe('resources and progress over REST', () => {
   const add = (g: any, u: U, body: Record<string, unknown>) => app.http.post(`/api/groups/${g.id}/resources`, { token: u.token, body });
   const link = (title: string, extra: Record<string, unknown> = {}) => ({ title, resourceType: 'link', url: 'https://example.com/x', ...extra });
   const folder = (title: string, extra: Record<string, unknown> = {}) => ({ title, resourceType: 'folder', ...extra });
-  const liveCount = async (groupId: number) => (await db.query('SELECT count(*)::int AS n FROM resources WHERE group_id = $1 AND NOT is_deleted', [groupId])).rows[0].n;
+  const liveCount = async (groupId: number) =>
+    (await db.query('SELECT count(*)::int AS n FROM resources WHERE group_id = $1 AND NOT is_deleted', [groupId])).rows[0].n;
 
   it('when a member adds a link to a community group, then 201 with the contract shape and a not_started myProgress', async () => {
     const res = await add(community, member, link('Notes', { description: 'd', fileSize: 12 }));
     expect(res.status).toBe(201);
     expect(Object.keys(res.body).sort()).toEqual(
-      ['id', 'groupId', 'title', 'url', 'resourceType', 'description', 'parentFolderId', 'fileSize', 'uploadedBy', 'createdAt', 'updatedAt', 'myProgress'].sort(),
+      [
+        'id',
+        'groupId',
+        'title',
+        'url',
+        'resourceType',
+        'description',
+        'parentFolderId',
+        'fileSize',
+        'uploadedBy',
+        'createdAt',
+        'updatedAt',
+        'myProgress',
+      ].sort(),
     );
-    expect(res.body).toMatchObject({ groupId: community.id, uploadedBy: member.userId, fileSize: 12, parentFolderId: null, myProgress: { status: 'not_started', progressPercentage: 0 } });
+    expect(res.body).toMatchObject({
+      groupId: community.id,
+      uploadedBy: member.userId,
+      fileSize: 12,
+      parentFolderId: null,
+      myProgress: { status: 'not_started', progressPercentage: 0 },
+    });
   });
 
   it('when a plain member or admin adds to a leader_controlled group, then 403; a leader may', async () => {
@@ -141,7 +161,16 @@ describe('resources and progress over REST', () => {
 
     it('when nothing was recorded, then GET answers the not_started default', async () => {
       const mine = await app.http.get(`/api/resources/${res.id}/progress`, { token: member.token });
-      expect(mine.body).toEqual({ resourceId: res.id, userId: member.userId, status: 'not_started', progressPercentage: 0, notes: null, startedAt: null, completedAt: null, lastUpdated: null });
+      expect(mine.body).toEqual({
+        resourceId: res.id,
+        userId: member.userId,
+        status: 'not_started',
+        progressPercentage: 0,
+        notes: null,
+        startedAt: null,
+        completedAt: null,
+        lastUpdated: null,
+      });
     });
 
     it('when progress is put, then it follows the rules and shows in the listing and in progress/all', async () => {
@@ -149,7 +178,13 @@ describe('resources and progress over REST', () => {
       expect(a.status).toBe(200);
       expect(a.body).toMatchObject({ status: 'in_progress', progressPercentage: 40, notes: 'ch. 2', startedAt: expect.any(String), completedAt: null });
       const b = await app.http.put(`/api/resources/${res.id}/progress`, { token: member.token, body: { status: 'completed' } });
-      expect(b.body).toMatchObject({ status: 'completed', progressPercentage: 100, startedAt: a.body.startedAt, completedAt: expect.any(String), notes: 'ch. 2' });
+      expect(b.body).toMatchObject({
+        status: 'completed',
+        progressPercentage: 100,
+        startedAt: a.body.startedAt,
+        completedAt: expect.any(String),
+        notes: 'ch. 2',
+      });
       const list = await app.http.get(`/api/groups/${community.id}/resources`, { token: member.token });
       expect(list.body.find((r: any) => r.id === res.id).myProgress).toMatchObject({ status: 'completed', progressPercentage: 100 });
       const all = await app.http.get(`/api/resources/${res.id}/progress/all`, { token: leader.token });

@@ -32,7 +32,13 @@ export function sessionJob(userId: string, startedAt: string | Date, durationSec
 }
 
 /** A history row inserted directly (bypassing the worker). */
-export async function insertSession(ctx: AppContext, userId: string, startedAt: string | Date, durationSeconds: number, groupId: number | null = null): Promise<number> {
+export async function insertSession(
+  ctx: AppContext,
+  userId: string,
+  startedAt: string | Date,
+  durationSeconds: number,
+  groupId: number | null = null,
+): Promise<number> {
   const j = sessionJob(userId, startedAt, durationSeconds, groupId);
   const [row] = await ctx.sequelize.query<{ id: number }>(
     `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, session_date, started_at, ended_at)

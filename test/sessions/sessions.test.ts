@@ -30,7 +30,16 @@ describe('sessions, stats and upkeep', () => {
     const p1 = await app.http.get('/api/sessions?limit=2', { token: me.token });
     expect(p1.status).toBe(200);
     expect(p1.body.items.map((s: { durationSeconds: number }) => s.durationSeconds)).toEqual([64, 63]);
-    expect(Object.keys(p1.body.items[0]).sort()).toEqual(['durationSeconds', 'endedAt', 'groupId', 'id', 'sessionDate', 'sessionNotes', 'sessionUuid', 'startedAt']);
+    expect(Object.keys(p1.body.items[0]).sort()).toEqual([
+      'durationSeconds',
+      'endedAt',
+      'groupId',
+      'id',
+      'sessionDate',
+      'sessionNotes',
+      'sessionUuid',
+      'startedAt',
+    ]);
     expect(p1.body.items[0].sessionDate).toBe(p1.body.items[0].startedAt);
     const p2 = await app.http.get(`/api/sessions?limit=2&cursor=${p1.body.nextCursor}`, { token: me.token });
     const p3 = await app.http.get(`/api/sessions?limit=2&cursor=${p2.body.nextCursor}`, { token: me.token });
@@ -60,7 +69,10 @@ describe('sessions, stats and upkeep', () => {
     expect(theirs.status).toBe(404);
     expect((await app.http.patch(`/api/sessions/${id}`, { token: me.token, body: { sessionNotes: 5 } })).status).toBe(400);
     expect((await app.http.patch(`/api/sessions/${id}`, { token: me.token, body: { sessionNotes: 'x'.repeat(2001) } })).status).toBe(400);
-    const [row] = await ctx.sequelize.query<{ n: string }>('SELECT session_notes AS n FROM study_sessions WHERE id = :id', { replacements: { id }, type: QueryTypes.SELECT });
+    const [row] = await ctx.sequelize.query<{ n: string }>('SELECT session_notes AS n FROM study_sessions WHERE id = :id', {
+      replacements: { id },
+      type: QueryTypes.SELECT,
+    });
     expect(row!.n).toBe('chapter 3');
   });
 
@@ -96,7 +108,10 @@ describe('sessions, stats and upkeep', () => {
     expect(await ctx.redis.exists(ctx.key('timer', fresh.userId))).toBe(1);
     await app.startWorker();
     await eventually(async () => expect(await countRows(ctx, 'session_uuid = :u', { u: uuid })).toBe(1));
-    const [row] = await ctx.sequelize.query<{ d: number }>('SELECT duration_seconds AS d FROM study_sessions WHERE session_uuid = :u', { replacements: { u: uuid }, type: QueryTypes.SELECT });
+    const [row] = await ctx.sequelize.query<{ d: number }>('SELECT duration_seconds AS d FROM study_sessions WHERE session_uuid = :u', {
+      replacements: { u: uuid },
+      type: QueryTypes.SELECT,
+    });
     expect(row!.d).toBe(12 * 3600);
     expect((await User.findByPk(u.userId))!.totalStudyTime).toBe(12 * 3600);
   });

@@ -23,7 +23,8 @@ describe('streaks recomputed by the session worker', () => {
 
   it('when sessions fall on consecutive UTC days with a gap before, then the stored run and longest run are right', async () => {
     const u = await makeUser('cons');
-    for (const at of ['2026-03-01T10:00:00Z', '2026-03-02T10:00:00Z', '2026-03-04T10:00:00Z', '2026-03-05T10:00:00Z', '2026-03-06T23:59:00Z']) await persist(u.userId, at);
+    for (const at of ['2026-03-01T10:00:00Z', '2026-03-02T10:00:00Z', '2026-03-04T10:00:00Z', '2026-03-05T10:00:00Z', '2026-03-06T23:59:00Z'])
+      await persist(u.userId, at);
     expect(await streakOf(u.userId)).toEqual({ current: 3, longest: 3, last: '2026-03-06', start: '2026-03-04' });
     expect((await User.findByPk(u.userId))!.totalStudyTime).toBe(3000);
   });

@@ -26,7 +26,9 @@ describe('a worker killed mid-job', () => {
   it('when a worker is SIGKILLed with jobs active and queued and another starts, then every session is stored exactly once', async () => {
     const users = await Promise.all(Array.from({ length: 4 }, (_, i) => makeUser(`crash${i}`)));
     const group = await makeGroup(users[0]!, 'private', users.slice(1));
-    const jobs = Array.from({ length: 240 }, (_, i) => sessionJob(users[i % users.length]!.userId, new Date(Date.now() - (i + 1) * 60_000), 10 + (i % 50), i % 2 ? group.id : null));
+    const jobs = Array.from({ length: 240 }, (_, i) =>
+      sessionJob(users[i % users.length]!.userId, new Date(Date.now() - (i + 1) * 60_000), 10 + (i % 50), i % 2 ? group.id : null),
+    );
     const uuids = new Set(jobs.map((j) => j.sessionUuid));
     // Every session once under its own id, a third of them a second time under another id (a duplicate delivery).
     await ctx.queues.sessions.addBulk([

@@ -57,7 +57,9 @@ export const api = {
 
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
-    const fields = Array.isArray(error.details) ? error.details.map((d: { path?: unknown }) => (Array.isArray(d.path) ? d.path.join('.') : '')).filter(Boolean) : [];
+    const fields = Array.isArray(error.details)
+      ? error.details.map((d: { path?: unknown }) => (Array.isArray(d.path) ? d.path.join('.') : '')).filter(Boolean)
+      : [];
     return fields.length ? `${error.message} (${fields.join(', ')})` : error.message;
   }
   return error instanceof Error ? error.message : String(error);

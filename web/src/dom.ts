@@ -71,11 +71,16 @@ export function formatTotal(totalSeconds: number): string {
 export function formatTime(iso: string): string {
   const d = new Date(iso);
   const sameDay = d.toDateString() === new Date().toDateString();
-  return sameDay ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return sameDay
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 export function initials(name: string): string {
-  const parts = name.replace(/[_.-]+/g, ' ').trim().split(/\s+/);
+  const parts = name
+    .replace(/[_.-]+/g, ' ')
+    .trim()
+    .split(/\s+/);
   return ((parts[0]?.[0] ?? '?') + (parts[1]?.[0] ?? '')).toUpperCase();
 }
 
@@ -94,7 +99,8 @@ export function avatar(userId: string, username: string, online?: boolean): HTML
 
 const ICONS = {
   bell: 'M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z',
-  flame: 'M13.5 1.5s.74 2.65.74 4.8c0 2.06-1.35 3.73-3.41 3.73-2.07 0-3.63-1.67-3.63-3.73l.03-.36C5.21 8.33 4 11.48 4 14.5 4 18.92 7.58 22.5 12 22.5s8-3.58 8-8c0-5.39-2.59-10.2-6.5-13Z',
+  flame:
+    'M13.5 1.5s.74 2.65.74 4.8c0 2.06-1.35 3.73-3.41 3.73-2.07 0-3.63-1.67-3.63-3.73l.03-.36C5.21 8.33 4 11.48 4 14.5 4 18.92 7.58 22.5 12 22.5s8-3.58 8-8c0-5.39-2.59-10.2-6.5-13Z',
 } as const;
 
 /** A fixed inline SVG icon (static path data; no fonts needed). */

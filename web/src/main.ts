@@ -60,7 +60,13 @@ session.onUnauthenticated = () => signOut('Your session has expired. Please sign
 
 async function renderSignIn(message?: string): Promise<void> {
   const error = h('p', { class: 'form-error', testid: 'signin-error', role: 'alert' }, message ?? '');
-  const card = h('div', { class: 'card signin-card' }, h('div', { class: 'brand big' }, h('span', { class: 'logo' }, '◆'), 'StudySync'), h('p', { class: 'muted' }, 'Study together, live.'), error);
+  const card = h(
+    'div',
+    { class: 'card signin-card' },
+    h('div', { class: 'brand big' }, h('span', { class: 'logo' }, '◆'), 'StudySync'),
+    h('p', { class: 'muted' }, 'Study together, live.'),
+    error,
+  );
   clear(root, h('main', { class: 'signin', testid: 'signin' }, card));
   const dev = await devTokenAvailable();
   const mint = async (body: { userId: string; username: string; email: string }): Promise<void> => {
@@ -77,7 +83,14 @@ async function renderSignIn(message?: string): Promise<void> {
       h(
         'div',
         { class: 'demo-users' },
-        DEMO_USERS.map((u) => h('button', { class: 'btn ghost', type: 'button', testid: `demo-${u.userId}`, onclick: () => void mint(u) }, avatar(u.userId, u.username), u.username)),
+        DEMO_USERS.map((u) =>
+          h(
+            'button',
+            { class: 'btn ghost', type: 'button', testid: `demo-${u.userId}`, onclick: () => void mint(u) },
+            avatar(u.userId, u.username),
+            u.username,
+          ),
+        ),
       ),
     );
     const userId = h('input', { name: 'userId', placeholder: 'user_abc123', required: true, pattern: 'user_[A-Za-z0-9_]+', testid: 'signin-userid' });
@@ -169,7 +182,8 @@ function startShell(): void {
       current = groupsView();
     }
     clear(outlet, current.el);
-    for (const a of header.querySelectorAll('nav a')) a.classList.toggle('active', (a as HTMLAnchorElement).hash === `#/${parts[0] === 'stats' ? 'stats' : ''}`);
+    for (const a of header.querySelectorAll('nav a'))
+      a.classList.toggle('active', (a as HTMLAnchorElement).hash === `#/${parts[0] === 'stats' ? 'stats' : ''}`);
   };
   window.addEventListener('hashchange', route);
   cleanupShell.push(() => window.removeEventListener('hashchange', route));

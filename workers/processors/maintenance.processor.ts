@@ -19,10 +19,9 @@ export async function stopStaleTimers(ctx: AppContext, now: Date = new Date()): 
 
 /** Records expiry of pending invitations past `expires_at` (they are expired either way). */
 export async function expireInvitations(ctx: AppContext): Promise<{ expired: number }> {
-  const rows = await ctx.sequelize.query(
-    `UPDATE group_invitations SET status = 'expired' WHERE status = 'pending' AND expires_at <= now() RETURNING id`,
-    { type: QueryTypes.SELECT },
-  );
+  const rows = await ctx.sequelize.query(`UPDATE group_invitations SET status = 'expired' WHERE status = 'pending' AND expires_at <= now() RETURNING id`, {
+    type: QueryTypes.SELECT,
+  });
   return { expired: rows.length };
 }
 

@@ -13,8 +13,7 @@ export type TokenVerifier = (token: string | undefined) => Promise<TokenClaims>;
 
 const CLOCK_SKEW_MS = 5000;
 
-const optionalString = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /**
  * Networkless Clerk session-token verification (RS256 against the PEM key): signature,

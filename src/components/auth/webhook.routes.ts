@@ -23,8 +23,7 @@ const ClerkEvent = z.discriminatedUnion('type', [
 ]);
 
 async function upsertUser(data: z.infer<typeof ClerkUser>, transaction: Transaction): Promise<void> {
-  const email =
-    data.email_addresses.find((e) => e.id === data.primary_email_address_id)?.email_address ?? data.email_addresses[0]?.email_address;
+  const email = data.email_addresses.find((e) => e.id === data.primary_email_address_id)?.email_address ?? data.email_addresses[0]?.email_address;
   if (!email) throw new AppError('VALIDATION_FAILED', 'The user has no email address', [{ field: 'data.email_addresses', message: 'required' }]);
   const existing = await User.findByPk(data.id, { transaction, lock: transaction.LOCK.UPDATE });
   const wanted = data.username || existing?.username || email.split('@')[0]!.replace(/[^A-Za-z0-9_.-]/g, '') || 'user';

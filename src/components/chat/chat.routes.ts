@@ -37,11 +37,28 @@ export function registerChatRoutes(api: ApiRouter, ctx: AppContext): void {
     ({ user, params, body }) => sendMessage(ctx, user, params.id, body),
   );
   api.route(
-    { method: 'patch', path: '/messages/:id', summary: 'Edit my message', tags: ['Chat'], params: MessageParams, body: EditMessageBody, response: MessageSchema, errors: [404] },
+    {
+      method: 'patch',
+      path: '/messages/:id',
+      summary: 'Edit my message',
+      tags: ['Chat'],
+      params: MessageParams,
+      body: EditMessageBody,
+      response: MessageSchema,
+      errors: [404],
+    },
     ({ user, params, body }) => editMessage(ctx, user.userId, params.id, body.content),
   );
   api.route(
-    { method: 'delete', path: '/messages/:id', summary: 'Delete a message (author, leader, admin)', tags: ['Chat'], params: MessageParams, status: 204, errors: [404] },
+    {
+      method: 'delete',
+      path: '/messages/:id',
+      summary: 'Delete a message (author, leader, admin)',
+      tags: ['Chat'],
+      params: MessageParams,
+      status: 204,
+      errors: [404],
+    },
     async ({ user, params }) => {
       await deleteMessage(ctx, user.userId, params.id);
     },

@@ -38,7 +38,10 @@ export const HistoryQuery = z
     cursor: IdSchema.optional().openapi({ description: 'The `nextCursor` of the previous page (same as `before`)' }),
     limit: LimitSchema(100, 50),
   })
-  .refine((q) => [q.before, q.after, q.cursor].filter((v) => v !== undefined).length <= 1, { message: 'use only one of before, after, cursor', path: ['after'] });
+  .refine((q) => [q.before, q.after, q.cursor].filter((v) => v !== undefined).length <= 1, {
+    message: 'use only one of before, after, cursor',
+    path: ['after'],
+  });
 
 export const MessageSchema = z
   .object({

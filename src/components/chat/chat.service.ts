@@ -58,7 +58,14 @@ export async function sendMessage(ctx: AppContext, user: Pick<User, 'userId' | '
   try {
     message = await ctx.sequelize.transaction(async (transaction) => {
       const created = await Message.create(
-        { userId: user.userId, groupId, content: input.content, messageType, replyToId: input.replyToId ?? null, clientMessageId: input.clientMessageId ?? null },
+        {
+          userId: user.userId,
+          groupId,
+          content: input.content,
+          messageType,
+          replyToId: input.replyToId ?? null,
+          clientMessageId: input.clientMessageId ?? null,
+        },
         { transaction },
       );
       const names = extractMentions(input.content).filter((name) => name !== user.username);
@@ -139,11 +146,7 @@ export async function listMessages(
 ): Promise<{ items: MessageDto[]; nextCursor: string | null }> {
   await requireMember(groupId, userId);
   const forward = query.after !== undefined;
-  const where = forward
-    ? { groupId, id: { [Op.gt]: query.after! } }
-    : query.before !== undefined
-      ? { groupId, id: { [Op.lt]: query.before } }
-      : { groupId };
+  const where = forward ? { groupId, id: { [Op.gt]: query.after! } } : query.before !== undefined ? { groupId, id: { [Op.lt]: query.before } } : { groupId };
   const rows = await Message.findAll({ where, include: [withAuthor], order: [['id', forward ? 'ASC' : 'DESC']], limit: query.limit + 1 });
   const more = rows.length > query.limit;
   const items = rows.slice(0, query.limit).map(dtoOf);

@@ -26,7 +26,11 @@ export async function loadGroupAccess(groupId: number, userId: string, transacti
 }
 
 /** Visible and a member (any role): otherwise NOT_FOUND (private) or FORBIDDEN (public). */
-export async function requireMember(groupId: number, userId: string, transaction?: Transaction): Promise<GroupAccess & { membership: Grouping; role: GroupRole }> {
+export async function requireMember(
+  groupId: number,
+  userId: string,
+  transaction?: Transaction,
+): Promise<GroupAccess & { membership: Grouping; role: GroupRole }> {
   const access = await loadGroupAccess(groupId, userId, transaction);
   if (!access.membership) throw forbidden('Only members of this group can do that');
   return access as GroupAccess & { membership: Grouping; role: GroupRole };

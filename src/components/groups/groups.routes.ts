@@ -68,10 +68,13 @@ export const CreateInvitationBody = z
 
 export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
   const tags = ['Groups'];
-  api.route({ method: 'post', path: '/groups', summary: 'Create a group (caller becomes leader)', tags, body: CreateGroupBody, response: GroupSchema, status: 201 }, ({ user, body }) =>
-    createGroup(ctx, user.userId, body),
+  api.route(
+    { method: 'post', path: '/groups', summary: 'Create a group (caller becomes leader)', tags, body: CreateGroupBody, response: GroupSchema, status: 201 },
+    ({ user, body }) => createGroup(ctx, user.userId, body),
   );
-  api.route({ method: 'get', path: '/groups', summary: 'My active groups', tags, response: z.array(GroupSchema) }, ({ user }) => listMyGroups(ctx, user.userId));
+  api.route({ method: 'get', path: '/groups', summary: 'My active groups', tags, response: z.array(GroupSchema) }, ({ user }) =>
+    listMyGroups(ctx, user.userId),
+  );
   api.route(
     {
       method: 'get',
@@ -84,28 +87,71 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
     ({ user, query }) => discoverGroups(ctx, user.userId, query),
   );
   api.route(
-    { method: 'post', path: '/groups/join', summary: 'Join by invite code', tags, body: z.object({ inviteCode: z.string().trim().min(1).max(64) }).strict().openapi('JoinByCode'), response: GroupSchema, errors: [404, 409] },
+    {
+      method: 'post',
+      path: '/groups/join',
+      summary: 'Join by invite code',
+      tags,
+      body: z
+        .object({ inviteCode: z.string().trim().min(1).max(64) })
+        .strict()
+        .openapi('JoinByCode'),
+      response: GroupSchema,
+      errors: [404, 409],
+    },
     ({ user, body }) => joinByInviteCode(ctx, body.inviteCode, user),
   );
   api.route({ method: 'get', path: '/groups/:id', summary: 'A group', tags, params: GroupParams, response: GroupSchema, errors: [404] }, ({ user, params }) =>
     getGroup(ctx, params.id, user.userId),
   );
   api.route(
-    { method: 'patch', path: '/groups/:id', summary: 'Update a group (leader/admin)', tags, params: GroupParams, body: UpdateGroupBody, response: GroupSchema, errors: [404, 409] },
+    {
+      method: 'patch',
+      path: '/groups/:id',
+      summary: 'Update a group (leader/admin)',
+      tags,
+      params: GroupParams,
+      body: UpdateGroupBody,
+      response: GroupSchema,
+      errors: [404, 409],
+    },
     ({ user, params, body }) => updateGroup(ctx, params.id, user.userId, body),
   );
-  api.route({ method: 'delete', path: '/groups/:id', summary: 'Delete a group (leader; soft)', tags, params: GroupParams, status: 204, errors: [404] }, async ({ user, params }) => {
-    await deleteGroup(ctx, params.id, user.userId);
-  });
   api.route(
-    { method: 'post', path: '/groups/:id/join', summary: 'Join a public group (idempotent)', tags, params: GroupParams, response: MemberSchema, errors: [404, 409] },
+    { method: 'delete', path: '/groups/:id', summary: 'Delete a group (leader; soft)', tags, params: GroupParams, status: 204, errors: [404] },
+    async ({ user, params }) => {
+      await deleteGroup(ctx, params.id, user.userId);
+    },
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/groups/:id/join',
+      summary: 'Join a public group (idempotent)',
+      tags,
+      params: GroupParams,
+      response: MemberSchema,
+      errors: [404, 409],
+    },
     ({ user, params }) => joinPublicGroup(ctx, params.id, user),
   );
-  api.route({ method: 'post', path: '/groups/:id/leave', summary: 'Leave a group', tags, params: GroupParams, status: 204, errors: [404, 409] }, async ({ user, params }) => {
-    await leaveGroup(ctx, params.id, user.userId);
-  });
-  api.route({ method: 'get', path: '/groups/:id/members', summary: 'Members (members only)', tags, params: GroupParams, response: z.array(MemberSchema), errors: [404] }, ({ user, params }) =>
-    listMembers(ctx, params.id, user.userId),
+  api.route(
+    { method: 'post', path: '/groups/:id/leave', summary: 'Leave a group', tags, params: GroupParams, status: 204, errors: [404, 409] },
+    async ({ user, params }) => {
+      await leaveGroup(ctx, params.id, user.userId);
+    },
+  );
+  api.route(
+    {
+      method: 'get',
+      path: '/groups/:id/members',
+      summary: 'Members (members only)',
+      tags,
+      params: GroupParams,
+      response: z.array(MemberSchema),
+      errors: [404],
+    },
+    ({ user, params }) => listMembers(ctx, params.id, user.userId),
   );
   api.route(
     {
@@ -114,14 +160,25 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: "Change a member's role (leader)",
       tags,
       params: MemberParams,
-      body: z.object({ role: z.enum(GROUP_ROLES) }).strict().openapi('ChangeRole'),
+      body: z
+        .object({ role: z.enum(GROUP_ROLES) })
+        .strict()
+        .openapi('ChangeRole'),
       response: MemberSchema,
       errors: [404, 409],
     },
     ({ user, params, body }) => changeRole(ctx, params.id, user.userId, params.userId, body.role),
   );
   api.route(
-    { method: 'delete', path: '/groups/:id/members/:userId', summary: 'Remove a member (leader; admin for plain members)', tags, params: MemberParams, status: 204, errors: [404, 409] },
+    {
+      method: 'delete',
+      path: '/groups/:id/members/:userId',
+      summary: 'Remove a member (leader; admin for plain members)',
+      tags,
+      params: MemberParams,
+      status: 204,
+      errors: [404, 409],
+    },
     async ({ user, params }) => {
       await removeMember(ctx, params.id, user.userId, params.userId);
     },
@@ -154,15 +211,32 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
     },
     ({ user, params, body }) => createInvitation(ctx, params.id, user, body),
   );
-  api.route({ method: 'get', path: '/invitations', summary: 'My pending, unexpired invitations', tags: itags, response: z.array(InvitationSchema) }, ({ user }) =>
-    listMyInvitations(user.userId),
+  api.route(
+    { method: 'get', path: '/invitations', summary: 'My pending, unexpired invitations', tags: itags, response: z.array(InvitationSchema) },
+    ({ user }) => listMyInvitations(user.userId),
   );
   api.route(
-    { method: 'post', path: '/invitations/:id/accept', summary: 'Accept an invitation', tags: itags, params: GroupParams, response: MemberSchema, errors: [404, 409, 410] },
+    {
+      method: 'post',
+      path: '/invitations/:id/accept',
+      summary: 'Accept an invitation',
+      tags: itags,
+      params: GroupParams,
+      response: MemberSchema,
+      errors: [404, 409, 410],
+    },
     ({ user, params }) => acceptInvitation(ctx, params.id, user),
   );
   api.route(
-    { method: 'post', path: '/invitations/:id/decline', summary: 'Decline an invitation', tags: itags, params: GroupParams, response: InvitationSchema, errors: [404, 409, 410] },
+    {
+      method: 'post',
+      path: '/invitations/:id/decline',
+      summary: 'Decline an invitation',
+      tags: itags,
+      params: GroupParams,
+      response: InvitationSchema,
+      errors: [404, 409, 410],
+    },
     ({ user, params }) => declineInvitation(ctx, params.id, user.userId),
   );
 }

@@ -71,8 +71,11 @@ export async function listMyGroups(ctx: AppContext, userId: string): Promise<Gro
   return rows.map(toGroupDto);
 }
 
-
-export async function discoverGroups(ctx: AppContext, userId: string, query: { q?: string; limit: number; cursor?: string }): Promise<{ items: GroupDto[]; nextCursor: string | null }> {
+export async function discoverGroups(
+  ctx: AppContext,
+  userId: string,
+  query: { q?: string; limit: number; cursor?: string },
+): Promise<{ items: GroupDto[]; nextCursor: string | null }> {
   const after = decodeCursor(query.cursor, isIdCursor)?.id ?? 0;
   const conditions = [`g.visibility = 'public'`, 'g.is_active', 'g.id > :after'];
   const replacements: Record<string, unknown> = { userId, after, limit: query.limit + 1 };
@@ -211,7 +214,11 @@ async function removeMembership(
     if (deactivated) await group.update({ isActive: false }, { transaction });
     if (change === 'remove') {
       // Stored with the removal (pushed after the commit): never a removal without its notice.
-      await notify(ctx, [{ userId: targetId, type: 'removed_from_group', message: `You were removed from ${group.groupName}`, data: { groupId } }], transaction);
+      await notify(
+        ctx,
+        [{ userId: targetId, type: 'removed_from_group', message: `You were removed from ${group.groupName}`, data: { groupId } }],
+        transaction,
+      );
     }
     return { deactivated, groupName: group.groupName, role: target.role };
   });
@@ -269,7 +276,11 @@ export async function changeRole(ctx: AppContext, groupId: number, callerId: str
     }
     if (changed) await Grouping.update({ role }, { where: { groupId, userId: targetId }, transaction });
     if (changed && targetId !== callerId) {
-      await notify(ctx, [{ userId: targetId, type: 'role_changed', message: `Your role in ${group.groupName} is now ${role}`, data: { groupId, role } }], transaction);
+      await notify(
+        ctx,
+        [{ userId: targetId, type: 'role_changed', message: `Your role in ${group.groupName} is now ${role}`, data: { groupId, role } }],
+        transaction,
+      );
     }
     return { dto: await memberDto(ctx, groupId, targetId, transaction), changed };
   });
@@ -285,4 +296,3 @@ export async function rotateInviteCode(ctx: AppContext, groupId: number, userId:
     return { inviteCode };
   });
 }
-

@@ -14,7 +14,12 @@ export interface InvitationInput {
   expiresInHours: number;
 }
 
-export async function createInvitation(ctx: AppContext, groupId: number, inviter: { userId: string; username: string }, input: InvitationInput): Promise<InvitationDto> {
+export async function createInvitation(
+  ctx: AppContext,
+  groupId: number,
+  inviter: { userId: string; username: string },
+  input: InvitationInput,
+): Promise<InvitationDto> {
   return ctx.sequelize.transaction(async (transaction) => {
     const { group, role } = await requireMember(groupId, inviter.userId, transaction);
     if (!canInvite(role, group.groupType)) throw forbidden('Only leaders and admins can invite to this group');
@@ -22,7 +27,11 @@ export async function createInvitation(ctx: AppContext, groupId: number, inviter
     if (!invitee || invitee.deletedAt) throw notFound('User');
     if (await Grouping.findOne({ where: { groupId, userId: invitee.userId }, transaction })) throw conflict('That user is already a member');
     const now = new Date();
-    const pending = await GroupInvitation.findOne({ where: { groupId, invitedUserId: invitee.userId, status: 'pending' }, transaction, lock: transaction.LOCK.UPDATE });
+    const pending = await GroupInvitation.findOne({
+      where: { groupId, invitedUserId: invitee.userId, status: 'pending' },
+      transaction,
+      lock: transaction.LOCK.UPDATE,
+    });
     if (pending) {
       if (pending.expiresAt > now) throw conflict('That user already has a pending invitation');
       await pending.update({ status: 'expired' }, { transaction });
@@ -57,7 +66,10 @@ export async function listMyInvitations(userId: string): Promise<InvitationDto[]
   const rows = await GroupInvitation.findAll({
     where: { invitedUserId: userId, status: 'pending', expiresAt: { [Op.gt]: new Date() } },
     include: [{ model: Group, as: 'group', where: { isActive: true }, attributes: ['groupName'] }],
-    order: [['createdAt', 'DESC'], ['id', 'DESC']],
+    order: [
+      ['createdAt', 'DESC'],
+      ['id', 'DESC'],
+    ],
   });
   return rows.map((r) => toInvitationDto(r, r.group!.groupName));
 }

@@ -9,7 +9,9 @@ export const LeaderboardSchema = z
     period: z.enum(PERIODS),
     from: z.string().nullable().openapi({ description: 'Start of the period; null for `all`' }),
     to: z.string(),
-    entries: z.array(z.object({ rank: z.number().int(), userId: z.string(), username: z.string(), totalSeconds: z.number().int(), currentStreak: z.number().int() })),
+    entries: z.array(
+      z.object({ rank: z.number().int(), userId: z.string(), username: z.string(), totalSeconds: z.number().int(), currentStreak: z.number().int() }),
+    ),
     me: z.object({ rank: z.number().int(), totalSeconds: z.number().int() }).nullable(),
   })
   .openapi('Leaderboard');

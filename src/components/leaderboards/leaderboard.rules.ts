@@ -87,7 +87,11 @@ export function rankEntries(candidates: readonly Candidate[]): RankedEntry[] {
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The top `limit` and the caller's own place (null when the caller has no time). */
-export function boardView(ranked: readonly RankedEntry[], limit: number, meId: string): { top: RankedEntry[]; me: { rank: number; totalSeconds: number } | null } {
+export function boardView(
+  ranked: readonly RankedEntry[],
+  limit: number,
+  meId: string,
+): { top: RankedEntry[]; me: { rank: number; totalSeconds: number } | null } {
   const mine = ranked.find((e) => e.userId === meId);
   return { top: ranked.slice(0, limit), me: mine ? { rank: mine.rank, totalSeconds: mine.totalSeconds } : null };
 }

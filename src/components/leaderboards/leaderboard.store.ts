@@ -80,7 +80,10 @@ export async function rebuildBoards(ctx: AppContext, options: { groupId?: number
       const tmp = ctx.key('lb', 'tmp', token, groupId, period);
       const members = users.filter((u) => u.totals[period] > 0).flatMap((u) => [u.totals[period], u.userId] as Array<string | number>);
       if (members.length > 0) {
-        build.del(tmp).zadd(tmp, ...members).expire(tmp, 600);
+        build
+          .del(tmp)
+          .zadd(tmp, ...members)
+          .expire(tmp, 600);
         swap.rename(tmp, live);
         if (b.ttlSeconds) swap.expire(live, b.ttlSeconds);
       } else {

@@ -43,14 +43,23 @@ export function registerNotificationRoutes(api: ApiRouter, _ctx: AppContext): vo
     },
   );
   api.route(
-    { method: 'get', path: '/notifications/unread-count', summary: 'How many unread', tags, response: z.object({ count: z.number().int() }).openapi('UnreadCount') },
+    {
+      method: 'get',
+      path: '/notifications/unread-count',
+      summary: 'How many unread',
+      tags,
+      response: z.object({ count: z.number().int() }).openapi('UnreadCount'),
+    },
     async ({ user }) => ({ count: await Notification.count({ where: { userId: user.userId, isRead: false } }) }),
   );
   api.route({ method: 'post', path: '/notifications/read-all', summary: 'Mark all read', tags, status: 204 }, async ({ user }) => {
     await Notification.update({ isRead: true }, { where: { userId: user.userId, isRead: false } });
   });
-  api.route({ method: 'post', path: '/notifications/:id/read', summary: 'Mark one read', tags, params: z.object({ id: IdSchema }), status: 204, errors: [404] }, async ({ user, params }) => {
-    const [count] = await Notification.update({ isRead: true }, { where: { id: params.id, userId: user.userId } });
-    if (count === 0) throw notFound('Notification');
-  });
+  api.route(
+    { method: 'post', path: '/notifications/:id/read', summary: 'Mark one read', tags, params: z.object({ id: IdSchema }), status: 204, errors: [404] },
+    async ({ user, params }) => {
+      const [count] = await Notification.update({ isRead: true }, { where: { id: params.id, userId: user.userId } });
+      if (count === 0) throw notFound('Notification');
+    },
+  );
 }

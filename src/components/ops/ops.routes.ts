@@ -6,10 +6,7 @@ type Check = 'up' | 'down';
 
 /** Checks PostgreSQL and Redis, each within 2 s. */
 export async function readiness(ctx: AppContext): Promise<{ postgres: Check; redis: Check }> {
-  const [pg, redis] = await Promise.allSettled([
-    withTimeout(ctx.sequelize.query('SELECT 1'), 2000, 'postgres'),
-    withTimeout(ctx.redis.ping(), 2000, 'redis'),
-  ]);
+  const [pg, redis] = await Promise.allSettled([withTimeout(ctx.sequelize.query('SELECT 1'), 2000, 'postgres'), withTimeout(ctx.redis.ping(), 2000, 'redis')]);
   return { postgres: pg.status === 'fulfilled' ? 'up' : 'down', redis: redis.status === 'fulfilled' ? 'up' : 'down' };
 }
 

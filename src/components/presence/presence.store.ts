@@ -59,7 +59,17 @@ const groupsKey = (ctx: AppContext): string => ctx.key('presence', 'groups');
 const expiry = (ctx: AppContext, now: number): number => now + ctx.config.presenceTtlSeconds * 1000;
 
 export async function addEntry(ctx: AppContext, groupId: number, socketId: string, userId: string, now = Date.now()): Promise<boolean> {
-  const first = await ctx.redis.eval(JOIN, 2, groupKey(ctx, groupId), groupsKey(ctx), presenceEntry(socketId, userId), expiry(ctx, now), now, `|${userId}`, groupId);
+  const first = await ctx.redis.eval(
+    JOIN,
+    2,
+    groupKey(ctx, groupId),
+    groupsKey(ctx),
+    presenceEntry(socketId, userId),
+    expiry(ctx, now),
+    now,
+    `|${userId}`,
+    groupId,
+  );
   return first === 1;
 }
 
@@ -80,7 +90,11 @@ export async function dropGroup(ctx: AppContext, groupId: number): Promise<void>
  * Refreshes entries that still exist (XX: never resurrects one removed meanwhile) and
  * returns the ones that were missing (swept while Redis or this node was stalled).
  */
-export async function refreshEntries<E extends { groupId: number; socketId: string; userId: string }>(ctx: AppContext, entries: E[], now = Date.now()): Promise<E[]> {
+export async function refreshEntries<E extends { groupId: number; socketId: string; userId: string }>(
+  ctx: AppContext,
+  entries: E[],
+  now = Date.now(),
+): Promise<E[]> {
   if (entries.length === 0) return [];
   const pipeline = ctx.redis.pipeline();
   for (const e of entries) pipeline.zadd(groupKey(ctx, e.groupId), 'XX', 'CH', expiry(ctx, now), presenceEntry(e.socketId, e.userId));

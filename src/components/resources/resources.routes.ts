@@ -25,7 +25,13 @@ export const CreateResourceBody = z
   .openapi('CreateResource');
 
 export const UpdateResourceBody = z
-  .object({ title: Fields.title.optional(), url: Fields.url, description: Fields.description, parentFolderId: Fields.parentFolderId, fileSize: Fields.fileSize })
+  .object({
+    title: Fields.title.optional(),
+    url: Fields.url,
+    description: Fields.description,
+    parentFolderId: Fields.parentFolderId,
+    fileSize: Fields.fileSize,
+  })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'give at least one field to change')
   .openapi('UpdateResource');
@@ -58,26 +64,74 @@ export function registerResourceRoutes(api: ApiRouter, ctx: AppContext): void {
     ({ user, params, query }) => listResources(ctx, params.id, user.userId, query.parentFolderId),
   );
   api.route(
-    { method: 'post', path: '/groups/:id/resources', summary: 'Add a resource or folder', tags, params: ById, body: CreateResourceBody, response: ResourceSchema, status: 201, errors: [404] },
+    {
+      method: 'post',
+      path: '/groups/:id/resources',
+      summary: 'Add a resource or folder',
+      tags,
+      params: ById,
+      body: CreateResourceBody,
+      response: ResourceSchema,
+      status: 201,
+      errors: [404],
+    },
     ({ user, params, body }) => createResource(ctx, params.id, user.userId, body),
   );
   api.route(
-    { method: 'patch', path: '/resources/:id', summary: 'Edit or move a resource', tags, params: ById, body: UpdateResourceBody, response: ResourceSchema, errors: [404, 409] },
+    {
+      method: 'patch',
+      path: '/resources/:id',
+      summary: 'Edit or move a resource',
+      tags,
+      params: ById,
+      body: UpdateResourceBody,
+      response: ResourceSchema,
+      errors: [404, 409],
+    },
     ({ user, params, body }) => updateResource(ctx, params.id, user.userId, body),
   );
-  api.route({ method: 'delete', path: '/resources/:id', summary: 'Delete a resource (soft; a folder takes its subtree)', tags, params: ById, status: 204, errors: [404] }, async ({ user, params }) => {
-    await deleteResource(ctx, params.id, user.userId);
-  });
+  api.route(
+    {
+      method: 'delete',
+      path: '/resources/:id',
+      summary: 'Delete a resource (soft; a folder takes its subtree)',
+      tags,
+      params: ById,
+      status: 204,
+      errors: [404],
+    },
+    async ({ user, params }) => {
+      await deleteResource(ctx, params.id, user.userId);
+    },
+  );
   const ptags = ['Progress'];
   api.route(
-    { method: 'put', path: '/resources/:id/progress', summary: 'Record my progress (upsert)', tags: ptags, params: ById, body: PutProgressBody, response: ProgressSchema, errors: [404, 409] },
+    {
+      method: 'put',
+      path: '/resources/:id/progress',
+      summary: 'Record my progress (upsert)',
+      tags: ptags,
+      params: ById,
+      body: PutProgressBody,
+      response: ProgressSchema,
+      errors: [404, 409],
+    },
     ({ user, params, body }) => putProgress(ctx, params.id, user.userId, body),
   );
-  api.route({ method: 'get', path: '/resources/:id/progress', summary: 'My progress', tags: ptags, params: ById, response: ProgressSchema, errors: [404, 409] }, ({ user, params }) =>
-    getMyProgress(params.id, user.userId),
+  api.route(
+    { method: 'get', path: '/resources/:id/progress', summary: 'My progress', tags: ptags, params: ById, response: ProgressSchema, errors: [404, 409] },
+    ({ user, params }) => getMyProgress(params.id, user.userId),
   );
   api.route(
-    { method: 'get', path: '/resources/:id/progress/all', summary: "Every member's progress", tags: ptags, params: ById, response: z.array(ProgressSchema), errors: [404, 409] },
+    {
+      method: 'get',
+      path: '/resources/:id/progress/all',
+      summary: "Every member's progress",
+      tags: ptags,
+      params: ById,
+      response: z.array(ProgressSchema),
+      errors: [404, 409],
+    },
     ({ user, params }) => getAllProgress(ctx, params.id, user.userId),
   );
 }

@@ -12,7 +12,11 @@ const RESOURCE_SELECT = `
   FROM resources r LEFT JOIN resource_progress p ON p.resource_id = r.id AND p.user_id = :userId`;
 
 async function resourceDto(ctx: AppContext, id: number, userId: string, transaction?: Transaction): Promise<ResourceDto> {
-  const [row] = await ctx.sequelize.query<ResourceRow>(`${RESOURCE_SELECT} WHERE r.id = :id`, { replacements: { id, userId }, type: QueryTypes.SELECT, transaction });
+  const [row] = await ctx.sequelize.query<ResourceRow>(`${RESOURCE_SELECT} WHERE r.id = :id`, {
+    replacements: { id, userId },
+    type: QueryTypes.SELECT,
+    transaction,
+  });
   if (!row) throw notFound('Resource');
   return toResourceDto(row, userId);
 }
@@ -139,13 +143,25 @@ async function progressRow(resourceId: number, userId: string, transaction?: Tra
 }
 
 const rowOf = (p: ResourceProgress | null): ProgressRow | null =>
-  p && { status: p.status, progress_percentage: p.progressPercentage, notes: p.notes ?? null, started_at: p.startedAt ?? null, completed_at: p.completedAt ?? null, last_updated: p.lastUpdated };
+  p && {
+    status: p.status,
+    progress_percentage: p.progressPercentage,
+    notes: p.notes ?? null,
+    started_at: p.startedAt ?? null,
+    completed_at: p.completedAt ?? null,
+    last_updated: p.lastUpdated,
+  };
 
 const noProgressForFolders = (type: ResourceType): void => {
   if (type === 'folder') throw conflict('Folders have no progress');
 };
 
-export async function putProgress(ctx: AppContext, resourceId: number, userId: string, change: ProgressChange & { notes?: string | null }): Promise<ProgressDto> {
+export async function putProgress(
+  ctx: AppContext,
+  resourceId: number,
+  userId: string,
+  change: ProgressChange & { notes?: string | null },
+): Promise<ProgressDto> {
   const { dto, groupId } = await ctx.sequelize.transaction(async (transaction) => {
     const { resource } = await loadResource(resourceId, userId, transaction);
     noProgressForFolders(resource.resourceType);
@@ -153,7 +169,12 @@ export async function putProgress(ctx: AppContext, resourceId: number, userId: s
     await ctx.sequelize.query('SELECT pg_advisory_xact_lock(hashtext(:key))', { replacements: { key: `progress:${userId}:${resourceId}` }, transaction });
     const current = await progressRow(resourceId, userId, transaction);
     const result = nextProgress(
-      current && { status: current.status, progressPercentage: current.progressPercentage, startedAt: current.startedAt ?? null, completedAt: current.completedAt ?? null },
+      current && {
+        status: current.status,
+        progressPercentage: current.progressPercentage,
+        startedAt: current.startedAt ?? null,
+        completedAt: current.completedAt ?? null,
+      },
       change,
       new Date(),
     );

@@ -24,10 +24,11 @@ export interface PersistResult {
  */
 export async function persistSession(ctx: AppContext, data: PersistSessionJob): Promise<PersistResult> {
   return ctx.sequelize.transaction(async (transaction) => {
-    const [user] = await ctx.sequelize.query<{ tz: string | null }>(
-      `SELECT preferences->>'timezone' AS tz FROM users WHERE user_id = :userId FOR UPDATE`,
-      { replacements: { userId: data.userId }, type: QueryTypes.SELECT, transaction },
-    );
+    const [user] = await ctx.sequelize.query<{ tz: string | null }>(`SELECT preferences->>'timezone' AS tz FROM users WHERE user_id = :userId FOR UPDATE`, {
+      replacements: { userId: data.userId },
+      type: QueryTypes.SELECT,
+      transaction,
+    });
     if (!user) {
       ctx.logger.warn({ sessionUuid: data.sessionUuid, userId: data.userId }, 'session of an unknown user dropped');
       return { inserted: false, id: null, groupId: null };
@@ -70,7 +71,11 @@ interface SessionCursor {
   i: number;
 }
 const isSessionCursor = (v: unknown): v is SessionCursor =>
-  typeof v === 'object' && v !== null && typeof (v as SessionCursor).s === 'string' && !Number.isNaN(Date.parse((v as SessionCursor).s)) && Number.isInteger((v as SessionCursor).i);
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as SessionCursor).s === 'string' &&
+  !Number.isNaN(Date.parse((v as SessionCursor).s)) &&
+  Number.isInteger((v as SessionCursor).i);
 
 /** My sessions, newest first (`started_at DESC, id DESC` keyset), optionally in [from, to) and one group. */
 export async function listSessions(

@@ -16,7 +16,10 @@ export const ListSessionsQuery = z
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after `to`', path: ['from'] });
 
-export const PatchSessionBody = z.object({ sessionNotes: z.string().trim().max(2000).nullable() }).strict().openapi('PatchSession');
+export const PatchSessionBody = z
+  .object({ sessionNotes: z.string().trim().max(2000).nullable() })
+  .strict()
+  .openapi('PatchSession');
 
 export function registerSessionRoutes(api: ApiRouter, _ctx: AppContext): void {
   api.route(

@@ -37,5 +37,10 @@ export async function recomputeStreak(
       transaction,
     },
   );
-  return { currentStreak: state.currentStreak, longestStreak: state.longestStreak, lastActiveDate: state.lastActiveDate, streakStartDate: state.streakStartDate };
+  return {
+    currentStreak: state.currentStreak,
+    longestStreak: state.longestStreak,
+    lastActiveDate: state.lastActiveDate,
+    streakStartDate: state.streakStartDate,
+  };
 }

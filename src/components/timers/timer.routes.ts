@@ -7,7 +7,16 @@ import { getTimer, startTimer, stopRunningTimer } from './timer.service';
 /** `POST /timer/start`, `POST /timer/stop`, `GET /timer` (API.md "Timers and sessions"). */
 export function registerTimerRoutes(api: ApiRouter, ctx: AppContext): void {
   api.route(
-    { method: 'post', path: '/timer/start', summary: 'Start my study timer', tags: ['Timers'], body: StartTimerInput, response: TimerSchema, status: 201, errors: [404, 409] },
+    {
+      method: 'post',
+      path: '/timer/start',
+      summary: 'Start my study timer',
+      tags: ['Timers'],
+      body: StartTimerInput,
+      response: TimerSchema,
+      status: 201,
+      errors: [404, 409],
+    },
     ({ user, body }) => startTimer(ctx, user.userId, body.groupId ?? null),
   );
   api.route(

@@ -34,11 +34,7 @@ export interface StoppedSession {
  * capped at `capSeconds` (a forgotten timer stopped by the worker ends at the cap), and
  * discarded under `minSeconds`. A clock step backwards never yields a negative duration.
  */
-export function sessionFromTimer(
-  timer: StoredTimer,
-  now: Date,
-  options: { minSeconds: number; capSeconds?: number; notes?: string | null },
-): StoppedSession {
+export function sessionFromTimer(timer: StoredTimer, now: Date, options: { minSeconds: number; capSeconds?: number; notes?: string | null }): StoppedSession {
   const startedMs = Date.parse(timer.startedAt);
   let duration = Math.max(0, Math.floor((now.getTime() - startedMs) / 1000));
   let endedMs = Math.max(startedMs, now.getTime());

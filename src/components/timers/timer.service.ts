@@ -87,7 +87,11 @@ export async function stopTimer(
 }
 
 /** stopTimer for the user-facing edges: CONFLICT when no timer runs. */
-export async function stopRunningTimer(ctx: AppContext, userId: string, options: StopOptions = {}): Promise<{ session: SessionDto | null; discarded: boolean }> {
+export async function stopRunningTimer(
+  ctx: AppContext,
+  userId: string,
+  options: StopOptions = {},
+): Promise<{ session: SessionDto | null; discarded: boolean }> {
   const result = await stopTimer(ctx, userId, { notes: options.notes, exceptSocketId: options.exceptSocketId });
   if (!result) throw conflict('No timer is running');
   return result;

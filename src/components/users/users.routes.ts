@@ -56,9 +56,8 @@ async function streakOf(userId: string): Promise<Streak | null> {
 }
 
 export function registerUserRoutes(api: ApiRouter, ctx: AppContext): void {
-  api.route(
-    { method: 'get', path: '/me', summary: 'My profile', tags: ['Users'], response: SelfUserSchema },
-    async ({ user }) => toSelfUser(user, await streakOf(user.userId)),
+  api.route({ method: 'get', path: '/me', summary: 'My profile', tags: ['Users'], response: SelfUserSchema }, async ({ user }) =>
+    toSelfUser(user, await streakOf(user.userId)),
   );
 
   api.route(
@@ -73,7 +72,8 @@ export function registerUserRoutes(api: ApiRouter, ctx: AppContext): void {
       if (body.firstName !== undefined) changes.firstName = body.firstName;
       if (body.lastName !== undefined) changes.lastName = body.lastName;
       // Merged in SQL (jsonb ||), so two concurrent PATCHes of different keys both stick.
-      if (body.preferences !== undefined) changes.preferences = ctx.sequelize.literal(`preferences || ${ctx.sequelize.escape(JSON.stringify(body.preferences))}::jsonb`);
+      if (body.preferences !== undefined)
+        changes.preferences = ctx.sequelize.literal(`preferences || ${ctx.sequelize.escape(JSON.stringify(body.preferences))}::jsonb`);
       try {
         await User.update(changes, { where: { userId: user.userId } });
       } catch (error) {

@@ -41,12 +41,5 @@ export const MESSAGE_TYPES = ['text', 'image'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 /** `notifications.notification_type`. */
-export const NOTIFICATION_TYPES = [
-  'invitation_received',
-  'invitation_accepted',
-  'member_joined',
-  'role_changed',
-  'removed_from_group',
-  'mention',
-] as const;
+export const NOTIFICATION_TYPES = ['invitation_received', 'invitation_accepted', 'member_joined', 'role_changed', 'removed_from_group', 'mention'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];

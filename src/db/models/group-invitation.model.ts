@@ -18,10 +18,7 @@ import type { Group } from './group.model';
  * `expiresAt` has passed is expired even before a sweeper writes `status = 'expired'`.
  * `accepted`/`declined` require `respondedAt` (CHECK).
  */
-export class GroupInvitation extends Model<
-  InferAttributes<GroupInvitation>,
-  InferCreationAttributes<GroupInvitation>
-> {
+export class GroupInvitation extends Model<InferAttributes<GroupInvitation>, InferCreationAttributes<GroupInvitation>> {
   declare id: CreationOptional<number>;
   declare groupId: ForeignKey<Group['id']>;
   declare invitedUserId: ForeignKey<User['userId']>;

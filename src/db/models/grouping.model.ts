@@ -8,12 +8,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
-import {
-  GROUP_ROLES,
-  GROUPING_INVITATION_STATUSES,
-  type GroupRole,
-  type GroupingInvitationStatus,
-} from './enums';
+import { GROUP_ROLES, GROUPING_INVITATION_STATUSES, type GroupRole, type GroupingInvitationStatus } from './enums';
 import type { User } from './user.model';
 import type { Group } from './group.model';
 

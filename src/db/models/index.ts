@@ -24,19 +24,7 @@ import { WebhookEvent } from './webhook-event.model';
 
 export * from './enums';
 export type { UserPreferences } from './user.model';
-export {
-  User,
-  Group,
-  Grouping,
-  Resource,
-  ResourceProgress,
-  StudySession,
-  Streak,
-  GroupInvitation,
-  Message,
-  Notification,
-  WebhookEvent,
-};
+export { User, Group, Grouping, Resource, ResourceProgress, StudySession, Streak, GroupInvitation, Message, Notification, WebhookEvent };
 
 let boundTo: Sequelize | undefined;
 

@@ -15,10 +15,7 @@ import type { User } from './user.model';
  * A stored notification for one user. `data` (JSONB object) carries the ids a client
  * needs to act on it, e.g. `{groupId, invitationId}` or `{groupId, messageId}`.
  */
-export class Notification extends Model<
-  InferAttributes<Notification>,
-  InferCreationAttributes<Notification>
-> {
+export class Notification extends Model<InferAttributes<Notification>, InferCreationAttributes<Notification>> {
   declare id: CreationOptional<number>;
   declare userId: ForeignKey<User['userId']>;
   declare notificationMessage: string;

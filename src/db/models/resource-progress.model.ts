@@ -18,10 +18,7 @@ import type { Resource } from './resource.model';
  * requires `progressPercentage = 100` and `completedAt` (CHECK). `lastUpdated` is the
  * table's update timestamp (the seed's name for `updated_at`).
  */
-export class ResourceProgress extends Model<
-  InferAttributes<ResourceProgress>,
-  InferCreationAttributes<ResourceProgress>
-> {
+export class ResourceProgress extends Model<InferAttributes<ResourceProgress>, InferCreationAttributes<ResourceProgress>> {
   declare id: CreationOptional<number>;
   declare userId: ForeignKey<User['userId']>;
   declare resourceId: ForeignKey<Resource['id']>;

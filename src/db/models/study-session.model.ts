@@ -17,10 +17,7 @@ import type { Group } from './group.model';
  * is the instant the session started (equal to `startedAt`, enforced by a CHECK): the
  * seed's leaderboard column, kept for compatibility. No `updated_at` (seed).
  */
-export class StudySession extends Model<
-  InferAttributes<StudySession>,
-  InferCreationAttributes<StudySession>
-> {
+export class StudySession extends Model<InferAttributes<StudySession>, InferCreationAttributes<StudySession>> {
   declare id: CreationOptional<number>;
   declare sessionUuid: string;
   declare userId: ForeignKey<User['userId']>;

@@ -1,20 +1,10 @@
-import {
-  DataTypes,
-  Model,
-  type CreationOptional,
-  type InferAttributes,
-  type InferCreationAttributes,
-  type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
 /**
  * A Clerk webhook delivery already processed, keyed by its `svix-id` header. Written
  * in the same transaction as the webhook's effect so a replay has no second effect.
  */
-export class WebhookEvent extends Model<
-  InferAttributes<WebhookEvent>,
-  InferCreationAttributes<WebhookEvent>
-> {
+export class WebhookEvent extends Model<InferAttributes<WebhookEvent>, InferCreationAttributes<WebhookEvent>> {
   declare svixId: string;
   declare eventType: string;
   declare processedAt: CreationOptional<Date>;

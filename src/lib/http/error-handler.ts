@@ -39,5 +39,5 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new AppError("NOT_FOUND", `No route ${req.method} ${req.originalUrl.split("?")[0]}`));
+  next(new AppError('NOT_FOUND', `No route ${req.method} ${req.originalUrl.split('?')[0]}`));
 };

@@ -4,7 +4,19 @@ import { z } from '../validation';
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.enum(['VALIDATION_FAILED', 'UNAUTHENTICATED', 'USER_NOT_SYNCED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'GONE', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL', 'UNAVAILABLE']),
+      code: z.enum([
+        'VALIDATION_FAILED',
+        'UNAUTHENTICATED',
+        'USER_NOT_SYNCED',
+        'FORBIDDEN',
+        'NOT_FOUND',
+        'CONFLICT',
+        'GONE',
+        'PAYLOAD_TOO_LARGE',
+        'RATE_LIMITED',
+        'INTERNAL',
+        'UNAVAILABLE',
+      ]),
       message: z.string(),
       details: z.unknown().optional(),
     }),
@@ -25,7 +37,8 @@ export function generateOpenApi(registry: OpenAPIRegistry): object {
     info: {
       title: 'StudySync API',
       version: '1.0.0',
-      description: 'REST part of the StudySync wire contract (API.md). Socket.IO events are described in API.md and docs/REALTIME.md; extensions in docs/API-EXTENSIONS.md.',
+      description:
+        'REST part of the StudySync wire contract (API.md). Socket.IO events are described in API.md and docs/REALTIME.md; extensions in docs/API-EXTENSIONS.md.',
     },
   });
 }

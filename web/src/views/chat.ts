@@ -32,7 +32,12 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
   const scroller = h('div', { class: 'chat-scroll', testid: 'chat-scroll' }, top, list);
   const typing = h('div', { class: 'typing muted small', testid: 'typing-indicator' });
   const replyBar = h('div', { class: 'reply-bar', hidden: true, testid: 'reply-bar' });
-  const input = h('textarea', { rows: 1, placeholder: 'Message the group…  (Enter to send, Shift+Enter for a new line)', maxlength: 4000, testid: 'chat-input' });
+  const input = h('textarea', {
+    rows: 1,
+    placeholder: 'Message the group…  (Enter to send, Shift+Enter for a new line)',
+    maxlength: 4000,
+    testid: 'chat-input',
+  });
   const send = h('button', { class: 'btn primary', type: 'submit', testid: 'chat-send' }, 'Send');
   const form = h('form', { class: 'composer' }, input, send);
   const el = h('section', { class: 'card chat', testid: 'chat' }, h('h3', null, 'Chat'), scroller, typing, replyBar, form);
@@ -61,7 +66,8 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
     if (!m.isDeleted) {
       actions.appendChild(h('button', { class: 'btn link small', type: 'button', testid: 'msg-reply', onclick: () => setReply(m) }, 'Reply'));
       if (mine) actions.appendChild(h('button', { class: 'btn link small', type: 'button', testid: 'msg-edit', onclick: () => startEdit(m, body) }, 'Edit'));
-      if (mine || canModerate()) actions.appendChild(h('button', { class: 'btn link small danger-text', type: 'button', testid: 'msg-delete', onclick: () => remove(m) }, 'Delete'));
+      if (mine || canModerate())
+        actions.appendChild(h('button', { class: 'btn link small danger-text', type: 'button', testid: 'msg-delete', onclick: () => remove(m) }, 'Delete'));
     }
     return h(
       'li',
@@ -70,7 +76,13 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
       h(
         'div',
         { class: 'msg-main' },
-        h('div', { class: 'msg-head' }, h('strong', { class: 'msg-author' }, nameOf(m.userId) ?? m.username), h('time', { class: 'muted small', datetime: m.createdAt }, formatTime(m.createdAt)), m.isEdited && !m.isDeleted ? h('span', { class: 'muted small' }, '(edited)') : null),
+        h(
+          'div',
+          { class: 'msg-head' },
+          h('strong', { class: 'msg-author' }, nameOf(m.userId) ?? m.username),
+          h('time', { class: 'muted small', datetime: m.createdAt }, formatTime(m.createdAt)),
+          m.isEdited && !m.isDeleted ? h('span', { class: 'muted small' }, '(edited)') : null,
+        ),
         m.replyToId ? quote(m) : null,
         body,
         actions,
@@ -109,7 +121,13 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
   };
 
   const renderTop = (): void => {
-    top.textContent = hasMore ? (loadingOlder ? 'Loading earlier messages…' : 'Scroll up for earlier messages') : messages.size ? 'This is the beginning of the conversation.' : 'No messages yet — say hi!';
+    top.textContent = hasMore
+      ? loadingOlder
+        ? 'Loading earlier messages…'
+        : 'Scroll up for earlier messages'
+      : messages.size
+        ? 'This is the beginning of the conversation.'
+        : 'No messages yet — say hi!';
   };
 
   const loadOlder = async (): Promise<void> => {
@@ -223,7 +241,12 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
   const typists = new Map<string, ReturnType<typeof setTimeout>>();
   const renderTyping = (): void => {
     const names = [...typists.keys()].map((id) => nameOf(id) ?? 'Someone');
-    typing.textContent = names.length === 0 ? '' : names.length === 1 ? `${names[0]} is typing…` : `${names.slice(0, 2).join(' and ')}${names.length > 2 ? ' and others' : ''} are typing…`;
+    typing.textContent =
+      names.length === 0
+        ? ''
+        : names.length === 1
+          ? `${names[0]} is typing…`
+          : `${names.slice(0, 2).join(' and ')}${names.length > 2 ? ' and others' : ''} are typing…`;
   };
   disposers.push(
     listen('chat:message', ({ message }) => {

@@ -20,7 +20,7 @@ function groupCard(g: Group, action?: HTMLElement): HTMLElement {
       'div',
       { class: 'row between small muted' },
       h('span', null, `${g.memberCount}${g.maxMembers ? ` / ${g.maxMembers}` : ''} members · ${g.groupType === 'community' ? 'community' : 'leader-led'}`),
-      g.myRole ? h('span', { class: 'pill role' }, g.myRole) : action ?? null,
+      g.myRole ? h('span', { class: 'pill role' }, g.myRole) : (action ?? null),
     ),
   );
 }
@@ -37,7 +37,10 @@ export function groupsView(): View {
   const loadMine = async (): Promise<void> => {
     try {
       const groups = await api.get<Group[]>('/groups');
-      clear(mine, groups.length ? groups.map((g) => groupCard(g)) : h('p', { class: 'muted empty' }, 'You are in no group yet — create one or join one below.'));
+      clear(
+        mine,
+        groups.length ? groups.map((g) => groupCard(g)) : h('p', { class: 'muted empty' }, 'You are in no group yet — create one or join one below.'),
+      );
     } catch (e) {
       clear(mine, h('p', { class: 'form-error' }, errorText(e)));
     }
@@ -126,8 +129,18 @@ export function groupsView(): View {
 
   const name = h('input', { name: 'groupName', required: true, maxlength: 100, placeholder: 'Algorithms study circle', testid: 'create-name' });
   const description = h('textarea', { name: 'description', rows: 2, placeholder: 'What you study together', testid: 'create-description' });
-  const visibility = h('select', { testid: 'create-visibility' }, h('option', { value: 'public' }, 'Public — anyone can find and join'), h('option', { value: 'private' }, 'Private — invite only'));
-  const groupType = h('select', { testid: 'create-type' }, h('option', { value: 'community' }, 'Community — every member shares resources'), h('option', { value: 'leader_controlled' }, 'Leader-led — leaders manage resources'));
+  const visibility = h(
+    'select',
+    { testid: 'create-visibility' },
+    h('option', { value: 'public' }, 'Public — anyone can find and join'),
+    h('option', { value: 'private' }, 'Private — invite only'),
+  );
+  const groupType = h(
+    'select',
+    { testid: 'create-type' },
+    h('option', { value: 'community' }, 'Community — every member shares resources'),
+    h('option', { value: 'leader_controlled' }, 'Leader-led — leaders manage resources'),
+  );
   const maxMembers = h('input', { type: 'number', min: 2, max: 1000, placeholder: 'no limit', testid: 'create-max' });
   const createForm = h(
     'form',

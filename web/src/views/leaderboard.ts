@@ -42,7 +42,13 @@ export function leaderboardPanel(groupId: number): LeaderboardPanel {
       ),
     ),
   );
-  const el = h('section', { class: 'card leaderboard', testid: 'leaderboard' }, h('div', { class: 'row between wrap' }, h('h3', null, 'Leaderboard'), tabs), body, updated);
+  const el = h(
+    'section',
+    { class: 'card leaderboard', testid: 'leaderboard' },
+    h('div', { class: 'row between wrap' }, h('h3', null, 'Leaderboard'), tabs),
+    body,
+    updated,
+  );
 
   const refresh = async (): Promise<void> => {
     const asked = period;
@@ -61,13 +67,23 @@ export function leaderboardPanel(groupId: number): LeaderboardPanel {
               lb.entries.map((e) =>
                 h(
                   'li',
-                  { class: `lb-row ${e.userId === me ? 'me' : ''} rank-${e.rank}`, testid: 'leaderboard-entry', 'data-user-id': e.userId, 'data-seconds': e.totalSeconds },
+                  {
+                    class: `lb-row ${e.userId === me ? 'me' : ''} rank-${e.rank}`,
+                    testid: 'leaderboard-entry',
+                    'data-user-id': e.userId,
+                    'data-seconds': e.totalSeconds,
+                  },
                   h('span', { class: 'rank' }, String(e.rank)),
                   avatar(e.userId, e.username),
                   h(
                     'div',
                     { class: 'lb-main' },
-                    h('div', { class: 'row between' }, h('span', { class: 'member-name' }, e.username), h('span', { class: 'lb-time', testid: 'leaderboard-time' }, formatTotal(e.totalSeconds))),
+                    h(
+                      'div',
+                      { class: 'row between' },
+                      h('span', { class: 'member-name' }, e.username),
+                      h('span', { class: 'lb-time', testid: 'leaderboard-time' }, formatTotal(e.totalSeconds)),
+                    ),
                     h('div', { class: 'bar' }, h('span', { style: `width:${Math.max(2, (e.totalSeconds / max) * 100)}%` })),
                   ),
                   h('span', { class: 'streak small', title: `current streak: ${e.currentStreak} day(s)` }, icon('flame', 14), String(e.currentStreak)),

@@ -44,7 +44,12 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
           : list.map(([userId, p]) =>
               h(
                 'span',
-                { class: `chip ${p.status}`, testid: `progress-of-${userId}`, 'data-percent': p.progressPercentage, title: `${nameOf(userId) ?? userId}: ${p.status.replace('_', ' ')}` },
+                {
+                  class: `chip ${p.status}`,
+                  testid: `progress-of-${userId}`,
+                  'data-percent': p.progressPercentage,
+                  title: `${nameOf(userId) ?? userId}: ${p.status.replace('_', ' ')}`,
+                },
                 avatar(userId, nameOf(userId) ?? userId),
                 h('span', { class: 'mini-bar' }, h('span', { style: `width:${p.progressPercentage}%` })),
                 h('span', { class: 'small', testid: 'progress-percent' }, `${p.progressPercentage}%`),
@@ -69,9 +74,21 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
   const progressControls = (r: Resource): HTMLElement => {
     let status: ProgressStatus = r.myProgress?.status ?? 'not_started';
     let pct = r.myProgress?.progressPercentage ?? 0;
-    const slider = h('input', { type: 'range', min: 0, max: 100, step: 5, value: pct, testid: `progress-slider-${r.id}`, 'aria-label': `My progress on ${r.title}` });
+    const slider = h('input', {
+      type: 'range',
+      min: 0,
+      max: 100,
+      step: 5,
+      value: pct,
+      testid: `progress-slider-${r.id}`,
+      'aria-label': `My progress on ${r.title}`,
+    });
     const label = h('span', { class: 'pct', testid: `progress-value-${r.id}` }, `${pct}%`);
-    const select = h('select', { testid: `progress-status-${r.id}`, 'aria-label': 'Status' }, STATUSES.map(([v, l]) => h('option', { value: v, selected: v === status }, l)));
+    const select = h(
+      'select',
+      { testid: `progress-status-${r.id}`, 'aria-label': 'Status' },
+      STATUSES.map(([v, l]) => h('option', { value: v, selected: v === status }, l)),
+    );
     const saved = h('span', { class: 'muted small saved', testid: `progress-saved-${r.id}` });
     const paint = (): void => {
       slider.value = String(pct);
@@ -123,7 +140,9 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
 
   const item = (r: Resource): HTMLElement => {
     const url = safeUrl(r.url);
-    const title = url ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'res-title' }, r.title) : h('span', { class: 'res-title' }, r.title);
+    const title = url
+      ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'res-title' }, r.title)
+      : h('span', { class: 'res-title' }, r.title);
     if (r.resourceType === 'folder') {
       const children = h('ul', { class: 'tree', hidden: true });
       const toggle = h('button', { class: 'folder-toggle', type: 'button', testid: `folder-${r.id}`, 'aria-expanded': 'false' }, '▸ ', r.title);
@@ -137,7 +156,13 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
           void loadFolder(r.id, children);
         }
       });
-      return h('li', { class: 'res folder', testid: `resource-${r.id}` }, toggle, r.description ? h('p', { class: 'muted small' }, r.description) : null, children);
+      return h(
+        'li',
+        { class: 'res folder', testid: `resource-${r.id}` },
+        toggle,
+        r.description ? h('p', { class: 'muted small' }, r.description) : null,
+        children,
+      );
     }
     return h(
       'li',
@@ -162,7 +187,11 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
 
   // Add a resource (in the root; leaders only in leader-led groups — the server decides).
   const title = h('input', { required: true, maxlength: 200, placeholder: 'Title', testid: 'res-title' });
-  const type = h('select', { testid: 'res-type' }, (['link', 'video', 'file', 'image', 'folder'] as const).map((t) => h('option', { value: t }, t)));
+  const type = h(
+    'select',
+    { testid: 'res-type' },
+    (['link', 'video', 'file', 'image', 'folder'] as const).map((t) => h('option', { value: t }, t)),
+  );
   const url = h('input', { type: 'url', placeholder: 'https://…', testid: 'res-url' });
   const addForm = h(
     'form',

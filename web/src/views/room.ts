@@ -49,9 +49,16 @@ export function roomPanel(groupId: number): RoomPanel {
             'div',
             { class: 'member-main' },
             h('span', { class: 'member-name' }, p.username, p.userId === session.me?.userId ? h('span', { class: 'muted small' }, ' (you)') : null),
-            h('span', { class: 'muted small' }, p.timer ? (p.timer.groupId === groupId ? 'studying here' : 'studying') : p.online ? 'online' : 'offline', p.role && p.role !== 'member' ? ` · ${p.role}` : ''),
+            h(
+              'span',
+              { class: 'muted small' },
+              p.timer ? (p.timer.groupId === groupId ? 'studying here' : 'studying') : p.online ? 'online' : 'offline',
+              p.role && p.role !== 'member' ? ` · ${p.role}` : '',
+            ),
           ),
-          p.timer ? h('span', { class: 'elapsed', testid: 'member-elapsed', 'data-started-at': p.timer.startedAt }, formatDuration(elapsedSeconds(p.timer.startedAt))) : null,
+          p.timer
+            ? h('span', { class: 'elapsed', testid: 'member-elapsed', 'data-started-at': p.timer.startedAt }, formatDuration(elapsedSeconds(p.timer.startedAt)))
+            : null,
         ),
       ),
     );
@@ -140,7 +147,10 @@ export function roomPanel(groupId: number): RoomPanel {
   const mine = (p: { groupId: number }): boolean => p.groupId === groupId;
   disposers.push(
     listen('presence:update', (p) => mine(p) && upsert(p.userId, { online: p.online })),
-    listen('timer:started', (p) => mine(p) && upsert(p.userId, { timer: { startedAt: p.startedAt, groupId: p.groupId }, online: people.get(p.userId)?.online ?? true })),
+    listen(
+      'timer:started',
+      (p) => mine(p) && upsert(p.userId, { timer: { startedAt: p.startedAt, groupId: p.groupId }, online: people.get(p.userId)?.online ?? true }),
+    ),
     listen('timer:stopped', (p) => mine(p) && upsert(p.userId, { timer: null })),
   );
 

@@ -18,7 +18,13 @@ export function statsView(): View {
     h('section', { class: 'card' }, h('h3', null, 'Recent sessions'), sessions),
   );
   const stat = (label: string, value: string, testid: string, extra?: string): HTMLElement =>
-    h('div', { class: 'card stat' }, h('div', { class: 'muted small' }, label), h('div', { class: 'stat-value', testid }, value), extra ? h('div', { class: 'muted small' }, extra) : null);
+    h(
+      'div',
+      { class: 'card stat' },
+      h('div', { class: 'muted small' }, label),
+      h('div', { class: 'stat-value', testid }, value),
+      extra ? h('div', { class: 'muted small' }, extra) : null,
+    );
 
   const load = async (): Promise<void> => {
     try {
@@ -53,7 +59,12 @@ export function statsView(): View {
         sessions,
         page.items.length
           ? page.items.map((x) =>
-              h('li', { class: 'row between' }, h('span', null, formatTime(x.startedAt), x.sessionNotes ? h('span', { class: 'muted' }, ` — ${x.sessionNotes}`) : null), h('strong', null, formatTotal(x.durationSeconds))),
+              h(
+                'li',
+                { class: 'row between' },
+                h('span', null, formatTime(x.startedAt), x.sessionNotes ? h('span', { class: 'muted' }, ` — ${x.sessionNotes}`) : null),
+                h('strong', null, formatTotal(x.durationSeconds)),
+              ),
             )
           : h('li', { class: 'muted' }, 'No sessions yet.'),
       );
