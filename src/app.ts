@@ -117,7 +117,9 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
     };
     app.use(express.static(webDir, { index: 'index.html', cacheControl: false, setHeaders: cacheControl }));
     app.get(/^\/(?!api\/|socket\.io\/|dev\/|webhooks\/).*/, (req, res, next) =>
-      req.accepts(['json', 'html']) === 'html' ? res.sendFile(path.join(webDir, 'index.html'), { cacheControl: false, headers: { 'Cache-Control': 'no-cache' } }) : next(),
+      req.accepts(['json', 'html']) === 'html'
+        ? res.sendFile(path.join(webDir, 'index.html'), { cacheControl: false, headers: { 'Cache-Control': 'no-cache' } })
+        : next(),
     );
   }
 

@@ -101,7 +101,11 @@ describe('group chat', () => {
     await emitAck(watcher, 'room:join', { groupId: group.id });
     const long = `Root test when everything is raised to the n-th power, ratio when you see factorials.   ${'More detail follows here. '.repeat(8)}`;
     const parent = (await app.http.post(`/api/groups/${group.id}/messages`, { token: leader.token, body: { content: long } })).body;
-    const quote = { id: parent.id, username: leader.username, excerpt: expect.stringMatching(/^Root test when everything is raised to the n-th power, ratio when you see factorials\. More .*…$/) };
+    const quote = {
+      id: parent.id,
+      username: leader.username,
+      excerpt: expect.stringMatching(/^Root test when everything is raised to the n-th power, ratio when you see factorials\. More .*…$/),
+    };
 
     const socket = await connectSocket(app.url, member.token);
     const broadcast = waitForEvent(watcher, 'chat:message', (p) => p.message.replyToId === parent.id);

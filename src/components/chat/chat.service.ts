@@ -60,7 +60,11 @@ export async function sendMessage(ctx: AppContext, user: Pick<User, 'userId' | '
   }
   let target: Message | null = null;
   if (input.replyToId != null) {
-    target = await Message.findOne({ where: { id: input.replyToId, groupId }, attributes: ['id', 'content', 'isDeleted'], include: [{ model: User, as: 'author', attributes: ['username'] }] });
+    target = await Message.findOne({
+      where: { id: input.replyToId, groupId },
+      attributes: ['id', 'content', 'isDeleted'],
+      include: [{ model: User, as: 'author', attributes: ['username'] }],
+    });
     if (!target) throw validationFailed([{ field: 'replyToId', message: 'must be a message of this group' }], 'Invalid replyToId');
   }
   await hitChatRateLimit(ctx, user.userId);
