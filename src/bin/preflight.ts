@@ -135,7 +135,9 @@ export function describeProblems(problems: ServiceProblem[]): string {
   for (const p of problems) {
     lines.push(`  ${p.service} at ${p.address}: ${p.reason}.`);
     lines.push(`    The address comes from ${p.variable}: ${p.url}`);
-    START_COMMANDS[p.service].forEach(([command, where], i) => lines.push(`    ${i === 0 ? 'Start it:' : '         '} ${command.padEnd(34)} (${where})`));
+    for (const [i, [command, where]] of START_COMMANDS[p.service].entries()) {
+      lines.push(`    ${i === 0 ? 'Start it:' : '         '} ${command.padEnd(34)} (${where})`);
+    }
     lines.push(`    or set ${p.variable} to where ${p.service} runs.`, '');
   }
   lines.push('  Or run both with Docker, from this repository:');

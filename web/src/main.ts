@@ -244,17 +244,17 @@ function accountMenu(me: User): HTMLElement {
   const outside = (e: MouseEvent): void => {
     if (!wrap.contains(e.target as Node)) setOpen(false);
   };
-  const escape = (e: KeyboardEvent): void => {
+  const onEscape = (e: KeyboardEvent): void => {
     if (e.key === 'Escape' && !panel.hidden) {
       setOpen(false);
       button.focus();
     }
   };
   document.addEventListener('click', outside);
-  document.addEventListener('keydown', escape);
+  document.addEventListener('keydown', onEscape);
   cleanupShell.push(
     () => document.removeEventListener('click', outside),
-    () => document.removeEventListener('keydown', escape),
+    () => document.removeEventListener('keydown', onEscape),
   );
   return wrap;
 }

@@ -122,14 +122,14 @@ export function notificationBell(onCleanup: (fn: () => void) => void): HTMLEleme
   const outside = (e: MouseEvent): void => {
     if (!wrap.contains(e.target as Node)) setOpen(false);
   };
-  const escape = (e: KeyboardEvent): void => {
+  const onEscape = (e: KeyboardEvent): void => {
     if (e.key !== 'Escape' || panel.hidden) return;
     setOpen(false);
     button.focus();
   };
   document.addEventListener('click', outside);
-  document.addEventListener('keydown', escape);
+  document.addEventListener('keydown', onEscape);
   onCleanup(() => document.removeEventListener('click', outside));
-  onCleanup(() => document.removeEventListener('keydown', escape));
+  onCleanup(() => document.removeEventListener('keydown', onEscape));
   return wrap;
 }

@@ -351,10 +351,18 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
       );
       renderTyping();
     }),
-    () => typists.forEach((t) => clearTimeout(t)),
+    () => {
+      for (const t of typists.values()) clearTimeout(t);
+    },
   );
 
   renderTop();
   void loadOlder();
-  return { el, catchUp, destroy: () => disposers.forEach((d) => d()) };
+  return {
+    el,
+    catchUp,
+    destroy: () => {
+      for (const d of disposers) d();
+    },
+  };
 }

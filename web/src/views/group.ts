@@ -259,7 +259,7 @@ export function groupView(groupId: number, initialTab: string): View {
       return true;
     },
     destroy: () => {
-      disposers.forEach((d) => d());
+      for (const d of disposers) d();
       if (session.socket?.connected) session.socket.emit('room:leave', { groupId }, () => undefined);
     },
   };

@@ -103,7 +103,7 @@ export function groupsView(): View {
       const empty = q
         ? h('p', { class: 'muted empty', testid: 'discover-empty' }, `No public group matches “${q}”.`)
         : h('p', { class: 'muted empty', testid: 'discover-empty' }, 'No public groups yet — create the first one.');
-      if (append) cards.forEach((c) => discover.appendChild(c));
+      if (append) discover.append(...cards);
       else clear(discover, cards.length ? cards : empty);
     } catch (e) {
       clear(discover, h('p', { class: 'form-error' }, errorText(e)));
@@ -274,5 +274,10 @@ export function groupsView(): View {
       void loadInvitations();
     }),
   );
-  return { el, destroy: () => disposers.forEach((d) => d()) };
+  return {
+    el,
+    destroy: () => {
+      for (const d of disposers) d();
+    },
+  };
 }

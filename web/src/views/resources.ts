@@ -245,5 +245,12 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
     root,
   );
   void refresh();
-  return { el, refresh, syncControls: () => (addForm.hidden = !canEdit()), destroy: () => disposers.forEach((d) => d()) };
+  return {
+    el,
+    refresh,
+    syncControls: () => (addForm.hidden = !canEdit()),
+    destroy: () => {
+      for (const d of disposers) d();
+    },
+  };
 }

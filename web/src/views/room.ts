@@ -267,6 +267,8 @@ export function roomPanel(groupId: number): RoomPanel {
     refreshMembers,
     refreshStats,
     nameOf: (userId) => people.get(userId)?.username,
-    destroy: () => disposers.forEach((d) => d()),
+    destroy: () => {
+      for (const d of disposers) d();
+    },
   };
 }
