@@ -127,7 +127,8 @@ export async function layoutOf(
       const el = document.querySelector(s);
       boxes[name] = box(el);
       const tops = [...(el?.children ?? [])]
-        .filter((c: any) => c.offsetParent !== null && c.getBoundingClientRect().width > 0)
+        // In the flow only (a skip link parked off-screen or a dropdown is not part of a row).
+        .filter((c: any) => c.offsetParent !== null && c.getBoundingClientRect().width > 0 && !['absolute', 'fixed'].includes(g.getComputedStyle(c).position))
         .map((c: any) => Math.round(c.getBoundingClientRect().top + c.getBoundingClientRect().height / 2));
       rows[name] = tops;
     }

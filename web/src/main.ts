@@ -217,10 +217,10 @@ function accountMenu(me: User): HTMLElement {
       'aria-haspopup': 'true',
       'aria-expanded': 'false',
       'aria-controls': 'account-menu',
-      'aria-label': `Signed in as ${fullName(me)} (@${me.username}). Account menu`,
     },
     avatar(me.userId, me.username),
     h('span', { class: 'me-name' }, me.username),
+    h('span', { class: 'sr-only' }, ` — account menu, signed in as ${fullName(me)}`),
     icon('chevron', 16),
   );
   const panel = h(

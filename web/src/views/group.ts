@@ -122,7 +122,7 @@ export function groupView(groupId: number, initialTab: string): View {
                   renderHeader();
                 })
                 .catch((e) => toast(errorText(e), 'error')),
-            'aria-label': 'Make a new invite code (the old one stops working)',
+            title: 'Make a new invite code (the old one stops working)',
           },
           'New code',
         ),
