@@ -315,6 +315,8 @@ function startShell(): void {
       current = groupsView();
     }
     clear(outlet, current.el);
+    // A new page starts at its top (the document's scroll would otherwise carry over).
+    window.scrollTo(0, 0);
     const section = parts[0] === 'stats' ? 'stats' : parts[0] === 'g' ? 'group' : 'groups';
     // A group page sits under "Groups" (highlighted, but not the current page itself).
     for (const a of header.querySelectorAll<HTMLAnchorElement>('nav a')) {
