@@ -249,6 +249,7 @@ describe('the seeded demo on a 390×844 phone', () => {
       expect({ key, left: b.x >= 0, right: b.x + b.width <= PHONE.width }).toEqual({ key, left: true, right: true });
     }
     expect(room.boxes.timer!.y + room.boxes.timer!.height).toBeLessThanOrEqual(PHONE.height);
+    expect(await placeholderFits(ana, '[data-testid="timer-notes"]')).toBe(true);
 
     // The chat input: scrolled to, it is whole on screen and its placeholder is not cut.
     const input = ana.getByTestId('chat-input');

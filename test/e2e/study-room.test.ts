@@ -248,9 +248,14 @@ describe('study room in two browsers', () => {
     const frozen = await bobInA.getByTestId('member-elapsed').textContent();
     const seconds = (t: string | null): number => (t ?? '').split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
     const mine = seconds(await a.getByTestId('my-elapsed').textContent());
+    const selfInList = a.getByTestId(`member-${alice.userId}`).getByTestId('member-elapsed');
+    const selfBefore = seconds(await selfInList.textContent());
     await eventually(async () => expect(seconds(await a.getByTestId('my-elapsed').textContent())).toBeGreaterThanOrEqual(mine + 2), { timeout: 10_000 });
     expect(await bobInA.getByTestId('member-elapsed').textContent()).toBe(frozen);
+    // Her own clock is no guess (her timer runs on the server): it keeps ticking in the list too.
+    expect(seconds(await selfInList.textContent())).toBeGreaterThan(selfBefore);
     expect(await bobInA.textContent()).toContain('(last seen)');
+    await artifact(a, 'study-room-offline-alice');
 
     await app.startNode();
     await a.locator('[data-testid="room-status"][data-state="live"]').waitFor({ timeout: 30_000 });

@@ -64,11 +64,13 @@ export function roomPanel(groupId: number): RoomPanel {
 
   const row = (p: Person): HTMLElement => {
     const me = p.userId === session.me?.userId;
+    // My own timer is known here even while disconnected (it runs on the server clock); others' are last seen.
+    const lastSeen = stale && !me;
     const status = p.timer ? (p.timer.groupId === groupId ? 'studying here' : 'studying elsewhere') : p.online ? 'online' : 'offline';
     return h(
       'li',
       {
-        class: `member ${p.online ? 'online' : 'offline'} ${p.timer ? 'studying' : ''}`,
+        class: `member ${p.online ? 'online' : 'offline'} ${p.timer ? 'studying' : ''} ${me ? 'self' : ''}`,
         testid: `member-${p.userId}`,
         'data-online': String(p.online),
       },
@@ -77,7 +79,7 @@ export function roomPanel(groupId: number): RoomPanel {
         'div',
         { class: 'member-main' },
         h('span', { class: 'member-name' }, p.username, me ? h('span', { class: 'muted small' }, ' (you)') : null),
-        h('span', { class: 'muted small member-status' }, stale ? `${status} (last seen)` : status, p.role && p.role !== 'member' ? ` · ${p.role}` : ''),
+        h('span', { class: 'muted small member-status' }, lastSeen ? `${status} (last seen)` : status, p.role && p.role !== 'member' ? ` · ${p.role}` : ''),
       ),
       p.timer
         ? h(
@@ -86,7 +88,8 @@ export function roomPanel(groupId: number): RoomPanel {
               class: 'elapsed',
               testid: 'member-elapsed',
               'data-started-at': p.timer.startedAt,
-              'aria-label': `${stale ? 'last seen studying for' : 'studying for'} ${formatDuration(elapsedSeconds(p.timer.startedAt))}`,
+              'data-self': me ? 'true' : null,
+              'aria-label': `${lastSeen ? 'last seen studying for' : 'studying for'} ${formatDuration(elapsedSeconds(p.timer.startedAt))}`,
             },
             formatDuration(elapsedSeconds(p.timer.startedAt)),
           )
@@ -110,13 +113,11 @@ export function roomPanel(groupId: number): RoomPanel {
     count.textContent = `${online} online · ${studying} studying`;
   };
   const tick = (): void => {
-    // Peers' clocks stop while stale: their timers may have stopped without us hearing it.
-    if (!stale) {
-      for (const el of list.querySelectorAll<HTMLElement>('[data-started-at]')) {
-        const text = formatDuration(elapsedSeconds(el.dataset.startedAt!));
-        el.textContent = text;
-        el.setAttribute('aria-label', `studying for ${text}`);
-      }
+    // Peers' clocks stop while stale (their timers may have stopped without us hearing it); mine goes on.
+    for (const el of list.querySelectorAll<HTMLElement>(stale ? '[data-started-at][data-self]' : '[data-started-at]')) {
+      const text = formatDuration(elapsedSeconds(el.dataset.startedAt ?? ''));
+      el.textContent = text;
+      el.setAttribute('aria-label', `studying for ${text}`);
     }
     renderMyTimer();
   };
@@ -135,10 +136,10 @@ export function roomPanel(groupId: number): RoomPanel {
   const clock = h('div', { class: 'big-clock', testid: 'my-elapsed', role: 'timer', 'aria-label': 'My session time' }, '00:00:00');
   const today = h('div', { class: 'muted small', testid: 'today-total' }, 'Today: —');
   const note = h('input', {
-    placeholder: 'What are you working on? (optional)',
+    placeholder: 'What are you working on?',
     maxlength: 500,
     testid: 'timer-notes',
-    'aria-label': 'What are you working on? (optional)',
+    'aria-label': 'What are you working on? (optional, saved with the session)',
   });
   const button = h('button', { class: 'btn primary big', type: 'button', testid: 'timer-toggle' }, 'Start studying');
   const where = h('div', { class: 'muted small', testid: 'timer-where' });
