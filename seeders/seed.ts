@@ -402,7 +402,9 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
       }
       const mention = await Message.findOne({ where: { groupId, clientMessageId: { [Op.like]: 'seed:%' } }, order: [['id', 'DESC']], transaction: t });
       if (mention && mention.userId !== leader) {
-        await seedNotification(leader, 'mention', `You were mentioned in ${g.groupName}`, { groupId, messageId: mention.id }, t, { createdAt: mention.createdAt });
+        await seedNotification(leader, 'mention', `You were mentioned in ${g.groupName}`, { groupId, messageId: mention.id }, t, {
+          createdAt: mention.createdAt,
+        });
       }
     }
   });
