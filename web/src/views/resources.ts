@@ -51,7 +51,8 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
                   title: `${nameOf(userId) ?? userId}: ${p.status.replace('_', ' ')}`,
                 },
                 avatar(userId, nameOf(userId) ?? userId),
-                h('span', { class: 'mini-bar' }, h('span', { style: `width:${p.progressPercentage}%` })),
+                h('span', { class: 'sr-only' }, `${nameOf(userId) ?? userId}, ${p.status.replace('_', ' ')}:`),
+                h('span', { class: 'mini-bar', 'aria-hidden': 'true' }, h('span', { style: `width:${p.progressPercentage}%` })),
                 h('span', { class: 'small', testid: 'progress-percent' }, `${p.progressPercentage}%`),
               ),
             ),
@@ -86,10 +87,10 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
     const label = h('span', { class: 'pct', testid: `progress-value-${r.id}` }, `${pct}%`);
     const select = h(
       'select',
-      { testid: `progress-status-${r.id}`, 'aria-label': 'Status' },
+      { testid: `progress-status-${r.id}`, 'aria-label': `My status on ${r.title}` },
       STATUSES.map(([v, l]) => h('option', { value: v, selected: v === status }, l)),
     );
-    const saved = h('span', { class: 'muted small saved', testid: `progress-saved-${r.id}` });
+    const saved = h('span', { class: 'muted small saved', testid: `progress-saved-${r.id}`, role: 'status' });
     const paint = (): void => {
       slider.value = String(pct);
       slider.style.setProperty('--p', `${pct}%`);
@@ -186,13 +187,13 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
   };
 
   // Add a resource (in the root; leaders only in leader-led groups — the server decides).
-  const title = h('input', { required: true, maxlength: 200, placeholder: 'Title', testid: 'res-title' });
+  const title = h('input', { required: true, maxlength: 200, placeholder: 'Title', 'aria-label': 'Title of the new resource', testid: 'res-title' });
   const type = h(
     'select',
-    { testid: 'res-type' },
+    { testid: 'res-type', 'aria-label': 'Kind of resource' },
     (['link', 'video', 'file', 'image', 'folder'] as const).map((t) => h('option', { value: t }, t)),
   );
-  const url = h('input', { type: 'url', placeholder: 'https://…', testid: 'res-url' });
+  const url = h('input', { type: 'url', placeholder: 'https://…', 'aria-label': 'Link (https://…)', testid: 'res-url' });
   const addForm = h(
     'form',
     {
@@ -236,7 +237,20 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
     listen('resource:updated', (p) => p.groupId === groupId && refreshSoon()),
     listen('resource:deleted', (p) => p.groupId === groupId && refreshSoon()),
   );
-  const el = h('section', { class: 'card resources', testid: 'resources' }, h('h3', null, 'Resources'), addForm, root);
+  const el = h(
+    'section',
+    { class: 'card resources', testid: 'resources', 'aria-labelledby': `res-title-${groupId}` },
+    h('h2', { class: 'card-title', id: `res-title-${groupId}` }, 'Resources'),
+    addForm,
+    root,
+  );
   void refresh();
-  return { el, refresh, syncControls: () => (addForm.hidden = !canEdit()), destroy: () => disposers.forEach((d) => d()) };
+  return {
+    el,
+    refresh,
+    syncControls: () => (addForm.hidden = !canEdit()),
+    destroy: () => {
+      for (const d of disposers) d();
+    },
+  };
 }
