@@ -64,6 +64,6 @@ export async function requestRebuild(ctx: AppContext, groupId: number, now: Date
   try {
     await ctx.queues.maintenance.add('rebuild-leaderboards', { groupId }, { jobId: `lb-rebuild-${groupId}-${bucket}` });
   } catch (error) {
-    ctx.logger.warn({ err: (error as Error).message, groupId }, 'could not enqueue a leaderboard rebuild');
+    ctx.logger.warn({ err: error, groupId }, 'could not enqueue a leaderboard rebuild');
   }
 }
