@@ -124,8 +124,14 @@ class PrivateRedis {
       url: '',
       output: () => out,
       exited,
-      kill: async () => void (child.kill('SIGKILL'), await exited),
-      stop: async () => void (child.kill('SIGTERM'), await exited),
+      kill: async () => {
+        child.kill('SIGKILL');
+        await exited;
+      },
+      stop: async () => {
+        child.kill('SIGTERM');
+        await exited;
+      },
     };
     await waitFor(() => {
       if (!out.includes('Ready to accept connections')) throw new Error('not yet');

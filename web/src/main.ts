@@ -7,18 +7,18 @@ import { elapsedSeconds } from './time';
 import type { Timer, User } from './types';
 import { groupView } from './views/group';
 import { groupsView } from './views/groups';
+import type { View } from './view';
 import { statsView } from './views/stats';
 
-export interface View {
-  el: HTMLElement;
-  destroy(): void;
-  /** Same route family, new tab: a view may switch in place instead of being rebuilt. */
-  update?(route: string[]): boolean;
-}
-
-const root = document.getElementById('app')!;
+const root = appRoot();
 let current: View | null = null;
 let cleanupShell: (() => void)[] = [];
+
+function appRoot(): HTMLElement {
+  const el = document.getElementById('app');
+  if (!el) throw new Error('index.html has no #app element');
+  return el;
+}
 
 const DEMO_USERS = [1, 2, 3, 4].map((n) => {
   const id = `user_seed_${String(n).padStart(3, '0')}`;
@@ -150,7 +150,8 @@ function timerPill(): HTMLElement {
 function startShell(): void {
   const banner = h('div', { class: 'banner', testid: 'connection-banner', role: 'status', hidden: true });
   connectSocket(banner, () => signOut('Your session is no longer valid. Please sign in again.'));
-  const me = session.me!;
+  const me = session.me;
+  if (!me) throw new Error('the shell starts after sign-in');
   const header = h(
     'header',
     { class: 'topbar' },

@@ -102,7 +102,7 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
     else {
       const next = [...rows.keys()].filter((id) => id > m.id).sort((a, b) => a - b)[0];
       const before = next !== undefined ? rows.get(next) : undefined;
-      if (before && before.isConnected) list.insertBefore(fresh, before);
+      if (before?.isConnected) list.insertBefore(fresh, before);
       else list.appendChild(fresh);
     }
     lastSeenId = Math.max(lastSeenId, m.id);
@@ -275,10 +275,18 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
       );
       renderTyping();
     }),
-    () => typists.forEach((t) => clearTimeout(t)),
+    () => {
+      for (const t of typists.values()) clearTimeout(t);
+    },
   );
 
   renderTop();
   void loadOlder();
-  return { el, catchUp, destroy: () => disposers.forEach((d) => d()) };
+  return {
+    el,
+    catchUp,
+    destroy: () => {
+      for (const dispose of disposers) dispose();
+    },
+  };
 }

@@ -6,7 +6,7 @@
  */
 import { api, errorText } from '../api';
 import { clear, h, toast } from '../dom';
-import type { View } from '../main';
+import type { View } from '../view';
 import { emit, listen, onReconnect, session } from '../session';
 import type { Group, RoomState } from '../types';
 import { chatPanel } from './chat';
@@ -79,7 +79,7 @@ export function groupView(groupId: number, initialTab: string): View {
               api
                 .post<{ inviteCode: string }>(`/groups/${groupId}/invite-code`)
                 .then((r) => {
-                  group!.inviteCode = r.inviteCode;
+                  if (group) group.inviteCode = r.inviteCode;
                   renderHeader();
                 })
                 .catch((e) => toast(errorText(e), 'error')),
@@ -199,7 +199,7 @@ export function groupView(groupId: number, initialTab: string): View {
       return true;
     },
     destroy: () => {
-      disposers.forEach((d) => d());
+      for (const dispose of disposers) dispose();
       if (session.socket?.connected) session.socket.emit('room:leave', { groupId }, () => undefined);
     },
   };

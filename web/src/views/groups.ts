@@ -1,7 +1,7 @@
 /** My groups, discovery, create, join by invite code, invitations. */
 import { api, errorText, qs } from '../api';
 import { clear, h, toast } from '../dom';
-import type { View } from '../main';
+import type { View } from '../view';
 import { listen } from '../session';
 import type { Group, Invitation, Page } from '../types';
 
@@ -69,7 +69,7 @@ export function groupsView(): View {
           ),
         ),
       );
-      if (append) cards.forEach((c) => discover.appendChild(c));
+      if (append) discover.append(...cards);
       else clear(discover, cards.length ? cards : h('p', { class: 'muted empty' }, 'No public groups match.'));
     } catch (e) {
       clear(discover, h('p', { class: 'form-error' }, errorText(e)));
@@ -202,5 +202,10 @@ export function groupsView(): View {
   void loadDiscover();
   void loadInvitations();
   disposers.push(listen('notification:new', () => void loadInvitations()));
-  return { el, destroy: () => disposers.forEach((d) => d()) };
+  return {
+    el,
+    destroy: () => {
+      for (const dispose of disposers) dispose();
+    },
+  };
 }

@@ -150,7 +150,7 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
       toggle.addEventListener('click', () => {
         children.hidden = !children.hidden;
         toggle.setAttribute('aria-expanded', String(!children.hidden));
-        toggle.firstChild!.textContent = children.hidden ? '▸ ' : '▾ ';
+        if (toggle.firstChild) toggle.firstChild.textContent = children.hidden ? '▸ ' : '▾ ';
         if (!loaded) {
           loaded = true;
           void loadFolder(r.id, children);
@@ -238,5 +238,12 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
   );
   const el = h('section', { class: 'card resources', testid: 'resources' }, h('h3', null, 'Resources'), addForm, root);
   void refresh();
-  return { el, refresh, syncControls: () => (addForm.hidden = !canEdit()), destroy: () => disposers.forEach((d) => d()) };
+  return {
+    el,
+    refresh,
+    syncControls: () => (addForm.hidden = !canEdit()),
+    destroy: () => {
+      for (const dispose of disposers) dispose();
+    },
+  };
 }

@@ -67,7 +67,9 @@ export function roomPanel(groupId: number): RoomPanel {
     count.textContent = `${online} online · ${studying} studying`;
   };
   const tick = (): void => {
-    for (const el of list.querySelectorAll<HTMLElement>('[data-started-at]')) el.textContent = formatDuration(elapsedSeconds(el.dataset.startedAt!));
+    for (const el of list.querySelectorAll<HTMLElement>('[data-started-at]')) {
+      if (el.dataset.startedAt) el.textContent = formatDuration(elapsedSeconds(el.dataset.startedAt));
+    }
     renderMyTimer();
   };
   const timer = setInterval(tick, 1000);
@@ -184,6 +186,8 @@ export function roomPanel(groupId: number): RoomPanel {
     refreshMembers,
     refreshStats,
     nameOf: (userId) => people.get(userId)?.username,
-    destroy: () => disposers.forEach((d) => d()),
+    destroy: () => {
+      for (const dispose of disposers) dispose();
+    },
   };
 }

@@ -1,7 +1,7 @@
 /** My stats: today, streaks, a 7-day bar chart (CSS bars) and recent sessions. */
 import { api, errorText } from '../api';
 import { clear, formatTime, formatTotal, h } from '../dom';
-import type { View } from '../main';
+import type { View } from '../view';
 import { listen } from '../session';
 import type { Page, Session, Stats } from '../types';
 
