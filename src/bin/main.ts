@@ -8,7 +8,8 @@ import { createLogger, type Logger } from '../lib/logger';
  * An unhandled rejection or an uncaught exception leaves the process in an unknown state
  * (a half-done write, a timer or a connection in a state nobody handles): it is logged as
  * `fatal` with its stack and the process exits 1 at once, as Node's default does, so the
- * orchestrator (compose `restart:`, Kubernetes, `npm start`'s parent) starts a clean one.
+ * orchestrator (compose `restart:`, Kubernetes, systemd) starts a clean one; under
+ * `npm start` (start.ts) the other process is stopped too and the command exits 1.
  * Nothing acknowledged is lost by that: timers live in Redis, and a job being processed is
  * retried by another worker once its lock expires.
  */
