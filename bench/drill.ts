@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { ensureServerBuild } from './lib/build';
 import { prepareDatabase, seedPopulation, userId, withPg } from './lib/fixtures';
 import { installCleanup, sleep, startApi, startWorkerProc, stopAll, waitFor, type Proc } from './lib/procs';
 import { createBenchKeys, makeSigner } from './lib/tokens';
@@ -123,8 +124,14 @@ class PrivateRedis {
       url: '',
       output: () => out,
       exited,
-      kill: async () => void (child.kill('SIGKILL'), await exited),
-      stop: async () => void (child.kill('SIGTERM'), await exited),
+      kill: async () => {
+        child.kill('SIGKILL');
+        await exited;
+      },
+      stop: async () => {
+        child.kill('SIGTERM');
+        await exited;
+      },
     };
     await waitFor(() => {
       if (!out.includes('Ready to accept connections')) throw new Error('not yet');
@@ -224,6 +231,8 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
     checks.push({ phase, invariant, ok, detail });
     log(`  ${ok ? '✔' : '✘'} [${phase}] ${invariant}${detail ? ` — ${detail}` : ''}`);
   };
+  // The drill runs the production build (node dist/…); build it first when stale.
+  ensureServerBuild(log);
   const pg = new PrivatePg();
   const redis = new PrivateRedis();
   const clients: DrillClient[] = [];

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureServerBuild } from './lib/build';
 import { flushPrefix, type BenchEnv, type ScenarioResult } from './lib/harness';
 import { installCleanup, ROOT, stopAll } from './lib/procs';
 import { createBenchKeys } from './lib/tokens';
@@ -26,6 +27,8 @@ const arg = (name: string): string | undefined => process.argv.find((a) => a.sta
 
 async function main(): Promise<void> {
   installCleanup();
+  // StudySync runs as production runs it (node dist/…): build first when stale, outside any scenario's time.
+  ensureServerBuild();
   const only =
     arg('only')
       ?.split(',')

@@ -15,7 +15,7 @@ export function createRandom(seed: number) {
     /** Integer in [min, max]. */
     int: (min: number, max: number): number => min + Math.floor(next() * (max - min + 1)),
     chance: (p: number): boolean => next() < p,
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
   };
 }
 
@@ -31,8 +31,8 @@ const NAMESPACE = 'studysync-seed';
 /** A name-based UUID (v5 layout over SHA-1): the same name always gives the same UUID. */
 export function stableUuid(name: string): string {
   const bytes = createHash('sha1').update(`${NAMESPACE}:${name}`).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -65,14 +65,20 @@ interface SeedUser {
 }
 
 /** Start of the current UTC day: every seeded instant is relative to it. */
+/** A value the seed's own tables guarantee; throws naming it should they ever disagree. */
+function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`seed data: ${what} is missing`);
+  return value;
+}
+
 const startOfTodayUtc = (now: Date): number => Math.floor(now.getTime() / DAY_MS) * DAY_MS;
 
 function buildUsers(anchor: number): Array<SeedUser & { row: CreationAttributes<User> & { username: string } }> {
   const rnd = createRandom(seedOf('users'));
   const users: Array<SeedUser & { row: CreationAttributes<User> & { username: string } }> = [];
   for (let n = 1; n <= USER_COUNT; n += 1) {
-    const firstName = FIRST_NAMES[n - 1]!;
-    const lastName = LAST_NAMES[(n * 7) % LAST_NAMES.length]!;
+    const firstName = FIRST_NAMES[n - 1];
+    const lastName = LAST_NAMES[(n * 7) % LAST_NAMES.length];
     const ascii = (s: string): string =>
       s
         .normalize('NFD')
@@ -85,7 +91,7 @@ function buildUsers(anchor: number): Array<SeedUser & { row: CreationAttributes<
         : style === 1
           ? `${ascii(firstName)}_${ascii(lastName).slice(0, 3)}${n}`
           : `${ascii(firstName)}${ascii(lastName)}`;
-    const timezone = TIMEZONES[n % TIMEZONES.length]!;
+    const timezone = TIMEZONES[n % TIMEZONES.length];
     const createdAt = new Date(anchor - (SESSION_DAYS + rnd.int(5, 40)) * DAY_MS + rnd.int(0, 23) * HOUR_MS);
     users.push({
       n,
@@ -164,7 +170,7 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
       const rnd = createRandom(seedOf(`group:${g.key}`));
       const inviteCode = stableInviteCode(g.key);
       const createdAt = new Date(anchor - (SESSION_DAYS + rnd.int(1, 4)) * DAY_MS);
-      const creatorId = seedUserId(g.leaders[0]!);
+      const creatorId = seedUserId(g.leaders[0]);
       let group = await Group.findOne({ where: { inviteCode }, transaction: t });
       group ??= await Group.create(
         {
@@ -252,10 +258,11 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
   const groupIds = new Map<string, number>();
   for (const g of GROUPS) {
     const group = await Group.findOne({ where: { inviteCode: stableInviteCode(g.key) }, attributes: ['id'] });
-    groupIds.set(g.key, group!.id);
+    groupIds.set(g.key, present(group, `group ${g.key}`).id);
   }
   const groupsOf = new Map<string, number[]>();
-  for (const g of GROUPS) for (const userId of memberIds(g)) groupsOf.set(userId, [...(groupsOf.get(userId) ?? []), groupIds.get(g.key)!]);
+  for (const g of GROUPS)
+    for (const userId of memberIds(g)) groupsOf.set(userId, [...(groupsOf.get(userId) ?? []), present(groupIds.get(g.key), `group ${g.key}`)]);
 
   const sessions: Array<CreationAttributes<StudySession>> = [];
   for (const u of users) {
@@ -329,7 +336,7 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
 
     // Invitations (one open invitation per user and group, and answered history).
     for (const [i, [key, invited, inviter, message]] of INVITATIONS.entries()) {
-      const where = { groupId: groupIds.get(key)!, invitedUserId: seedUserId(invited) };
+      const where = { groupId: present(groupIds.get(key), `group ${key}`), invitedUserId: seedUserId(invited) };
       if (await GroupInvitation.findOne({ where, transaction: t })) continue;
       // Yesterday, a couple of hours apart (not all at the instant the seed ran).
       const sentAt = new Date(anchor - DAY_MS + (9 + 2 * i) * HOUR_MS + 17 * i * 60_000);
@@ -343,7 +350,10 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
         },
         { transaction: t },
       );
-      const g = GROUPS.find((x) => x.key === key)!;
+      const g = present(
+        GROUPS.find((x) => x.key === key),
+        `group ${key}`,
+      );
       await seedNotification(
         seedUserId(invited),
         'invitation_received',
@@ -354,7 +364,7 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
       );
     }
     for (const [key, invited, inviter, status] of ANSWERED_INVITATIONS) {
-      const where = { groupId: groupIds.get(key)!, invitedUserId: seedUserId(invited) };
+      const where = { groupId: present(groupIds.get(key), `group ${key}`), invitedUserId: seedUserId(invited) };
       if (await GroupInvitation.findOne({ where, transaction: t })) continue;
       const createdAt = new Date(anchor - 20 * DAY_MS);
       const invitation = await GroupInvitation.create(
@@ -369,7 +379,10 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
         { transaction: t },
       );
       if (status === 'accepted') {
-        const g = GROUPS.find((x) => x.key === key)!;
+        const g = present(
+          GROUPS.find((x) => x.key === key),
+          `group ${key}`,
+        );
         await seedNotification(
           seedUserId(inviter),
           'invitation_accepted',
@@ -384,9 +397,9 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
     // A few more notifications so every kind shows up in the demo.
     // Each at the moment of what it tells (the membership's joinedAt, the message's createdAt).
     for (const g of GROUPS) {
-      const groupId = groupIds.get(g.key)!;
-      const leader = seedUserId(g.leaders[0]!);
-      const lastMember = seedUserId(g.members[g.members.length - 1]!);
+      const groupId = present(groupIds.get(g.key), `group ${g.key}`);
+      const leader = seedUserId(g.leaders[0]);
+      const lastMember = seedUserId(g.members[g.members.length - 1]);
       const joinedAt = async (userId: string): Promise<Date | undefined> =>
         (await Grouping.findOne({ where: { groupId, userId }, attributes: ['joinedAt'], transaction: t }))?.joinedAt;
       await seedNotification(leader, 'member_joined', `A new member joined ${g.groupName}`, { groupId, userId: lastMember }, t, {
@@ -437,5 +450,5 @@ export async function countRows(sequelize: Sequelize): Promise<SeedSummary> {
             (SELECT count(*) FROM notifications) AS notifications, (SELECT count(*) FROM streaks) AS streaks`,
     { type: QueryTypes.SELECT },
   );
-  return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)])) as unknown as SeedSummary;
+  return Object.fromEntries(Object.entries(present(row, 'the count row')).map(([k, v]) => [k, Number(v)])) as unknown as SeedSummary;
 }

@@ -28,7 +28,9 @@ export async function startApiNode(config: Config, logger?: Logger): Promise<Api
   const { ctx } = handle;
   try {
     const devKeys = config.devAuth ? await loadDevKeys(ctx.redis, ctx.key('dev', 'jwt-keys')) : undefined;
-    const verify = createTokenVerifier(config.clerkJwtKey ?? devKeys!.publicPem, config.clerkAuthorizedParties);
+    const publicPem = config.clerkJwtKey ?? devKeys?.publicPem;
+    if (!publicPem) throw new Error('no key to verify tokens: CLERK_JWT_KEY is unset and dev auth is off');
+    const verify = createTokenVerifier(publicPem, config.clerkAuthorizedParties);
     const authenticate = createAuthenticator(verify);
 
     const server = http.createServer();

@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Gauge } from 'prom-client';
 import type { AppContext } from '../src/lib/context';
 
@@ -29,31 +27,4 @@ export function registerQueueMetrics(ctx: AppContext): void {
       }
     },
   });
-}
-
-/** A tiny HTTP server for the worker's `/metrics` (WORKER_METRICS_PORT; 0 picks a free port). */
-export async function serveMetrics(ctx: AppContext, port: number): Promise<{ port: number; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    ctx.metrics
-      .metrics()
-      .then((body) => res.writeHead(200, { 'content-type': ctx.metrics.contentType }).end(body))
-      .catch(() => res.writeHead(500).end());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => resolve());
-  });
-  let closing: Promise<void> | undefined;
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      })),
-  };
 }

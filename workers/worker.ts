@@ -9,7 +9,9 @@ import { createBroadcaster } from '../src/realtime/broadcaster';
 import type { ServerToClientEvents } from '../src/realtime/events';
 import { processMaintenanceJob, scheduleMaintenance } from './processors/maintenance.processor';
 import { processSessionJob } from './processors/persist-session.processor';
-import { registerQueueMetrics, serveMetrics } from './queue-metrics';
+import { failureCode, isFinalFailure, mappingJobErrors } from './job-errors';
+import { serveOps } from './ops-server';
+import { registerQueueMetrics } from './queue-metrics';
 
 export interface WorkerNode {
   /** Graceful and idempotent: active jobs finish, nothing taken is lost. */
@@ -25,40 +27,52 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
   const { ctx } = handle;
   const log = ctx.logger.child({ component: 'worker' });
   const emitterClient = createSubscriberClient(config.redisUrl, 'studysync-emitter');
-  emitterClient.on('error', (error) => log.warn({ err: error.message }, 'emitter redis error'));
+  emitterClient.on('error', (error) => log.warn({ err: error }, 'emitter redis error'));
   ctx.broadcast = createBroadcaster(new Emitter<ServerToClientEvents>(emitterClient, { key: `${config.redisKeyPrefix}socket.io` }));
 
   const connection = bullConnection(config.redisUrl, true);
   const prefix = bullPrefix(config);
-  const sessions = new Worker<PersistSessionJob>(QUEUE_NAMES.sessions, (job) => processSessionJob(ctx, job), {
-    connection,
-    prefix,
-    concurrency: config.workerConcurrency,
-    lockDuration: config.workerLockMs,
-    stalledInterval: config.workerLockMs,
-  });
-  const maintenance = new Worker<MaintenanceJob, unknown, MaintenanceJobName>(QUEUE_NAMES.maintenance, (job) => processMaintenanceJob(ctx, job), {
-    connection,
-    prefix,
-    concurrency: 1,
-    lockDuration: config.workerLockMs,
-    stalledInterval: config.workerLockMs,
-  });
+  const sessions = new Worker<PersistSessionJob>(
+    QUEUE_NAMES.sessions,
+    mappingJobErrors((job) => processSessionJob(ctx, job)),
+    {
+      connection,
+      prefix,
+      concurrency: config.workerConcurrency,
+      lockDuration: config.workerLockMs,
+      stalledInterval: config.workerLockMs,
+    },
+  );
+  const maintenance = new Worker<MaintenanceJob, unknown, MaintenanceJobName>(
+    QUEUE_NAMES.maintenance,
+    mappingJobErrors((job) => processMaintenanceJob(ctx, job)),
+    {
+      connection,
+      prefix,
+      concurrency: 1,
+      lockDuration: config.workerLockMs,
+      stalledInterval: config.workerLockMs,
+    },
+  );
   for (const worker of [sessions, maintenance]) {
-    worker.on('failed', (job, error) => log.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
-    worker.on('error', (error) => log.warn({ queue: worker.name, err: error.message }, 'worker error'));
+    worker.on('failed', (job, error) => {
+      const fields = { queue: worker.name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, code: failureCode(error), err: error };
+      if (isFinalFailure(error, job)) log.error(fields, 'job failed for good');
+      else log.warn(fields, 'job failed; will retry');
+    });
+    worker.on('error', (error) => log.warn({ queue: worker.name, err: error }, 'worker error'));
   }
   await Promise.all([sessions.waitUntilReady(), maintenance.waitUntilReady()]);
   await scheduleMaintenance(ctx);
   registerQueueMetrics(ctx);
-  const metricsServer = config.workerMetricsPort !== undefined ? await serveMetrics(ctx, config.workerMetricsPort) : undefined;
-  log.info({ concurrency: config.workerConcurrency, metricsPort: metricsServer?.port }, 'worker running');
+  const opsServer = config.workerMetricsPort !== undefined ? await serveOps(ctx, config.workerMetricsPort) : undefined;
+  log.info({ concurrency: config.workerConcurrency, metricsPort: opsServer?.port }, 'worker running');
 
   let stopping: Promise<void> | undefined;
   return {
     stop: () =>
       (stopping ??= (async () => {
-        await metricsServer?.close();
+        await opsServer?.close();
         await Promise.all([sessions.close(), maintenance.close()]);
         await closeRedis(emitterClient);
         await handle.close();

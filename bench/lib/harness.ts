@@ -38,8 +38,14 @@ export async function startClients(n: number): Promise<Client[]> {
               reject(new Error(`client ${cmd} timed out after ${timeoutMs} ms`));
             }, timeoutMs);
             pending.set(id, {
-              resolve: (v) => (clearTimeout(t), resolve(v)),
-              reject: (e) => (clearTimeout(t), reject(e)),
+              resolve: (v) => {
+                clearTimeout(t);
+                resolve(v);
+              },
+              reject: (e) => {
+                clearTimeout(t);
+                reject(e);
+              },
             });
             proc.child.send({ id, cmd, ...args });
           }),

@@ -2,6 +2,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../test/helpers/processes';
+import { ensureServerBuild } from './build';
 
 export { freePort };
 
@@ -56,13 +57,28 @@ function track(child: ChildProcess, url = ''): Proc {
 }
 
 /**
- * Runs a TypeScript entry point (`src/bin/api.ts`, `bench/bare-server.ts`, …) with tsx
+ * Runs one of the bench's own TypeScript scripts (`bench/bare-server.ts`, …) with tsx
  * loaded into the one node process (`node --import tsx`), not through the tsx CLI: the
  * CLI is a wrapper process, so its pid would give the wrong RSS and a SIGKILL to it
  * would leave the real server running.
  */
 export function runScript(script: string, env: Record<string, string>, args: string[] = []): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return track(child);
+}
+
+/**
+ * Runs a StudySync process as production does (Dockerfile, compose): the compiled entry
+ * point, `node --enable-source-maps dist/src/bin/<entry>.js`, building dist/ first when it
+ * is missing or stale (bench/lib/build.ts).
+ */
+export function runProduction(entry: 'api' | 'worker', env: Record<string, string>): Proc {
+  ensureServerBuild();
+  const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist', 'src', 'bin', `${entry}.js`)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,10 +112,10 @@ export async function waitFor<T>(check: () => Promise<T> | T, timeout: number, i
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** An API node process; resolves once /readyz answers 200. */
+/** An API node process (the production build); resolves once /readyz answers 200. */
 export async function startApi(env: Record<string, string>, port?: number): Promise<Proc> {
   port ??= await freePort();
-  const proc = runScript('src/bin/api.ts', { ...env, PORT: String(port) });
+  const proc = runProduction('api', { ...env, PORT: String(port) });
   proc.port = port;
   proc.url = `http://127.0.0.1:${port}`;
   await waitFor(
@@ -118,9 +134,9 @@ export async function startApi(env: Record<string, string>, port?: number): Prom
   return proc;
 }
 
-/** A worker process; resolves once it logs "worker running". */
+/** A worker process (the production build); resolves once it logs "worker running". */
 export async function startWorkerProc(env: Record<string, string>): Promise<Proc> {
-  const proc = runScript('src/bin/worker.ts', { ...env, LOG_LEVEL: 'info' });
+  const proc = runProduction('worker', { ...env, LOG_LEVEL: 'info' });
   await waitFor(
     () => {
       if (proc.child.exitCode !== null) throw new Error(`worker exited: ${proc.output().slice(-2000)}`);

@@ -78,11 +78,10 @@ export async function connections(env: BenchEnv): Promise<ScenarioResult> {
   const base = await measure(bare, false);
   await bare.stop();
   if (real.joinError) notes.push(`room:join on the API node: ${real.joinError} (sockets held but not in rooms; waits on issue 4 room handlers)`);
-  const skipped = (real as any).skipped ?? 0;
   if (real.connected < target) notes.push(`connecting and joining stop after 60 s per side (run budget): ${real.connected} of ${target} connected by then`);
   if (real.failed) notes.push(`${real.failed} handshakes failed: ${JSON.stringify(real.connectErrors)}`);
   const rows: Row[] = [
-    { metric: 'sockets held (target ' + target + ')', studysync: real.connected, baseline: base.connected, ratio: ratio(real.connected, base.connected) },
+    { metric: `sockets held (target ${target})`, studysync: real.connected, baseline: base.connected, ratio: ratio(real.connected, base.connected) },
     { metric: 'sockets joined to a room', studysync: real.joined, baseline: base.joined, ratio: ratio(real.joined, base.joined) },
     { metric: 'handshakes/s (each followed by its room:join)', studysync: real.hsPerSec, baseline: base.hsPerSec, ratio: ratio(real.hsPerSec, base.hsPerSec) },
     { metric: 'server RSS per connection (KB)', studysync: real.kbPerConn, baseline: base.kbPerConn, ratio: ratio(real.kbPerConn, base.kbPerConn) },

@@ -3,7 +3,15 @@ import { createLogger, type Logger } from '../lib/logger';
 
 /**
  * Shared entry-point plumbing: validated config (a bad value prints one line and exits
- * 1), one logger, SIGTERM/SIGINT → graceful stop, and crash logging.
+ * 1), one logger, SIGTERM/SIGINT → graceful stop, and process-level errors.
+ *
+ * An unhandled rejection or an uncaught exception leaves the process in an unknown state
+ * (a half-done write, a timer or a connection in a state nobody handles): it is logged as
+ * `fatal` with its stack and the process exits 1 at once, as Node's default does, so the
+ * orchestrator (compose `restart:`, Kubernetes, systemd) starts a clean one; under
+ * `npm start` (start.ts) the other process is stopped too and the command exits 1.
+ * Nothing acknowledged is lost by that: timers live in Redis, and a job being processed is
+ * retried by another worker once its lock expires.
  */
 export async function runMain(role: string, main: (config: Config, logger: Logger) => Promise<{ stop(): Promise<void> } | void>): Promise<void> {
   let config: Config;
@@ -17,7 +25,13 @@ export async function runMain(role: string, main: (config: Config, logger: Logge
     throw error;
   }
   const logger = createLogger(config.logLevel, { role });
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  const crash = (what: string, error: unknown): void => {
+    logger.fatal({ err: error }, `${what}: exiting`);
+    logger.flush();
+    process.exit(1);
+  };
+  process.on('unhandledRejection', (reason) => crash('unhandled rejection', reason));
+  process.on('uncaughtException', (error) => crash('uncaught exception', error));
   try {
     const running = await main(config, logger);
     if (!running) return;

@@ -5,9 +5,10 @@ import { runMain } from './main';
 import { preflight } from './preflight';
 
 /**
- * `npm start`: the one command for a single machine. Creates the database if missing,
- * migrates, then runs one API node and one worker as child processes (each its own
- * process, as in production) and stops both on SIGINT/SIGTERM.
+ * The one command for a single machine: `npm start` (builds, then runs this file from
+ * dist/) or `npm run dev` (runs it through tsx, no build). Creates the database if
+ * missing, migrates, then runs one API node and one worker as child processes (each its
+ * own process, as in production) and stops both on SIGINT/SIGTERM.
  */
 void runMain('start', async (config, logger) => {
   await preflight(config);
@@ -19,8 +20,10 @@ void runMain('start', async (config, logger) => {
   } finally {
     await sequelize.close();
   }
+  // Compiled (`npm start` runs dist/src/bin/start.js): the children run the compiled entry
+  // points with source-mapped stack traces. Under tsx (`npm run dev`): the TypeScript ones.
   const ext = path.extname(__filename);
-  const runner = ext === '.ts' ? ['--import', 'tsx'] : [];
+  const runner = ext === '.ts' ? ['--import', 'tsx'] : ['--enable-source-maps'];
   const children: ChildProcess[] = ['api', 'worker'].map((role) =>
     spawn(process.execPath, [...runner, path.join(__dirname, `${role}${ext}`)], { stdio: 'inherit', env: process.env }),
   );

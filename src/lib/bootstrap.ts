@@ -23,7 +23,7 @@ export async function createContext(config: Config, role: 'api' | 'worker', logg
   const sequelize = createSequelize(config.databaseUrl, { poolMax: role === 'worker' ? Math.max(10, config.workerConcurrency + 2) : 20 });
   initModels(sequelize);
   const redis = createCommandClient(config.redisUrl, `studysync-${role}`);
-  redis.on('error', (error) => log.warn({ err: error.message }, 'redis error'));
+  redis.on('error', (error) => log.warn({ err: error }, 'redis error'));
   await connectRedis(redis);
   const queues = createQueues(config, role === 'worker');
   const unset: Broadcaster = {

@@ -114,7 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const parsed = envSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const [issue] = parsed.error.issues;
     const name = String(issue.path[0] ?? 'environment');
     const message = issue.code === 'invalid_value' ? `must be one of ${(issue as { values?: unknown[] }).values?.join(', ')}` : issue.message;
     throw new ConfigError(`Invalid configuration: ${name} ${message}`);

@@ -16,5 +16,15 @@ export function decodeCursor<T>(cursor: string | undefined, check: (value: unkno
   throw validationFailed([{ field: 'query.cursor', message: 'invalid cursor' }], 'Invalid cursor');
 }
 
+/**
+ * The page of `rows` (fetched with `limit + 1` to learn whether more follow) and the
+ * `{id}` cursor of its last row, or null on the last page.
+ */
+export function idPage<R extends { id: number }>(rows: R[], limit: number): { page: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor({ id: last.id }) : null };
+}
+
 /** A keyset cursor holding one row id: `{id}`. */
 export const isIdCursor = (v: unknown): v is { id: number } => typeof v === 'object' && v !== null && Number.isInteger((v as { id: unknown }).id);

@@ -6,9 +6,10 @@ import type { Logger } from './logger';
 
 /** One Sequelize instance per process; connection failures surface fast so requests get 503. */
 export function createSequelize(databaseUrl: string, options: { poolMax?: number; logger?: Logger } = {}): Sequelize {
+  const { logger } = options;
   return new Sequelize(databaseUrl, {
     dialect: 'postgres',
-    logging: options.logger ? (sql: string) => options.logger!.trace({ sql }, 'sql') : false,
+    logging: logger ? (sql: string) => logger.trace({ sql }, 'sql') : false,
     timezone: '+00:00',
     pool: { max: options.poolMax ?? 10, min: 0, acquire: 5000, idle: 10_000 },
     dialectOptions: { connectionTimeoutMillis: 3000, application_name: 'studysync' },
@@ -61,8 +62,8 @@ export function createMigrator(sequelize: Sequelize, logger?: Logger): Umzug<Que
       // Recorded without the extension, so a database migrated under tsx (.ts) is
       // recognised as up to date by the compiled build (.js) and vice versa.
       resolve: ({ name, path: file, context }) => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const migration = require(file!) as { up: MigrationFn<QueryInterface>; down: MigrationFn<QueryInterface> };
+        if (!file) throw new Error(`migration ${name} has no file`);
+        const migration = require(file) as { up: MigrationFn<QueryInterface>; down: MigrationFn<QueryInterface> };
         const bare = name.replace(/\.(ts|js)$/, '');
         return {
           name: bare,

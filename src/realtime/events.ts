@@ -107,8 +107,8 @@ export interface ServerToClientEvents {
   'timer:state': (payload: { timer: TimerDto | null }) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface InterServerEvents {}
+/** None: nodes talk through the Redis adapter's rooms, not server-side events. */
+export type InterServerEvents = Record<string, never>;
 
 export interface SocketData {
   userId: string;

@@ -22,8 +22,8 @@ export function createIo(httpServer: HttpServer, ctx: AppContext, authenticate: 
   const pub = createSubscriberClient(ctx.config.redisUrl, 'studysync-io-pub');
   const sub = pub.duplicate({ connectionName: 'studysync-io-sub' });
   const log = ctx.logger.child({ component: 'socket' });
-  pub.on('error', (error) => log.warn({ err: error.message }, 'adapter pub error'));
-  sub.on('error', (error) => log.warn({ err: error.message }, 'adapter sub error'));
+  pub.on('error', (error) => log.warn({ err: error }, 'adapter pub error'));
+  sub.on('error', (error) => log.warn({ err: error }, 'adapter sub error'));
 
   const io: IoServer = new Server(httpServer, {
     maxHttpBufferSize: 64 * 1024,

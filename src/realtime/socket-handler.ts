@@ -27,12 +27,13 @@ export interface HandleOptions {
  * up), runs the use-case and acks `{ok: true, ...result}`; anything thrown becomes
  * `{ok: false, error}` through `toAppError` — never an unhandled rejection.
  */
-export function handle<S extends ZodType, R extends object | void>(
+export function handle<S extends ZodType>(
   ctx: AppContext,
   socket: IoSocket,
   event: keyof ClientToServerEvents,
   schema: S,
-  run: (payload: z.output<S>) => Promise<R> | R,
+  /** The use-case: resolves with the fields to add to `{ok: true}`, or nothing. */
+  run: (payload: z.output<S>) => Promise<object | undefined>,
   options: HandleOptions = {},
 ): void {
   const log = ctx.logger.child({ component: 'socket', event });

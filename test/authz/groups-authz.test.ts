@@ -154,7 +154,7 @@ describe('authorization table', () => {
     app = await startTestApp();
     const names: Array<Exclude<Actor, 'anon'>> = ['stranger', 'member', 'admin', 'leader', 'otherLeader'];
     const made = await Promise.all([...names, 'plain2', 'guest'].map((n) => app.signedUpUser(n)));
-    names.forEach((n, i) => (who[n] = made[i]!));
+    for (const [i, n] of names.entries()) who[n] = made[i];
     [plain2, guest] = made.slice(names.length) as [U, U];
     await createGroup(app, who.otherLeader);
     shared.public = await fixture('public');

@@ -1,5 +1,4 @@
 import { Message, Notification } from '../../src/db/models';
-import { eventually } from '../helpers/eventually';
 import { connectSocket, emitAck, recordEvents, waitForEvent } from '../helpers/socket';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { addMember, createGroup } from './fixtures';
@@ -244,14 +243,12 @@ describe('group chat', () => {
     const typing = waitForEvent(watcher, 'chat:typing');
     typist.emit('chat:typing', { groupId: group.id });
     expect(await typing).toEqual({ groupId: group.id, userId: member.userId });
-    await eventually(async () => {
-      const sent = await emitAck(watcher, 'chat:send', { groupId: group.id, content: 'ping' });
-      expect(sent.ok).toBe(true);
-      expect(typistSeen.map((e) => e.event)).toContain('chat:message');
-      expect(tab2Seen.map((e) => e.event)).toContain('chat:message');
-    });
+    // Sentinel: a message to the room after the typing; once both tabs have it, any
+    // chat:typing sent to them has arrived too.
+    const pings = [typist, typistTab2].map((s) => waitForEvent(s, 'chat:message', (p) => p.message.content === 'ping'));
+    expect((await emitAck(watcher, 'chat:send', { groupId: group.id, content: 'ping' })).ok).toBe(true);
+    await Promise.all(pings);
     expect(typistSeen.map((e) => e.event)).not.toContain('chat:typing');
-    expect(tab2Seen.map((e) => e.event)).toContain('chat:message');
     expect(tab2Seen.map((e) => e.event)).not.toContain('chat:typing');
   });
 });

@@ -4,6 +4,7 @@ import { Grouping, Message } from '../../src/db/models';
 import { eventually } from '../helpers/eventually';
 import { httpClient } from '../helpers/http';
 import { spawnApiNode, type Proc } from '../helpers/processes';
+import { isSentinel, userSentinel } from '../helpers/sentinel';
 import { connectSocket, emitAck, recordEvents, waitForEvent, type ClientSocket } from '../helpers/socket';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { addMember, createGroup, type Member } from './fixtures';
@@ -122,11 +123,15 @@ describe('real-time rooms across two API nodes', () => {
     const offline = waitForEvent(anaA, 'presence:update', (p) => p.userId === ben.userId && !p.online);
     benA.close();
     await offline;
+    // The offline sent after the last tab closed is the sentinel: an offline for the
+    // first tab's leave would have been published before it, and arrived before it.
     expect(presence.filter((p) => p.userId === ben.userId)).toEqual([expect.objectContaining({ online: false })]);
     await eventually(async () => expect((await Grouping.findOne({ where: { groupId: group.id, userId: ben.userId } }))!.isConnected).toBe(false));
 
-    expect(eveSeenA).toEqual([]);
-    expect(eveSeenB).toEqual([]);
+    // Everything the room heard was sent before this sentinel to Eve on both nodes.
+    await userSentinel(app.http, eve, [eveA, eveB]);
+    expect(eveSeenA.filter((e) => !isSentinel(e))).toEqual([]);
+    expect(eveSeenB.filter((e) => !isSentinel(e))).toEqual([]);
     benB.close();
   });
 
@@ -146,12 +151,10 @@ describe('real-time rooms across two API nodes', () => {
     await offline;
 
     const benSeen = recordEvents(benB);
-    await eventually(async () => {
-      const sent = await emitAck(anaA, 'chat:send', { groupId: group.id, content: 'after removal' });
-      expect(sent.ok).toBe(true);
-      await new Promise((r) => setTimeout(r, 100));
-      expect(benSeen.filter((e) => e.event === 'chat:message')).toEqual([]);
-    });
+    const sent = await emitAck(anaA, 'chat:send', { groupId: group.id, content: 'after removal' });
+    expect(sent.ok).toBe(true);
+    await userSentinel(app.http, ben, [benB]);
+    expect(benSeen.filter((e) => e.event === 'chat:message')).toEqual([]);
     // A stranger to a public group: FORBIDDEN.
     expect(await emitAck(benB, 'room:join', { groupId: group.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await emitAck(benB, 'chat:send', { groupId: group.id, content: 'let me in' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

@@ -65,7 +65,9 @@ describe('session persistence counts each session exactly once', () => {
     expect(await score(group.id, u.userId)).toBe(900);
   });
 
-  it('when a job carries invalid data, then it fails without retries and stores nothing', async () => {
-    await expect(processSessionJob(ctx, { data: { ...sessionJob('user_x', new Date(), 10), durationSeconds: -5 } })).rejects.toThrow('durationSeconds');
+  it('when a job carries invalid data, then it is refused as VALIDATION_FAILED naming the field (the worker does not retry it) and stores nothing', async () => {
+    const job = { ...sessionJob('user_x', new Date(), 10), durationSeconds: -5 };
+    await expect(processSessionJob(ctx, { data: job })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: 'Invalid data.durationSeconds' });
+    expect(await countRows(ctx, 'session_uuid = :u', { u: job.sessionUuid })).toBe(0);
   });
 });

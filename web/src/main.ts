@@ -7,14 +7,8 @@ import { deviceTimeZone, elapsedSeconds } from './time';
 import type { Timer, User } from './types';
 import { groupView } from './views/group';
 import { groupsView } from './views/groups';
+import type { View } from './view';
 import { statsView } from './views/stats';
-
-export interface View {
-  el: HTMLElement;
-  destroy(): void;
-  /** Same route family, new tab: a view may switch in place instead of being rebuilt. */
-  update?(route: string[]): boolean;
-}
 
 /** One of the seeded people the dev sign-in offers (`GET /dev/demo-users`). */
 interface DemoUser {
@@ -26,7 +20,12 @@ interface DemoUser {
   groups: { id: number; groupName: string; role: string }[];
 }
 
-const root = document.getElementById('app')!;
+function appRoot(): HTMLElement {
+  const el = document.getElementById('app');
+  if (!el) throw new Error('index.html has no #app element');
+  return el;
+}
+const root = appRoot();
 let current: View | null = null;
 let cleanupShell: (() => void)[] = [];
 
@@ -272,7 +271,8 @@ function adoptDeviceTimeZone(me: User): void {
 function startShell(): void {
   const banner = h('div', { class: 'banner', testid: 'connection-banner', role: 'status', hidden: true });
   connectSocket(banner, () => signOut('Your session is no longer valid. Please sign in again.'));
-  const me = session.me!;
+  const me = session.me;
+  if (!me) throw new Error('the shell starts after sign-in');
   adoptDeviceTimeZone(me);
   const outlet = h('main', { class: 'outlet', id: 'main', tabindex: -1 });
   const header = h(

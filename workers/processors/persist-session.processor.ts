@@ -1,9 +1,9 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { refreshUserBoards } from '../../src/components/leaderboards/leaderboard.store';
 import { persistSession, type PersistResult } from '../../src/components/sessions/session.service';
 import type { AppContext } from '../../src/lib/context';
 import type { PersistSessionJob } from '../../src/lib/queues';
-import { z } from '../../src/lib/validation';
+import { parseInput, z } from '../../src/lib/validation';
 
 /** The job data, validated with the same library as every other input. */
 export const PersistSessionJobSchema = z
@@ -25,11 +25,11 @@ export const PersistSessionJobSchema = z
  * retried after a crash between commit and refresh still brings the board up to date.
  */
 export async function processSessionJob(ctx: AppContext, job: Pick<Job<PersistSessionJob>, 'data'>): Promise<PersistResult> {
-  const parsed = PersistSessionJobSchema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`invalid persist-session job: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
-  const result = await persistSession(ctx, parsed.data);
+  // Invalid data is VALIDATION_FAILED, which the worker fails at once (workers/job-errors.ts).
+  const data = parseInput(PersistSessionJobSchema, job.data, 'data');
+  const result = await persistSession(ctx, data);
   if (result.groupId !== null) {
-    await refreshUserBoards(ctx, result.groupId, parsed.data.userId);
+    await refreshUserBoards(ctx, result.groupId, data.userId);
     ctx.broadcast.toGroup(result.groupId, 'leaderboard:updated', { groupId: result.groupId });
   }
   return result;

@@ -41,6 +41,6 @@ export async function findDemoUsers(): Promise<DemoUser[]> {
     email: u.email,
     firstName: u.firstName,
     lastName: u.lastName,
-    groups: (u.groupings ?? []).map((g) => ({ id: g.group!.id, groupName: g.group!.groupName, role: g.role })),
+    groups: (u.groupings ?? []).flatMap((g) => (g.group ? [{ id: g.group.id, groupName: g.group.groupName, role: g.role }] : [])),
   }));
 }

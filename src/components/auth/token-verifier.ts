@@ -69,7 +69,10 @@ export function createTokenVerifier(jwtKey: string, authorizedParties?: string[]
     const { claims, exp } = await verify(token);
     // Only tokens already valid now are verified successfully (nbf passed), so the one
     // remaining condition, `exp`, is what the cached entry checks.
-    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    if (cache.size >= CACHE_MAX) {
+      const oldest = cache.keys().next();
+      if (!oldest.done) cache.delete(oldest.value);
+    }
     cache.set(token, { claims, expiresAt: exp * 1000 + CLOCK_SKEW_MS });
     return claims;
   };

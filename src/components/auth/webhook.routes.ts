@@ -26,7 +26,7 @@ async function upsertUser(data: z.infer<typeof ClerkUser>, transaction: Transact
   const email = data.email_addresses.find((e) => e.id === data.primary_email_address_id)?.email_address ?? data.email_addresses[0]?.email_address;
   if (!email) throw new AppError('VALIDATION_FAILED', 'The user has no email address', [{ field: 'data.email_addresses', message: 'required' }]);
   const existing = await User.findByPk(data.id, { transaction, lock: transaction.LOCK.UPDATE });
-  const wanted = data.username || existing?.username || email.split('@')[0]!.replace(/[^A-Za-z0-9_.-]/g, '') || 'user';
+  const wanted = data.username || existing?.username || email.split('@')[0].replace(/[^A-Za-z0-9_.-]/g, '') || 'user';
   const username = await freeUsername(wanted, data.id, transaction);
   if (existing) {
     await existing.update({ username, email, firstName: data.first_name ?? null, lastName: data.last_name ?? null, deletedAt: null }, { transaction });

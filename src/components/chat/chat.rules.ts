@@ -37,8 +37,8 @@ export function contentProblem(messageType: 'text' | 'image', content: string): 
 /** Distinct `@username` mentions (usernames: letters, digits, _ . -), at most 20. */
 export function extractMentions(content: string): string[] {
   const found = new Set<string>();
-  for (const match of content.matchAll(/(^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{3,64})/g)) {
-    found.add(match[2]!.replace(/[.-]+$/, ''));
+  for (const [, , name] of content.matchAll(/(^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{3,64})/g)) {
+    found.add(name.replace(/[.-]+$/, ''));
     if (found.size >= 20) break;
   }
   return [...found].filter((name) => name.length >= 3);

@@ -161,9 +161,15 @@ export async function listMessages(
 ): Promise<{ items: MessageDto[]; nextCursor: string | null }> {
   await requireMember(groupId, userId);
   const forward = query.after !== undefined;
-  const where = forward ? { groupId, id: { [Op.gt]: query.after! } } : query.before !== undefined ? { groupId, id: { [Op.lt]: query.before } } : { groupId };
+  const where =
+    query.after !== undefined
+      ? { groupId, id: { [Op.gt]: query.after } }
+      : query.before !== undefined
+        ? { groupId, id: { [Op.lt]: query.before } }
+        : { groupId };
   const rows = await Message.findAll({ where, include: [withAuthor, withReplyTo()], order: [['id', forward ? 'ASC' : 'DESC']], limit: query.limit + 1 });
   const more = rows.length > query.limit;
   const items = rows.slice(0, query.limit).map(dtoOf);
-  return { items, nextCursor: more ? String(items[items.length - 1]!.id) : null };
+  const last = items.at(-1);
+  return { items, nextCursor: more && last ? String(last.id) : null };
 }

@@ -19,7 +19,7 @@ export async function loadGroupAccess(groupId: number, userId: string, transacti
     include: [{ model: Grouping, as: 'groupings', where: { userId }, required: false }],
     transaction,
   });
-  if (!group || !group.isActive) throw notFound('Group');
+  if (!group?.isActive) throw notFound('Group');
   const membership = group.groupings?.[0] ?? null;
   if (!membership && group.visibility === 'private') throw notFound('Group');
   return { group, membership, role: membership?.role ?? null };

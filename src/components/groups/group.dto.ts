@@ -1,5 +1,6 @@
 import { GROUP_ROLES, GROUP_TYPES, INVITATION_STATUSES, VISIBILITIES, type GroupRole, type GroupType, type Visibility } from '../../db/models';
 import { z } from '../../lib/validation';
+import { iso } from '../../lib/iso';
 
 export const GroupSchema = z
   .object({
@@ -49,8 +50,6 @@ export const InvitationSchema = z
   .openapi('Invitation');
 export type InvitationDto = z.infer<typeof InvitationSchema>;
 
-const iso = (d: Date | string | null | undefined): string | null => (d === null || d === undefined ? null : new Date(d).toISOString());
-
 /** A row of `groups` (snake_case, from raw SQL) plus `member_count` and `my_role`. */
 export interface GroupRow {
   id: number;
@@ -84,8 +83,8 @@ export function toGroupDto(row: GroupRow): GroupDto {
     memberCount: Number(row.member_count),
     myRole: row.my_role,
     inviteCode: privileged ? row.invite_code : null,
-    createdAt: iso(row.created_at)!,
-    updatedAt: iso(row.updated_at)!,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
   };
 }
 
@@ -103,7 +102,7 @@ export function toMemberDto(row: MemberRow): MemberDto {
     userId: row.user_id,
     username: row.username,
     role: row.role,
-    joinedAt: iso(row.joined_at)!,
+    joinedAt: iso(row.joined_at),
     isConnected: row.is_connected,
     lastSeen: iso(row.last_seen),
   };
@@ -132,8 +131,8 @@ export function toInvitationDto(inv: InvitationLike, groupName: string, now = ne
     invitedBy: inv.invitedBy ?? null,
     status,
     invitationMessage: inv.invitationMessage ?? null,
-    expiresAt: iso(inv.expiresAt)!,
-    createdAt: iso(inv.createdAt)!,
+    expiresAt: iso(inv.expiresAt),
+    createdAt: iso(inv.createdAt),
     respondedAt: iso(inv.respondedAt),
   };
 }

@@ -3,7 +3,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import { Group, Grouping, type GroupRole, type GroupType, type Visibility } from '../../db/models';
 import type { AppContext } from '../../lib/context';
 import { conflict, forbidden, notFound } from '../../lib/errors';
-import { decodeCursor, encodeCursor, isIdCursor } from '../../lib/cursor';
+import { decodeCursor, idPage, isIdCursor } from '../../lib/cursor';
 import { notify } from '../notifications/notify';
 import { loadGroupAccess, requireMember, requireRole } from './group-access';
 import { toGroupDto, toMemberDto, type GroupDto, type GroupRow, type MemberDto, type MemberRow } from './group.dto';
@@ -84,8 +84,8 @@ export async function discoverGroups(
     replacements.pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   }
   const rows = await selectGroups(ctx, `WHERE ${conditions.join(' AND ')} ORDER BY g.id LIMIT :limit`, replacements);
-  const page = rows.slice(0, query.limit);
-  return { items: page.map(toGroupDto), nextCursor: rows.length > query.limit ? encodeCursor({ id: page[page.length - 1]!.id }) : null };
+  const { page, nextCursor } = idPage(rows, query.limit);
+  return { items: page.map(toGroupDto), nextCursor };
 }
 
 export async function getGroup(ctx: AppContext, groupId: number, userId: string): Promise<GroupDto> {
@@ -96,7 +96,8 @@ export async function getGroup(ctx: AppContext, groupId: number, userId: string)
 export async function updateGroup(ctx: AppContext, groupId: number, userId: string, changes: Partial<GroupInput>): Promise<GroupDto> {
   const dto = await ctx.sequelize.transaction(async (transaction) => {
     await requireRole(groupId, userId, ['leader', 'admin'], transaction);
-    const group = (await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE }))!;
+    const group = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
+    if (!group) throw notFound('Group');
     if (changes.maxMembers !== undefined && changes.maxMembers !== null) {
       const count = await Grouping.count({ where: { groupId }, transaction });
       if (changes.maxMembers < count) throw conflict(`The group already has ${count} members`);
@@ -135,7 +136,7 @@ export async function addMemberLocked(
   extra: { invitedBy?: string | null; invitedAt?: Date; username: string; idempotent: boolean },
 ): Promise<Group> {
   const group = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
-  if (!group || !group.isActive) throw notFound('Group');
+  if (!group?.isActive) throw notFound('Group');
   const existing = await Grouping.findOne({ where: { groupId, userId }, transaction });
   if (existing) {
     if (extra.idempotent) return group;
@@ -201,7 +202,8 @@ async function removeMembership(
     // lock, so a concurrent role change cannot make a stale permission check pass.
     const locked = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
     await authorize(transaction);
-    const group = locked!;
+    const group = locked;
+    if (!group) throw notFound('Group');
     const target = await Grouping.findOne({ where: { groupId, userId: targetId }, transaction });
     if (!target) throw notFound('Member');
     const memberCount = await Grouping.count({ where: { groupId }, transaction });
@@ -264,7 +266,8 @@ export async function changeRole(ctx: AppContext, groupId: number, callerId: str
     const locked = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
     const access = await requireMember(groupId, callerId, transaction);
     if (!canChangeRole(access.role)) throw forbidden('Only leaders can change roles');
-    const group = locked!;
+    const group = locked;
+    if (!group) throw notFound('Group');
     const target = await Grouping.findOne({ where: { groupId, userId: targetId }, transaction });
     if (!target) throw notFound('Member');
     const changed = target.role !== role;

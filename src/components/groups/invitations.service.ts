@@ -71,7 +71,8 @@ export async function listMyInvitations(userId: string): Promise<InvitationDto[]
       ['id', 'DESC'],
     ],
   });
-  return rows.map((r) => toInvitationDto(r, r.group!.groupName));
+  // The include is an inner join (`where`): every row has its group.
+  return rows.flatMap((r) => (r.group ? [toInvitationDto(r, r.group.groupName)] : []));
 }
 
 /** The caller's own invitation, locked; anyone else's is NOT_FOUND. Answered → 409, expired → 410. */

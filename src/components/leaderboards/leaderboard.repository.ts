@@ -15,7 +15,7 @@ export interface GroupUserTotals {
  * one group and/or one user. A session belongs to the period holding its `startedAt`.
  */
 export async function periodTotals(sequelize: Sequelize, now: Date, filter: { groupId?: number; userId?: string } = {}): Promise<GroupUserTotals[]> {
-  const from = Object.fromEntries(PERIODS.filter((p) => p !== 'all').map((p) => [p, periodBounds(p, now).from!])) as Record<Exclude<Period, 'all'>, Date>;
+  const from = Object.fromEntries(PERIODS.filter((p) => p !== 'all').map((p) => [p, periodBounds(p, now).from])) as Record<Exclude<Period, 'all'>, Date>;
   const where = ['group_id IS NOT NULL'];
   if (filter.groupId !== undefined) where.push('group_id = :groupId');
   if (filter.userId !== undefined) where.push('user_id = :userId');

@@ -24,6 +24,8 @@ const utcMidnight = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(),
  * since the 1st 00:00 UTC; `all`: everything. A session belongs to the period holding
  * its `startedAt` (`startedAt >= from`).
  */
+export function periodBounds(period: Exclude<Period, 'all'>, now: Date): PeriodBounds & { from: Date };
+export function periodBounds(period: Period, now: Date): PeriodBounds;
 export function periodBounds(period: Period, now: Date): PeriodBounds {
   const today = utcMidnight(now);
   let from: Date | null;
@@ -71,15 +73,14 @@ export interface RankedEntry extends Candidate {
  * Ranks users with time (> 0 s) by seconds, descending; ties share a rank (1, 1, 3) and
  * are ordered by username (then user id, for a total order).
  */
-export function rankEntries(candidates: readonly Candidate[]): RankedEntry[] {
+export function rankEntries<C extends Candidate>(candidates: readonly C[]): Array<C & { rank: number }> {
   const sorted = candidates
     .filter((c) => c.totalSeconds > 0)
     .sort((a, b) => b.totalSeconds - a.totalSeconds || cmp(a.username, b.username) || cmp(a.userId, b.userId));
-  const ranked: RankedEntry[] = [];
-  for (let i = 0; i < sorted.length; i += 1) {
-    const prev = ranked[i - 1];
-    const rank = prev && prev.totalSeconds === sorted[i]!.totalSeconds ? prev.rank : i + 1;
-    ranked.push({ ...sorted[i]!, rank });
+  const ranked: Array<C & { rank: number }> = [];
+  for (const [i, entry] of sorted.entries()) {
+    const prev = ranked.at(-1);
+    ranked.push({ ...entry, rank: prev && prev.totalSeconds === entry.totalSeconds ? prev.rank : i + 1 });
   }
   return ranked;
 }
@@ -87,11 +88,11 @@ export function rankEntries(candidates: readonly Candidate[]): RankedEntry[] {
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The top `limit` and the caller's own place (null when the caller has no time). */
-export function boardView(
-  ranked: readonly RankedEntry[],
+export function boardView<E extends RankedEntry>(
+  ranked: readonly E[],
   limit: number,
   meId: string,
-): { top: RankedEntry[]; me: { rank: number; totalSeconds: number } | null } {
+): { top: E[]; me: { rank: number; totalSeconds: number } | null } {
   const mine = ranked.find((e) => e.userId === meId);
   return { top: ranked.slice(0, limit), me: mine ? { rank: mine.rank, totalSeconds: mine.totalSeconds } : null };
 }

@@ -34,26 +34,26 @@ export async function getLeaderboard(
     }
     await requestRebuild(ctx, input.groupId, now);
   }
+  const totals = board;
   const members = await groupMembers(ctx.sequelize, input.groupId);
-  const byId = new Map(members.map((m) => [m.userId, m]));
   const ranked = rankEntries(
-    members.filter((m) => board!.has(m.userId)).map((m) => ({ userId: m.userId, username: m.username, totalSeconds: board!.get(m.userId)! })),
+    members.flatMap((m) => {
+      const totalSeconds = totals.get(m.userId);
+      return totalSeconds === undefined ? [] : [{ ...m, totalSeconds }];
+    }),
   );
   const view = boardView(ranked, input.limit, input.userId);
   return {
     period: input.period,
     from: bounds.from ? bounds.from.toISOString() : null,
     to: bounds.to.toISOString(),
-    entries: view.top.map((e) => {
-      const m = byId.get(e.userId)!;
-      return {
-        rank: e.rank,
-        userId: e.userId,
-        username: e.username,
-        totalSeconds: e.totalSeconds,
-        currentStreak: effectiveCurrentStreak(m.currentStreak, m.lastActiveDate, m.timeZone || 'UTC', now),
-      };
-    }),
+    entries: view.top.map((e) => ({
+      rank: e.rank,
+      userId: e.userId,
+      username: e.username,
+      totalSeconds: e.totalSeconds,
+      currentStreak: effectiveCurrentStreak(e.currentStreak, e.lastActiveDate, e.timeZone || 'UTC', now),
+    })),
     me: view.me,
   };
 }
@@ -64,6 +64,6 @@ export async function requestRebuild(ctx: AppContext, groupId: number, now: Date
   try {
     await ctx.queues.maintenance.add('rebuild-leaderboards', { groupId }, { jobId: `lb-rebuild-${groupId}-${bucket}` });
   } catch (error) {
-    ctx.logger.warn({ err: (error as Error).message, groupId }, 'could not enqueue a leaderboard rebuild');
+    ctx.logger.warn({ err: error, groupId }, 'could not enqueue a leaderboard rebuild');
   }
 }

@@ -42,10 +42,11 @@ export async function readBoard(ctx: AppContext, groupId: number, period: Period
     .zrange(boardKey(ctx, groupId, period, b.periodKey), 0, -1, 'WITHSCORES')
     .exec();
   if (!result || result.some(([error]) => error)) throw result?.find(([error]) => error)?.[0] ?? new Error('redis multi aborted');
-  if (Number(result[0]![1]) !== 1) return null;
-  const flat = result[1]![1] as string[];
+  const [[, ready], [, withScores]] = result;
+  if (Number(ready) !== 1) return null;
+  const flat = withScores as string[];
   const board = new Map<string, number>();
-  for (let i = 0; i < flat.length; i += 2) board.set(flat[i]!, Number(flat[i + 1]));
+  for (let i = 0; i < flat.length; i += 2) board.set(flat[i], Number(flat[i + 1]));
   return board;
 }
 

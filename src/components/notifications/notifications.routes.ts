@@ -1,7 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { Notification } from '../../db/models';
 import type { AppContext } from '../../lib/context';
-import { decodeCursor, encodeCursor, isIdCursor } from '../../lib/cursor';
+import { decodeCursor, idPage, isIdCursor } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { ApiRouter } from '../../lib/http/api-router';
 import { CursorSchema, IdSchema, LimitSchema, z } from '../../lib/validation';
@@ -38,8 +38,8 @@ export function registerNotificationRoutes(api: ApiRouter, _ctx: AppContext): vo
       if (query.unread === 'true') Object.assign(where, { isRead: false });
       if (before !== undefined) Object.assign(where, { id: { [Op.lt]: before } });
       const rows = await Notification.findAll({ where, order: [['id', 'DESC']], limit: query.limit + 1 });
-      const page = rows.slice(0, query.limit);
-      return { items: page.map(toNotificationDto), nextCursor: rows.length > query.limit ? encodeCursor({ id: page[page.length - 1]!.id }) : null };
+      const { page, nextCursor } = idPage(rows, query.limit);
+      return { items: page.map(toNotificationDto), nextCursor };
     },
   );
   api.route(

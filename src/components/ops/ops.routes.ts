@@ -1,14 +1,6 @@
 import express, { type Router } from 'express';
 import type { AppContext } from '../../lib/context';
-import { withTimeout } from '../../lib/metrics';
-
-type Check = 'up' | 'down';
-
-/** Checks PostgreSQL and Redis, each within 2 s. */
-export async function readiness(ctx: AppContext): Promise<{ postgres: Check; redis: Check }> {
-  const [pg, redis] = await Promise.allSettled([withTimeout(ctx.sequelize.query('SELECT 1'), 2000, 'postgres'), withTimeout(ctx.redis.ping(), 2000, 'redis')]);
-  return { postgres: pg.status === 'fulfilled' ? 'up' : 'down', redis: redis.status === 'fulfilled' ? 'up' : 'down' };
-}
+import { readinessResponse } from './readiness';
 
 /** `/healthz` (the process answers), `/readyz` (its dependencies answer), `/metrics`. */
 export function createOpsRouter(ctx: AppContext): Router {
@@ -17,15 +9,8 @@ export function createOpsRouter(ctx: AppContext): Router {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    const checks = await readiness(ctx);
-    const down = Object.entries(checks)
-      .filter(([, state]) => state === 'down')
-      .map(([name]) => name);
-    if (down.length === 0) {
-      res.json({ status: 'ok', checks });
-      return;
-    }
-    res.status(503).json({ error: { code: 'UNAVAILABLE', message: `${down.join(' and ')} unavailable`, details: checks } });
+    const { status, body } = await readinessResponse(ctx);
+    res.status(status).json(body);
   });
   router.get('/metrics', async (_req, res, next) => {
     try {

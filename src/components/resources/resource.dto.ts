@@ -1,5 +1,6 @@
 import { PROGRESS_STATUSES, RESOURCE_TYPES, type ProgressStatus, type ResourceType } from '../../db/models';
 import { z } from '../../lib/validation';
+import { iso } from '../../lib/iso';
 
 export const ProgressSchema = z
   .object({
@@ -32,8 +33,6 @@ export const ResourceSchema = z
   })
   .openapi('Resource');
 export type ResourceDto = z.infer<typeof ResourceSchema>;
-
-const iso = (d: Date | string | null | undefined): string | null => (d === null || d === undefined ? null : new Date(d).toISOString());
 
 export interface ProgressRow {
   status: ProgressStatus;
@@ -100,8 +99,8 @@ export function toResourceDto(row: ResourceRow, userId: string): ResourceDto {
     parentFolderId: row.parent_folder_id,
     fileSize: row.file_size === null ? null : Number(row.file_size),
     uploadedBy: row.uploaded_by,
-    createdAt: iso(row.created_at)!,
-    updatedAt: iso(row.updated_at)!,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
     myProgress: row.resource_type === 'folder' ? null : toProgressDto(row.id, userId, progress),
   };
 }

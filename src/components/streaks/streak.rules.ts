@@ -57,21 +57,22 @@ export interface StreakState {
  * when the latest run ended before yesterday.
  */
 export function computeStreak(days: Iterable<string>, today: string): StreakState & { current: number } {
-  const sorted = [...new Set(days)].sort();
-  if (sorted.length === 0) return { currentStreak: 0, longestStreak: 0, lastActiveDate: null, streakStartDate: null, current: 0 };
+  const [first, ...rest] = [...new Set(days)].sort();
+  if (first === undefined) return { currentStreak: 0, longestStreak: 0, lastActiveDate: null, streakStartDate: null, current: 0 };
   let longest = 1;
-  let runStart = sorted[0]!;
+  let runStart = first;
   let runLength = 1;
-  for (let i = 1; i < sorted.length; i += 1) {
-    if (sorted[i] === addDays(sorted[i - 1]!, 1)) {
+  let last = first;
+  for (const day of rest) {
+    if (day === addDays(last, 1)) {
       runLength += 1;
     } else {
-      runStart = sorted[i]!;
+      runStart = day;
       runLength = 1;
     }
     if (runLength > longest) longest = runLength;
+    last = day;
   }
-  const last = sorted[sorted.length - 1]!;
   const current = last >= addDays(today, -1) ? runLength : 0;
   return { currentStreak: runLength, longestStreak: longest, lastActiveDate: last, streakStartDate: runStart, current };
 }

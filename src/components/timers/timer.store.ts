@@ -46,9 +46,9 @@ export async function readTimers(ctx: AppContext, userIds: string[]): Promise<Ma
   const result = new Map<string, StoredTimer>();
   if (userIds.length === 0) return result;
   const raws = await ctx.redis.mget(...userIds.map((id) => timerKey(ctx, id)));
-  raws.forEach((raw, i) => {
-    const timer = parseStoredTimer(raw);
-    if (timer) result.set(userIds[i]!, timer);
-  });
+  for (const [i, userId] of userIds.entries()) {
+    const timer = parseStoredTimer(raws[i] ?? null);
+    if (timer) result.set(userId, timer);
+  }
   return result;
 }

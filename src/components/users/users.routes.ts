@@ -34,8 +34,11 @@ const Preferences = z
     timezone: z
       .string()
       .max(64)
-      .refine((tz) => canonicalTimeZone(tz) !== undefined, 'must be an IANA timezone such as Europe/Paris')
-      .transform((tz) => canonicalTimeZone(tz)!)
+      .transform((tz, ctx) => {
+        const canonical = canonicalTimeZone(tz);
+        if (canonical === undefined) ctx.addIssue({ code: 'custom', message: 'must be an IANA timezone such as Europe/Paris' });
+        return canonical ?? z.NEVER;
+      })
       .optional(),
   })
   .catchall(z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))

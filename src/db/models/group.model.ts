@@ -10,11 +10,6 @@ import {
 } from 'sequelize';
 import { GROUP_TYPES, VISIBILITIES, type GroupType, type Visibility } from './enums';
 import type { User } from './user.model';
-import type { Grouping } from './grouping.model';
-import type { Resource } from './resource.model';
-import type { Message } from './message.model';
-import type { StudySession } from './study-session.model';
-import type { GroupInvitation } from './group-invitation.model';
 
 /**
  * A study group. Deleting a group is soft (`isActive = false`). `maxMembers` null means
@@ -35,12 +30,7 @@ export class Group extends Model<InferAttributes<Group>, InferCreationAttributes
   declare updatedAt: CreationOptional<Date>;
 
   declare creator?: NonAttribute<User | null>;
-  declare groupings?: NonAttribute<Grouping[]>;
-  declare members?: NonAttribute<User[]>;
-  declare resources?: NonAttribute<Resource[]>;
-  declare messages?: NonAttribute<Message[]>;
-  declare studySessions?: NonAttribute<StudySession[]>;
-  declare invitations?: NonAttribute<GroupInvitation[]>;
+  // Rows of other tables pointing here (memberships, resources, …): declared in associations.ts.
 
   static initModel(sequelize: Sequelize): typeof Group {
     Group.init(

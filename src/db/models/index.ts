@@ -21,6 +21,7 @@ import { GroupInvitation } from './group-invitation.model';
 import { Message } from './message.model';
 import { Notification } from './notification.model';
 import { WebhookEvent } from './webhook-event.model';
+import { defineAssociations } from './associations';
 
 export * from './enums';
 export type { UserPreferences } from './user.model';
@@ -54,103 +55,4 @@ export function initModels(sequelize: Sequelize): void {
 
   defineAssociations();
   boundTo = sequelize;
-}
-
-/**
- * `onDelete` here mirrors the migrations' foreign keys (the database enforces them;
- * Sequelize only uses these for `sync()`, which this project does not run). Rows are
- * soft-deleted in normal operation, so these fire only on an administrative hard delete.
- */
-function defineAssociations(): void {
-  // users ──< groupings >── groups
-  User.hasMany(Grouping, { foreignKey: 'userId', as: 'groupings', onDelete: 'CASCADE' });
-  Grouping.belongsTo(User, { foreignKey: 'userId', as: 'user', onDelete: 'CASCADE' });
-  Group.hasMany(Grouping, { foreignKey: 'groupId', as: 'groupings', onDelete: 'CASCADE' });
-  Grouping.belongsTo(Group, { foreignKey: 'groupId', as: 'group', onDelete: 'CASCADE' });
-  Grouping.belongsTo(User, { foreignKey: 'invitedBy', as: 'inviter', onDelete: 'SET NULL' });
-  User.belongsToMany(Group, {
-    through: Grouping,
-    foreignKey: 'userId',
-    otherKey: 'groupId',
-    as: 'groups',
-  });
-  Group.belongsToMany(User, {
-    through: Grouping,
-    foreignKey: 'groupId',
-    otherKey: 'userId',
-    as: 'members',
-  });
-
-  // groups
-  Group.belongsTo(User, { foreignKey: 'creatorId', as: 'creator', onDelete: 'SET NULL' });
-
-  // resources
-  Group.hasMany(Resource, { foreignKey: 'groupId', as: 'resources', onDelete: 'CASCADE' });
-  Resource.belongsTo(Group, { foreignKey: 'groupId', as: 'group', onDelete: 'CASCADE' });
-  Resource.belongsTo(User, { foreignKey: 'uploadedBy', as: 'uploader', onDelete: 'SET NULL' });
-  Resource.belongsTo(Resource, {
-    foreignKey: 'parentFolderId',
-    as: 'parentFolder',
-    onDelete: 'CASCADE',
-  });
-  Resource.hasMany(Resource, { foreignKey: 'parentFolderId', as: 'children', onDelete: 'CASCADE' });
-
-  // resource_progress
-  User.hasMany(ResourceProgress, {
-    foreignKey: 'userId',
-    as: 'resourceProgress',
-    onDelete: 'CASCADE',
-  });
-  ResourceProgress.belongsTo(User, { foreignKey: 'userId', as: 'user', onDelete: 'CASCADE' });
-  Resource.hasMany(ResourceProgress, {
-    foreignKey: 'resourceId',
-    as: 'progress',
-    onDelete: 'CASCADE',
-  });
-  ResourceProgress.belongsTo(Resource, {
-    foreignKey: 'resourceId',
-    as: 'resource',
-    onDelete: 'CASCADE',
-  });
-
-  // study_sessions
-  User.hasMany(StudySession, { foreignKey: 'userId', as: 'studySessions', onDelete: 'CASCADE' });
-  StudySession.belongsTo(User, { foreignKey: 'userId', as: 'user', onDelete: 'CASCADE' });
-  Group.hasMany(StudySession, {
-    foreignKey: 'groupId',
-    as: 'studySessions',
-    onDelete: 'SET NULL',
-  });
-  StudySession.belongsTo(Group, { foreignKey: 'groupId', as: 'group', onDelete: 'SET NULL' });
-
-  // streaks (1:1)
-  User.hasOne(Streak, { foreignKey: 'userId', as: 'streak', onDelete: 'CASCADE' });
-  Streak.belongsTo(User, { foreignKey: 'userId', as: 'user', onDelete: 'CASCADE' });
-
-  // group_invitations
-  Group.hasMany(GroupInvitation, { foreignKey: 'groupId', as: 'invitations', onDelete: 'CASCADE' });
-  GroupInvitation.belongsTo(Group, { foreignKey: 'groupId', as: 'group', onDelete: 'CASCADE' });
-  User.hasMany(GroupInvitation, {
-    foreignKey: 'invitedUserId',
-    as: 'receivedInvitations',
-    onDelete: 'CASCADE',
-  });
-  GroupInvitation.belongsTo(User, {
-    foreignKey: 'invitedUserId',
-    as: 'invitedUser',
-    onDelete: 'CASCADE',
-  });
-  GroupInvitation.belongsTo(User, { foreignKey: 'invitedBy', as: 'inviter', onDelete: 'SET NULL' });
-
-  // messages
-  User.hasMany(Message, { foreignKey: 'userId', as: 'messages', onDelete: 'CASCADE' });
-  Message.belongsTo(User, { foreignKey: 'userId', as: 'author', onDelete: 'CASCADE' });
-  Group.hasMany(Message, { foreignKey: 'groupId', as: 'messages', onDelete: 'CASCADE' });
-  Message.belongsTo(Group, { foreignKey: 'groupId', as: 'group', onDelete: 'CASCADE' });
-  Message.belongsTo(Message, { foreignKey: 'replyToId', as: 'replyTo', onDelete: 'SET NULL' });
-  Message.hasMany(Message, { foreignKey: 'replyToId', as: 'replies', onDelete: 'SET NULL' });
-
-  // notifications
-  User.hasMany(Notification, { foreignKey: 'userId', as: 'notifications', onDelete: 'CASCADE' });
-  Notification.belongsTo(User, { foreignKey: 'userId', as: 'user', onDelete: 'CASCADE' });
 }

@@ -11,7 +11,6 @@ import {
 import { RESOURCE_TYPES, type ResourceType } from './enums';
 import type { User } from './user.model';
 import type { Group } from './group.model';
-import type { ResourceProgress } from './resource-progress.model';
 
 /**
  * A shared study resource or a folder. `url` is null only for folders (enforced by a
@@ -37,7 +36,7 @@ export class Resource extends Model<InferAttributes<Resource>, InferCreationAttr
   declare uploader?: NonAttribute<User | null>;
   declare parentFolder?: NonAttribute<Resource | null>;
   declare children?: NonAttribute<Resource[]>;
-  declare progress?: NonAttribute<ResourceProgress[]>;
+  // Progress rows pointing here: declared in associations.ts.
 
   static initModel(sequelize: Sequelize): typeof Resource {
     Resource.init(

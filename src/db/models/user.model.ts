@@ -1,12 +1,4 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute, type Sequelize } from 'sequelize';
-import type { Grouping } from './grouping.model';
-import type { Group } from './group.model';
-import type { StudySession } from './study-session.model';
-import type { ResourceProgress } from './resource-progress.model';
-import type { Message } from './message.model';
-import type { Notification } from './notification.model';
-import type { Streak } from './streak.model';
-import type { GroupInvitation } from './group-invitation.model';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
 /**
  * `users.preferences` (JSONB object). `timezone` is an IANA zone name; absent means
@@ -34,15 +26,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   declare deletedAt: CreationOptional<Date | null>;
-
-  declare groupings?: NonAttribute<Grouping[]>;
-  declare groups?: NonAttribute<Group[]>;
-  declare studySessions?: NonAttribute<StudySession[]>;
-  declare resourceProgress?: NonAttribute<ResourceProgress[]>;
-  declare messages?: NonAttribute<Message[]>;
-  declare notifications?: NonAttribute<Notification[]>;
-  declare receivedInvitations?: NonAttribute<GroupInvitation[]>;
-  declare streak?: NonAttribute<Streak | null>;
+  // Rows of other tables pointing here (groupings, sessions, …): declared in associations.ts.
 
   static initModel(sequelize: Sequelize): typeof User {
     User.init(

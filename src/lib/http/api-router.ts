@@ -2,7 +2,8 @@ import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openap
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ZodObject, ZodType } from 'zod';
 import type { User } from '../../db/models';
-import { parseInput, z } from '../validation';
+import { unauthenticated } from '../errors';
+import { parseInput, type z } from '../validation';
 import { takeDeferredBodyError } from './json-body';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -73,7 +74,10 @@ export class ApiRouter {
     spec: RouteSpec<P, Q, B>,
     handler: (input: RouteInput<Out<P>, Out<Q>, Out<B>> & { user: User }) => Promise<unknown> | unknown,
   ): void {
-    this.add(spec, true, async (input, user) => handler({ ...input, user: user! }));
+    this.add(spec, true, async (input, user) => {
+      if (!user) throw unauthenticated();
+      return handler({ ...input, user });
+    });
   }
 
   /** A route without authentication. */

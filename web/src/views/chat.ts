@@ -75,8 +75,7 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
     setTimeout(() => target.classList.remove('flash'), 1600);
   };
 
-  const quote = (m: Message): HTMLElement => {
-    const parentId = m.replyToId!;
+  const quote = (m: Message, parentId: number): HTMLElement => {
     const parent = messages.get(parentId);
     const gone = parent ? parent.isDeleted : deletedParents.has(parentId) || (m.replyTo === null && !parent);
     const who = parent?.username ?? m.replyTo?.username;
@@ -158,7 +157,7 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
           h('time', { class: 'muted small', datetime: m.createdAt }, formatTime(m.createdAt)),
           m.isEdited && !m.isDeleted ? h('span', { class: 'muted small' }, '(edited)') : null,
         ),
-        m.replyToId ? quote(m) : null,
+        m.replyToId ? quote(m, m.replyToId) : null,
         body,
         actions,
       ),
@@ -177,7 +176,7 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
     else {
       const next = [...rows.keys()].filter((id) => id > m.id).sort((a, b) => a - b)[0];
       const before = next !== undefined ? rows.get(next) : undefined;
-      if (before && before.isConnected) list.insertBefore(fresh, before);
+      if (before?.isConnected) list.insertBefore(fresh, before);
       else list.appendChild(fresh);
     }
     lastSeenId = Math.max(lastSeenId, m.id);

@@ -11,7 +11,7 @@
  */
 import { api, errorText } from '../api';
 import { clear, h, icon, toast } from '../dom';
-import type { View } from '../main';
+import type { View } from '../view';
 import { connection, emit, listen, onConnection, onReconnect, session } from '../session';
 import type { Group, RoomState } from '../types';
 import { chatPanel } from './chat';
@@ -118,7 +118,7 @@ export function groupView(groupId: number, initialTab: string): View {
               api
                 .post<{ inviteCode: string }>(`/groups/${groupId}/invite-code`)
                 .then((r) => {
-                  group!.inviteCode = r.inviteCode;
+                  if (group) group.inviteCode = r.inviteCode;
                   renderHeader();
                 })
                 .catch((e) => toast(errorText(e), 'error')),

@@ -5,7 +5,7 @@
  */
 import { api, errorText, qs } from '../api';
 import { clear, h, plural, toast } from '../dom';
-import type { View } from '../main';
+import type { View } from '../view';
 import { listen, onReconnect } from '../session';
 import type { Group, Invitation, Page } from '../types';
 

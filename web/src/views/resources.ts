@@ -151,7 +151,7 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
       toggle.addEventListener('click', () => {
         children.hidden = !children.hidden;
         toggle.setAttribute('aria-expanded', String(!children.hidden));
-        toggle.firstChild!.textContent = children.hidden ? '▸ ' : '▾ ';
+        if (toggle.firstChild) toggle.firstChild.textContent = children.hidden ? '▸ ' : '▾ ';
         if (!loaded) {
           loaded = true;
           void loadFolder(r.id, children);

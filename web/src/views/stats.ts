@@ -6,7 +6,7 @@
  */
 import { api, errorText } from '../api';
 import { clear, formatTime, formatTotal, h, plural, srOnly, toast } from '../dom';
-import type { View } from '../main';
+import type { View } from '../view';
 import { listen, onReconnect, session } from '../session';
 import { dayLabel, deviceTimeZone } from '../time';
 import type { Group, Page, Session, Stats, User } from '../types';
@@ -18,7 +18,7 @@ function short(seconds: number): string {
 }
 
 /** "Europe/Paris" → "Paris time (Europe/Paris)": the city people recognise, and the zone id. */
-const zoneName = (zone: string): string => (zone === 'UTC' ? 'UTC' : `${zone.split('/').pop()!.replace(/_/g, ' ')} time (${zone})`);
+const zoneName = (zone: string): string => (zone === 'UTC' ? 'UTC' : `${(zone.split('/').pop() ?? zone).replace(/_/g, ' ')} time (${zone})`);
 
 export function statsView(): View {
   document.title = 'My stats · StudySync';
