@@ -31,6 +31,13 @@ const isNotFound = (error: unknown): boolean => {
   return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
 };
 
+/** Path style: the endpoint's origin; virtual-hosted style: the bucket's subdomain of it (AWS by default). */
+function clientOriginOf(options: S3StorageOptions): string {
+  const endpoint = new URL(options.publicEndpoint ?? options.endpoint ?? `https://s3.${options.region}.amazonaws.com`);
+  if (!options.forcePathStyle) endpoint.hostname = `${options.bucket}.${endpoint.hostname}`;
+  return endpoint.origin;
+}
+
 const sdkLogger = (log: (message: string) => void) => {
   const write = (...parts: unknown[]): void => log(parts.map(String).join(' '));
   return { trace: write, debug: write, info: write, warn: write, error: write };
@@ -47,6 +54,7 @@ export class S3Storage implements ObjectStorage {
   private readonly client: S3Client;
   /** Signs only (no requests): URLs for clients, with the public host. */
   private readonly signer: S3Client;
+  readonly clientOrigin: string;
 
   constructor(private readonly options: S3StorageOptions) {
     const base: S3ClientConfig = {
@@ -57,6 +65,7 @@ export class S3Storage implements ObjectStorage {
       logger: sdkLogger(options.log ?? (() => undefined)),
     };
     this.client = new S3Client({ ...base, endpoint: options.endpoint });
+    this.clientOrigin = clientOriginOf(options);
     this.signer =
       options.publicEndpoint && options.publicEndpoint !== options.endpoint ? new S3Client({ ...base, endpoint: options.publicEndpoint }) : this.client;
   }

@@ -40,6 +40,8 @@ export interface PresignGetOptions {
 
 export interface ObjectStorage {
   readonly driver: 'disk' | 's3';
+  /** The origin browsers send presigned requests to (for the web client's CSP); undefined when they only talk to the API. */
+  readonly clientOrigin?: string;
   /** Prepares the store (the disk store creates its folder). */
   init(): Promise<void>;
   /**
