@@ -15,6 +15,7 @@ COPY . .
 RUN npm run --if-present build:web \
   && npm prune --omit=dev --no-audit --no-fund \
   && npm cache clean --force \
+  && mkdir -p data/uploads \
   && chown -R node:node /app
 
 ENV NODE_ENV=production \

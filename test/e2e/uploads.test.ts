@@ -119,7 +119,10 @@ describe('uploaded resources in two browsers', () => {
 
     const thumb = b.locator('[data-testid^="res-thumb-"]').first();
     await thumb.waitFor();
-    await b.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 96, await thumb.elementHandle());
+    await b.waitForFunction(
+      (el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth === 96,
+      await thumb.elementHandle(),
+    );
 
     // Opening the image: the page's link, fetched as the browser would (no bearer header).
     const imageHref = await b.locator('.res-thumb').first().getAttribute('href');
