@@ -53,7 +53,14 @@ const drivers: Array<[string, () => Promise<Driver>]> = [
       const server: TestS3Server = await startTestS3();
       const storage = new S3Storage({ bucket: server.bucket, region: 'us-east-1', endpoint: server.endpoint, forcePathStyle: true });
       await storage.init();
-      return { storage, everything: () => [], stop: async () => (await storage.close(), await server.stop()) };
+      return {
+        storage,
+        everything: () => [],
+        stop: async () => {
+          await storage.close();
+          await server.stop();
+        },
+      };
     },
   ],
 ];

@@ -277,7 +277,10 @@ export function uploadSuite(driver: 'disk' | 's3'): void {
       const access = new URL(res.body.url, app.url).searchParams.get('access')!;
       const elsewhere = await fetch(`${app.url}/api/resources/${other.id}/content?access=${encodeURIComponent(access)}`, { redirect: 'manual' });
       expect(elsewhere.status).toBe(401);
-      const tampered = await fetch(`${app.url}${res.body.url.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A'))}`, { redirect: 'manual' });
+      const tampered = await fetch(
+        `${app.url}${res.body.url.replace(/(.)(.{10})$/, (_m: string, c: string, rest: string) => `${c === 'A' ? 'B' : 'A'}${rest}`)}`,
+        { redirect: 'manual' },
+      );
       expect(tampered.status).toBe(401);
 
       // The token speaks for the member: once out of the private group, it opens nothing.
@@ -317,7 +320,12 @@ export function uploadSuite(driver: 'disk' | 's3'): void {
       await new Promise<void>((resolve) => {
         const req = http.request(ticket.url, { method: 'PUT', headers: { ...ticket.headers, 'content-length': String(2 * MB) } });
         req.on('error', () => resolve());
-        req.write(randomBytes(MB), () => setTimeout(() => (req.destroy(), resolve()), 100));
+        req.write(randomBytes(MB), () =>
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 100),
+        );
       });
       const key = (await uploadRow(ticket.uploadId)).storage_key;
       if (driver === 'disk') await eventually(async () => expect((await uploadRow(ticket.uploadId)).status).toBe('failed'));

@@ -57,6 +57,12 @@ describe('upload rules', () => {
     const forged = `${Buffer.from(Buffer.from(payload!, 'base64url').toString().replace('abc', 'abd')).toString('base64url')}.${mac}`;
     expect(verifyToken(key, forged, 'put', now)).toEqual({ ok: false, reason: 'invalid' });
     for (const bad of [undefined, '', 'x', 'a.b.c', `${token}x`]) expect(verifyToken(key, bad, 'put', now).ok).toBe(false);
+    // Every other spelling of the last character (even one decoding to the same bytes) is refused.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (const c of alphabet) {
+      if (c === token.at(-1)) continue;
+      expect(verifyToken(key, `${token.slice(0, -1)}${c}`, 'put', now)).toEqual({ ok: false, reason: 'invalid' });
+    }
   });
 
   it('when Range headers are parsed, then one satisfiable range is honoured and anything else means the whole object', () => {

@@ -15,7 +15,7 @@ export const CreateUploadBody = z
       .trim()
       .min(1)
       .max(255)
-      .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters'),
+      .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'must not contain control characters'),
     contentType: z
       .string()
       .max(255)

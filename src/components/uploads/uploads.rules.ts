@@ -106,7 +106,11 @@ export function verifyToken(key: Buffer, token: string | undefined, purpose: Tok
   if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'invalid' };
   const expected = mac(key, payload);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
+  // Canonical spelling only: base64 ignores the spare bits of the last character, so
+  // without this several strings would carry the same signature.
+  if (given.length !== expected.length || given.toString('base64url') !== signature || !timingSafeEqual(given, expected)) {
+    return { ok: false, reason: 'invalid' };
+  }
   const [version, p, subject, exp] = Buffer.from(payload, 'base64url').toString('utf8').split('|');
   if (version !== 'v1' || p !== purpose || !subject || !/^\d+$/.test(exp ?? '')) return { ok: false, reason: 'invalid' };
   if (Number(exp) * 1000 <= now) return { ok: false, reason: 'expired' };
