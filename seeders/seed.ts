@@ -328,16 +328,18 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
     }
 
     // Invitations (one open invitation per user and group, and answered history).
-    for (const [key, invited, inviter, message] of INVITATIONS) {
+    for (const [i, [key, invited, inviter, message]] of INVITATIONS.entries()) {
       const where = { groupId: groupIds.get(key)!, invitedUserId: seedUserId(invited) };
       if (await GroupInvitation.findOne({ where, transaction: t })) continue;
+      // Yesterday, a couple of hours apart (not all at the instant the seed ran).
+      const sentAt = new Date(anchor - DAY_MS + (9 + 2 * i) * HOUR_MS + 17 * i * 60_000);
       const invitation = await GroupInvitation.create(
         {
           ...where,
           invitedBy: seedUserId(inviter),
           invitationMessage: message,
           expiresAt: new Date(anchor + 7 * DAY_MS),
-          createdAt: new Date(anchor - DAY_MS),
+          createdAt: sentAt,
         },
         { transaction: t },
       );
@@ -348,6 +350,7 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
         `You were invited to join ${g.groupName}`,
         { groupId: where.groupId, invitationId: invitation.id },
         t,
+        { createdAt: sentAt },
       );
     }
     for (const [key, invited, inviter, status] of ANSWERED_INVITATIONS) {
@@ -373,22 +376,35 @@ export async function runSeed(sequelize: Sequelize, logger: Logger, now = new Da
           `${usernameOf.get(seedUserId(invited))} accepted your invitation to ${g.groupName}`,
           { groupId: where.groupId, invitationId: invitation.id },
           t,
+          { createdAt: invitation.respondedAt ?? createdAt },
         );
       }
     }
 
     // A few more notifications so every kind shows up in the demo.
+    // Each at the moment of what it tells (the membership's joinedAt, the message's createdAt).
     for (const g of GROUPS) {
       const groupId = groupIds.get(g.key)!;
       const leader = seedUserId(g.leaders[0]!);
       const lastMember = seedUserId(g.members[g.members.length - 1]!);
-      await seedNotification(leader, 'member_joined', `A new member joined ${g.groupName}`, { groupId, userId: lastMember }, t, true);
+      const joinedAt = async (userId: string): Promise<Date | undefined> =>
+        (await Grouping.findOne({ where: { groupId, userId }, attributes: ['joinedAt'], transaction: t }))?.joinedAt;
+      await seedNotification(leader, 'member_joined', `A new member joined ${g.groupName}`, { groupId, userId: lastMember }, t, {
+        isRead: true,
+        createdAt: await joinedAt(lastMember),
+      });
       if (g.admins[0] !== undefined) {
-        await seedNotification(seedUserId(g.admins[0]), 'role_changed', `You are now an admin of ${g.groupName}`, { groupId, role: 'admin' }, t, true);
+        const admin = seedUserId(g.admins[0]);
+        await seedNotification(admin, 'role_changed', `You are now an admin of ${g.groupName}`, { groupId, role: 'admin' }, t, {
+          isRead: true,
+          createdAt: await joinedAt(admin),
+        });
       }
       const mention = await Message.findOne({ where: { groupId, clientMessageId: { [Op.like]: 'seed:%' } }, order: [['id', 'DESC']], transaction: t });
       if (mention && mention.userId !== leader) {
-        await seedNotification(leader, 'mention', `You were mentioned in ${g.groupName}`, { groupId, messageId: mention.id }, t);
+        await seedNotification(leader, 'mention', `You were mentioned in ${g.groupName}`, { groupId, messageId: mention.id }, t, {
+          createdAt: mention.createdAt,
+        });
       }
     }
   });
@@ -405,11 +421,11 @@ async function seedNotification(
   notificationMessage: string,
   data: Record<string, unknown>,
   t: Transaction,
-  isRead = false,
+  { isRead = false, createdAt }: { isRead?: boolean; createdAt?: Date } = {},
 ): Promise<void> {
   const where = { userId, notificationType, notificationMessage };
   if (await Notification.findOne({ where, attributes: ['id'], transaction: t })) return;
-  await Notification.create({ ...where, data, isRead }, { transaction: t });
+  await Notification.create({ ...where, data, isRead, ...(createdAt ? { createdAt } : {}) }, { transaction: t });
 }
 
 export async function countRows(sequelize: Sequelize): Promise<SeedSummary> {

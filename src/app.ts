@@ -122,9 +122,16 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
     [path.resolve(__dirname, '..', 'web', 'dist'), path.resolve(__dirname, '..', '..', 'web', 'dist')].find((dir) => fs.existsSync(dir)) ??
     '';
   if (fs.existsSync(path.join(webDir, 'index.html'))) {
-    app.use(express.static(webDir, { index: 'index.html', maxAge: '1h' }));
+    // index.html (and the icons) revalidate on every load, so a deploy shows at once;
+    // Vite's content-hashed /assets/* never change under a name: cached for a year.
+    const cacheControl = (res: express.Response, file: string): void => {
+      res.setHeader('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    };
+    app.use(express.static(webDir, { index: 'index.html', cacheControl: false, setHeaders: cacheControl }));
     app.get(/^\/(?!api\/|socket\.io\/|dev\/|webhooks\/).*/, (req, res, next) =>
-      req.accepts(['json', 'html']) === 'html' ? res.sendFile(path.join(webDir, 'index.html')) : next(),
+      req.accepts(['json', 'html']) === 'html'
+        ? res.sendFile(path.join(webDir, 'index.html'), { cacheControl: false, headers: { 'Cache-Control': 'no-cache' } })
+        : next(),
     );
   }
 

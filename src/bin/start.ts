@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createMigrator, createSequelize, ensureDatabase } from '../lib/db';
 import { runMain } from './main';
+import { preflight } from './preflight';
 
 /**
  * `npm start`: the one command for a single machine. Creates the database if missing,
@@ -9,6 +10,7 @@ import { runMain } from './main';
  * process, as in production) and stops both on SIGINT/SIGTERM.
  */
 void runMain('start', async (config, logger) => {
+  await preflight(config);
   if (await ensureDatabase(config.databaseUrl)) logger.info('database created');
   const sequelize = createSequelize(config.databaseUrl);
   try {

@@ -26,6 +26,13 @@ export interface SessionDto {
   sessionNotes: string | null;
 }
 
+export interface ReplyToDto {
+  id: number;
+  username: string;
+  /** The first characters of its text (at most 120, whitespace folded, `…` when cut). */
+  excerpt: string;
+}
+
 export interface MessageDto {
   id: number;
   groupId: number;
@@ -34,6 +41,8 @@ export interface MessageDto {
   content: string | null;
   messageType: 'text' | 'image';
   replyToId: number | null;
+  /** A short quote of the message replied to; null without a reply or once that message is deleted. */
+  replyTo: ReplyToDto | null;
   isEdited: boolean;
   isDeleted: boolean;
   createdAt: string;

@@ -1,13 +1,14 @@
 /**
  * The web client end to end in a real browser (Debian's Chromium via playwright-core):
- * two people in two browser contexts share one study room.
+ * two people in two browser contexts share one study room — live timers, chat with
+ * replies (also after a reload), progress, the leaderboard, a lost connection, and the
+ * API node going away and coming back. Pictures of failures go to test-results/e2e; the
+ * README's screenshots are made by `npm run screenshots`, not here.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { eventually } from '../helpers/eventually';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser';
+import { artifact, DESKTOP, ensureWebBuilt, launchBrowser, WEB_DIST } from './browser';
 
 jest.setTimeout(90_000);
 
@@ -24,7 +25,7 @@ let a: Page;
 let b: Page;
 
 async function openAs(user: typeof alice): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+  const context = await browser.newContext({ viewport: DESKTOP });
   contexts.push(context);
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
@@ -33,6 +34,8 @@ async function openAs(user: typeof alice): Promise<Page> {
     void d.dismiss();
   });
   await page.goto(app.url);
+  // Without seeded demo people the "someone new" form is already open.
+  if ((await page.getByTestId('signin-new').getAttribute('open')) === null) await page.getByTestId('signin-new').locator('summary').click();
   await page.getByTestId('signin-userid').fill(user.userId);
   await page.getByTestId('signin-username').fill(user.username);
   await page.getByTestId('signin-email').fill(user.email);
@@ -45,12 +48,16 @@ const text = async (page: Page, testid: string): Promise<string> => (await page.
 
 beforeAll(async () => {
   ensureWebBuilt();
-  [app, browser] = await Promise.all([startTestApp({ devAuth: true, worker: true, env: { MIN_SESSION_SECONDS: '1', WEB_DIR: WEB_DIST } }), launchBrowser()]);
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  [app, browser] = await Promise.all([
+    startTestApp({ devAuth: true, worker: true, env: { MIN_SESSION_SECONDS: '1', WEB_DIR: WEB_DIST, CHAT_RATE_LIMIT: '1000' } }),
+    launchBrowser(),
+  ]);
 });
 
-/** On a failure the UI's error toasts say which backend call went wrong. */
+/** On a failure the UI's error toasts say which backend call went wrong, and pictures show where it stood. */
 afterEach(async () => {
+  const state = expect.getState();
+  const slug = (state.currentTestName ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
   for (const [name, page] of [
     ['alice', a],
     ['bob', b],
@@ -60,6 +67,7 @@ afterEach(async () => {
       .allTextContents()
       .catch(() => []);
     if (toasts?.length) console.log(`${name}'s error toasts:`, toasts);
+    if (page) await artifact(page, `study-room-${slug}-${name}`);
   }
 });
 
@@ -72,6 +80,7 @@ afterAll(async () => {
 describe('study room in two browsers', () => {
   test('when Alice creates a group with a resource and Bob joins it from discovery, then both are in the room', async () => {
     a = await openAs(alice);
+    await a.getByTestId('create-open').click();
     await a.getByTestId('create-name').fill(groupName);
     await a.getByTestId('create-description').fill('Graphs, trees and dynamic programming — one chapter a day.');
     await a.getByTestId('create-submit').click();
@@ -127,11 +136,39 @@ describe('study room in two browsers', () => {
     await a.getByTestId('chat-message').filter({ hasText: 'Starting chapter 4' }).getByTestId('msg-reply').click();
     await a.getByTestId('chat-input').fill('Nice — I am on dynamic programming, join me at 11?');
     await a.getByTestId('chat-input').press('Enter');
-    await b.getByTestId('chat-message').filter({ hasText: 'dynamic programming' }).getByTestId('reply-quote').waitFor();
+    const quote = b.getByTestId('chat-message').filter({ hasText: 'dynamic programming' }).getByTestId('reply-quote');
+    await quote.waitFor();
+    expect(await quote.textContent()).toContain(`${bob.username}: Morning! Starting chapter 4 (graphs) now`);
     expect(dialogs).toEqual([]);
+  });
 
-    await b.waitForTimeout(300); // let the screenshot show a settled, ticking room
-    await b.screenshot({ path: path.join(SCREENSHOTS, 'room.png') });
+  test('when Bob reloads the page, then the reply still quotes the message it answers (history arrives newest first)', async () => {
+    await b.reload();
+    const quote = b.getByTestId('chat-message').filter({ hasText: 'dynamic programming' }).getByTestId('reply-quote');
+    await quote.waitFor();
+    await eventually(async () => expect(await quote.textContent()).toContain(`${bob.username}: Morning! Starting chapter 4 (graphs) now`));
+    expect(await quote.textContent()).not.toContain('an earlier message');
+  });
+
+  test('when a reply answers a message older than the loaded history, then its quote still shows that message', async () => {
+    const groupId = Number(await b.getByTestId('group-page').getAttribute('data-group-id'));
+    const { token } = (await app.http.post('/dev/token', { body: alice })).body as { token: string };
+    const oldest = { id: Number(await b.getByTestId('chat-message').filter({ hasText: 'Morning! Starting chapter 4' }).first().getAttribute('data-id')) };
+    // More than one page (50) of newer messages, then a reply to the oldest one.
+    for (let i = 1; i <= 55; i += 1) {
+      const res = await app.http.post(`/api/groups/${groupId}/messages`, { token, body: { content: `Practice problem ${i} done` } });
+      expect(res.status).toBe(201);
+    }
+    const reply = await app.http.post(`/api/groups/${groupId}/messages`, {
+      token,
+      body: { content: 'Back to your graphs question from this morning', replyToId: oldest.id },
+    });
+    expect(reply.status).toBe(201);
+    await b.reload();
+    const quote = b.getByTestId('chat-message').filter({ hasText: 'Back to your graphs question' }).getByTestId('reply-quote');
+    await quote.waitFor();
+    expect(await b.locator(`[data-testid="chat-message"][data-id="${oldest.id}"]`).count()).toBe(0); // the parent is not loaded
+    expect(await quote.textContent()).toContain(`${bob.username}: Morning! Starting chapter 4 (graphs) now`);
   });
 
   test('when Alice moves her progress slider, then Bob sees her progress change', async () => {
@@ -160,7 +197,6 @@ describe('study room in two browsers', () => {
       await b.getByTestId(`period-${period}`).click();
       await entry.waitFor();
     }
-    await b.screenshot({ path: path.join(SCREENSHOTS, 'leaderboard.png') });
 
     // Alice's own "today" total includes the session.
     await eventually(async () => expect(await text(a, 'today-total')).not.toBe('Today: 0s'), { timeout: 10_000 });
@@ -180,6 +216,62 @@ describe('study room in two browsers', () => {
     await b.getByTestId('connection-banner').waitFor({ state: 'hidden', timeout: 15_000 });
     await b.getByTestId('chat-message').filter({ hasText: 'Posted while Bob was offline' }).waitFor({ timeout: 10_000 });
     await b.locator(`[data-testid="member-${alice.userId}"][data-online="true"]`).waitFor();
+    expect(dialogs).toEqual([]);
+  });
+
+  test('when the API node stops, then the pill and presence turn stale with frozen clocks, and when it is back everything is live again', async () => {
+    await a.getByTestId('tab-room').click();
+    // Both study: Bob's clock is what Alice watches; her own keeps ticking (her timer runs
+    // on the server), which proves the page's clock ran while Bob's stood still.
+    await a.getByTestId('timer-toggle').click();
+    await a.locator('[data-testid="timer-toggle"][data-running="true"]').waitFor();
+    await b.getByTestId('timer-toggle').click();
+    await b.locator('[data-testid="timer-toggle"][data-running="true"]').waitFor();
+    const bobInA = a.getByTestId(`member-${bob.userId}`);
+    await bobInA.getByTestId('member-elapsed').waitFor();
+    const pill = a.getByTestId('room-status');
+    const members = a.getByTestId('members');
+    expect(await pill.getAttribute('data-state')).toBe('live');
+    expect(await members.getAttribute('data-stale')).toBe('false');
+
+    await app.stopNode();
+    await a.locator('[data-testid="room-status"]:not([data-state="live"])').waitFor({ timeout: 15_000 });
+    await a.locator('[data-testid="members"][data-stale="true"]').waitFor();
+    await a.getByTestId('presence-stale').waitFor();
+    await a.getByTestId('connection-banner').waitFor();
+    expect(await pill.textContent()).toMatch(/^(Reconnecting…|Offline)$/);
+    // Retries fail against a closed port: the pill settles on Offline, the banner offers "Retry now".
+    await a.locator('[data-testid="room-status"][data-state="offline"]').waitFor({ timeout: 20_000 });
+    expect(await pill.textContent()).toBe('Offline');
+    await a.getByTestId('retry-now').waitFor();
+
+    const frozen = await bobInA.getByTestId('member-elapsed').textContent();
+    const seconds = (t: string | null): number => (t ?? '').split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
+    const mine = seconds(await a.getByTestId('my-elapsed').textContent());
+    const selfInList = a.getByTestId(`member-${alice.userId}`).getByTestId('member-elapsed');
+    const selfBefore = seconds(await selfInList.textContent());
+    await eventually(async () => expect(seconds(await a.getByTestId('my-elapsed').textContent())).toBeGreaterThanOrEqual(mine + 2), { timeout: 10_000 });
+    expect(await bobInA.getByTestId('member-elapsed').textContent()).toBe(frozen);
+    // Her own clock is no guess (her timer runs on the server): it keeps ticking in the list too.
+    expect(seconds(await selfInList.textContent())).toBeGreaterThan(selfBefore);
+    expect(await bobInA.textContent()).toContain('(last seen)');
+    await artifact(a, 'study-room-offline-alice');
+
+    await app.startNode();
+    await a.locator('[data-testid="room-status"][data-state="live"]').waitFor({ timeout: 30_000 });
+    await a.locator('[data-testid="members"][data-stale="false"]').waitFor();
+    await a.getByTestId('connection-banner').waitFor({ state: 'hidden' });
+    expect(await pill.textContent()).toBe('Live');
+    await a.locator(`[data-testid="member-${bob.userId}"][data-online="true"]`).waitFor({ timeout: 30_000 });
+    const again = await bobInA.getByTestId('member-elapsed').textContent();
+    expect(seconds(again)).toBeGreaterThan(seconds(frozen));
+    await eventually(async () => expect(await bobInA.getByTestId('member-elapsed').textContent()).not.toBe(again), { timeout: 5000 });
+
+    // Live both ways again: Bob's new message reaches Alice.
+    await b.locator('[data-testid="room-status"][data-state="live"]').waitFor({ timeout: 30_000 });
+    await b.getByTestId('chat-input').fill('Back online, still on graphs');
+    await b.getByTestId('chat-input').press('Enter');
+    await a.getByTestId('chat-message').filter({ hasText: 'Back online, still on graphs' }).waitFor();
     expect(dialogs).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import { runSeed } from '../../seeders/seed';
+import { createLogger } from '../../src/lib/logger';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { httpClient } from '../helpers/http';
 import { spawnApiNode } from '../helpers/processes';
@@ -44,8 +46,33 @@ describe('POST /dev/token', () => {
       const res = await httpClient(node.url!).post('/dev/token', { body: newUser('nope') });
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_FOUND');
+      expect((await httpClient(node.url!).get('/dev/demo-users')).status).toBe(404);
     } finally {
       await node.stop();
     }
+  }, 60_000);
+
+  it('when the demo users are asked for, then none before seeding and the four seeded people with their groups after', async () => {
+    const before = await app.http.get('/dev/demo-users');
+    expect(before.status).toBe(200);
+    expect(before.body).toEqual({ items: [] });
+
+    await runSeed(app.node.ctx.sequelize, createLogger('silent'));
+    const after = await app.http.get('/dev/demo-users');
+    expect(after.status).toBe(200);
+    expect(after.body.items.map((u: { userId: string }) => u.userId)).toEqual(['user_seed_001', 'user_seed_002', 'user_seed_003', 'user_seed_004']);
+    expect(after.body.items[0]).toMatchObject({
+      username: 'ana_sat1',
+      email: 'ana.sato1@studysync.example',
+      firstName: 'Ana',
+      lastName: 'Sato',
+      groups: expect.arrayContaining([{ id: expect.any(Number), groupName: 'Calculus II Study Hall', role: 'leader' }]),
+    });
+    // Every one of them is in the same group, so two browsers meet in one room.
+    for (const u of after.body.items) expect(u.groups.map((g: { groupName: string }) => g.groupName)).toContain('Calculus II Study Hall');
+    // A token for a listed user signs in as that seeded person (no new user, no new name).
+    const { userId, username, email } = after.body.items[1];
+    const token = (await app.http.post('/dev/token', { body: { userId, username, email } })).body.token;
+    expect((await app.http.get('/api/me', { token })).body).toMatchObject({ userId, username, firstName: 'Ben' });
   }, 60_000);
 });

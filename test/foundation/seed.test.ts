@@ -78,5 +78,14 @@ describe('npm run seed', () => {
     expect(leaders[0].n).toBe((await db.query('SELECT count(*)::int AS n FROM groups')).rows[0].n);
     const { rows: alive } = await db.query('SELECT count(*)::int AS n FROM streaks WHERE current_streak > 1');
     expect(alive[0].n).toBeGreaterThan(0);
+
+    // Notifications are dated when what they tell happened, not all at the instant of seeding.
+    const { rows: when } = await db.query(
+      `SELECT count(*)::int AS n, count(DISTINCT (user_id, created_at))::int AS per_user, count(DISTINCT created_at)::int AS distinct_times,
+              max(created_at) < date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS before_today FROM notifications`,
+    );
+    expect(when[0].per_user).toBe(when[0].n);
+    expect(when[0].distinct_times).toBeGreaterThan(when[0].n / 2);
+    expect(when[0].before_today).toBe(true);
   });
 });

@@ -10,6 +10,9 @@ describe('unknown paths when the web client is served', () => {
   beforeAll(async () => {
     webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studysync-web-'));
     fs.writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>StudySync</title>');
+    fs.mkdirSync(path.join(webDir, 'assets'));
+    fs.writeFileSync(path.join(webDir, 'assets', 'index-3f2a9c.js'), 'console.log(1)');
+    fs.writeFileSync(path.join(webDir, 'favicon.ico'), Buffer.from([0, 0, 1, 0]));
     app = await startTestApp({ env: { WEB_DIR: webDir } });
   });
   afterAll(async () => {
@@ -30,5 +33,19 @@ describe('unknown paths when the web client is served', () => {
     expect(res.status).toBe(200);
     expect(String(res.body)).toContain('<title>StudySync</title>');
     expect((await app.http.get('/', { headers: { accept: '*/*' } })).status).toBe(200);
+  });
+
+  it('when the client is loaded, then index.html revalidates every time and hashed assets are cached for a year', async () => {
+    for (const url of ['/', '/index.html', '/g/1/room']) {
+      const res = await app.http.get(url, { headers: { accept: 'text/html' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+    }
+    const asset = await app.http.get('/assets/index-3f2a9c.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const icon = await app.http.get('/favicon.ico');
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('cache-control')).toBe('no-cache');
   });
 });

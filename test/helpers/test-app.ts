@@ -24,6 +24,13 @@ export interface TestApp {
   /** The same user, created now through GET /api/me. */
   signedUpUser(name?: string): Promise<TestUser & { token: string }>;
   startWorker(): Promise<WorkerNode>;
+  /**
+   * Stops the API node as a crash-free outage would (sockets dropped, port closed);
+   * `startNode()` brings a fresh node back on the same port, so clients reconnect to the
+   * same URL. Workers, the database and Redis stay up. `node` is the current node.
+   */
+  stopNode(): Promise<void>;
+  startNode(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,13 +65,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel, { test: true });
-  const node = await startApiNode(config, logger);
+  let node = await startApiNode(config, logger);
+  let nodeStopped = false;
+  const port = node.port;
   const workers: WorkerNode[] = [];
   const http = httpClient(node.url);
   let stopping: Promise<void> | undefined;
   const app: TestApp = {
     url: node.url,
-    node,
+    get node() {
+      return node;
+    },
     config,
     env,
     keys,
@@ -86,6 +97,24 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const worker = await startWorker(config, logger);
       workers.push(worker);
       return worker;
+    },
+    stopNode: async () => {
+      nodeStopped = true;
+      await node.stop();
+    },
+    startNode: async () => {
+      if (!nodeStopped) throw new Error('startNode: the node is running');
+      // The port was just released; retry briefly in case the OS has not let go of it yet.
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          node = await startApiNode({ ...config, port }, logger);
+          break;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+      nodeStopped = false;
     },
     stop: () =>
       (stopping ??= (async () => {

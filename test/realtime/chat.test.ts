@@ -43,6 +43,7 @@ describe('group chat', () => {
         content: 'hello',
         messageType: 'text',
         replyToId: null,
+        replyTo: null,
         isEdited: false,
         isDeleted: false,
         createdAt: expect.any(String),
@@ -92,6 +93,47 @@ describe('group chat', () => {
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
     expect(await Message.count({ where: { groupId: group.id } })).toBe(3);
+  });
+
+  it('when a reply is sent, then every copy of it (ack, broadcast, history, edit) quotes its parent, and the quote is null once the parent is deleted', async () => {
+    const { leader, member, group } = await setup();
+    const watcher = await connectSocket(app.url, leader.token);
+    await emitAck(watcher, 'room:join', { groupId: group.id });
+    const long = `Root test when everything is raised to the n-th power, ratio when you see factorials.   ${'More detail follows here. '.repeat(8)}`;
+    const parent = (await app.http.post(`/api/groups/${group.id}/messages`, { token: leader.token, body: { content: long } })).body;
+    const quote = {
+      id: parent.id,
+      username: leader.username,
+      excerpt: expect.stringMatching(/^Root test when everything is raised to the n-th power, ratio when you see factorials\. More .*…$/),
+    };
+
+    const socket = await connectSocket(app.url, member.token);
+    const broadcast = waitForEvent(watcher, 'chat:message', (p) => p.message.replyToId === parent.id);
+    const ack = await emitAck(socket, 'chat:send', { groupId: group.id, content: 'Thanks, that clicked.', replyToId: parent.id });
+    expect(ack.message.replyTo).toEqual(quote);
+    expect(Array.from(ack.message.replyTo.excerpt as string).length).toBeLessThanOrEqual(120);
+    expect((await broadcast).message).toEqual(ack.message);
+
+    const history = await app.http.get(`/api/groups/${group.id}/messages`, { token: member.token });
+    expect(history.body.items.map((m: any) => [m.id, m.replyTo])).toEqual([
+      [ack.message.id, quote],
+      [parent.id, null],
+    ]);
+    const catchUp = await app.http.get(`/api/groups/${group.id}/messages?after=${parent.id}`, { token: member.token });
+    expect(catchUp.body.items[0].replyTo).toEqual(quote);
+    const edited = waitForEvent(watcher, 'chat:edited', (p) => p.message.id === ack.message.id);
+    const edit = await emitAck(socket, 'chat:edit', { messageId: ack.message.id, content: 'Thanks, that finally clicked.' });
+    expect(edit.message.replyTo).toEqual(quote);
+    expect((await edited).message.replyTo).toEqual(quote);
+
+    expect((await app.http.delete(`/api/messages/${parent.id}`, { token: leader.token })).status).toBe(204);
+    const after = await app.http.get(`/api/groups/${group.id}/messages`, { token: member.token });
+    expect(after.body.items[0]).toMatchObject({ id: ack.message.id, replyToId: parent.id, replyTo: null });
+    // A resend (same clientMessageId) answers with the stored message, quote included.
+    const first = await emitAck(socket, 'chat:send', { groupId: group.id, content: 'about the reply', replyToId: ack.message.id, clientMessageId: 'r-1' });
+    const again = await emitAck(socket, 'chat:send', { groupId: group.id, content: 'about the reply', replyToId: ack.message.id, clientMessageId: 'r-1' });
+    expect(again.message).toEqual(first.message);
+    expect(first.message.replyTo).toEqual({ id: ack.message.id, username: member.username, excerpt: 'Thanks, that finally clicked.' });
   });
 
   it('when messages are edited and deleted, then only the author edits and the author, a leader or an admin deletes', async () => {

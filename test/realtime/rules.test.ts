@@ -1,4 +1,4 @@
-import { canDelete, canEdit, contentProblem, extractMentions } from '../../src/components/chat/chat.rules';
+import { canDelete, canEdit, contentProblem, excerpt, extractMentions } from '../../src/components/chat/chat.rules';
 import { presenceIntervals, usersGoneOffline } from '../../src/components/presence/presence.rules';
 import { parseStoredTimer, sessionFromTimer } from '../../src/components/timers/timer.rules';
 
@@ -70,5 +70,18 @@ describe('chat rules', () => {
     expect(canDelete('a', 'b', 'admin')).toBe(true);
     expect(canDelete('a', 'b', 'leader')).toBe(true);
     expect(canDelete('a', 'a', 'member')).toBe(true);
+  });
+  it('when a reply quote is made, then whitespace is folded and long text is cut at a word to at most 120 characters with …', () => {
+    expect(excerpt('  short\n\n text ')).toBe('short text');
+    expect(excerpt('x'.repeat(120))).toBe('x'.repeat(120));
+    const words = 'integration by parts '.repeat(10);
+    const cut = excerpt(words);
+    expect(Array.from(cut).length).toBeLessThanOrEqual(120);
+    expect(cut).toMatch(/^integration by parts .* (integration|by|parts)…$/);
+    expect(excerpt('y'.repeat(300))).toBe(`${'y'.repeat(119)}…`);
+    // Code points, not UTF-16 units: an emoji is never split in half.
+    const emoji = excerpt('😀'.repeat(200));
+    expect(Array.from(emoji)).toHaveLength(120);
+    expect(emoji.endsWith('😀…')).toBe(true);
   });
 });

@@ -76,6 +76,30 @@ export function formatTime(iso: string): string {
     : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/** "1 member", "3 members" (and the same for any countable noun with a regular plural). */
+export function plural(n: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : pluralNoun}`;
+}
+
+/**
+ * Says something to screen-reader users without moving focus (a polite live region that
+ * stays in the page): incoming chat, a peer starting or stopping, connection changes.
+ */
+export function announce(text: string): void {
+  let region = document.getElementById('announcer');
+  if (!region) {
+    region = h('div', { id: 'announcer', class: 'sr-only', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true', testid: 'announcer' });
+    document.body.appendChild(region);
+  }
+  // A new text node each time, so repeating the same words is still announced.
+  region.replaceChildren(document.createTextNode(text));
+}
+
+/** Text only screen readers get (e.g. the day and value of a chart bar). */
+export function srOnly(text: string): HTMLElement {
+  return h('span', { class: 'sr-only' }, text);
+}
+
 export function initials(name: string): string {
   const parts = name
     .replace(/[_.-]+/g, ' ')
@@ -86,9 +110,10 @@ export function initials(name: string): string {
 
 /** A stable pastel hue per user id, for avatars. */
 export function hue(id: string): number {
-  let n = 0;
-  for (const c of id) n = (n * 31 + c.charCodeAt(0)) % 360;
-  return n;
+  // FNV-1a: ids that differ in one character (user_seed_001, …002) still get far-apart hues.
+  let n = 0x811c9dc5;
+  for (const c of id) n = Math.imul(n ^ c.charCodeAt(0), 16777619);
+  return (n >>> 0) % 360;
 }
 
 export function avatar(userId: string, username: string, online?: boolean): HTMLElement {
@@ -98,6 +123,7 @@ export function avatar(userId: string, username: string, online?: boolean): HTML
 }
 
 const ICONS = {
+  chevron: 'M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6 1.4-1.4Z',
   bell: 'M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z',
   flame:
     'M13.5 1.5s.74 2.65.74 4.8c0 2.06-1.35 3.73-3.41 3.73-2.07 0-3.63-1.67-3.63-3.73l.03-.36C5.21 8.33 4 11.48 4 14.5 4 18.92 7.58 22.5 12 22.5s8-3.58 8-8c0-5.39-2.59-10.2-6.5-13Z',
@@ -142,14 +168,14 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: numb
   return wrapped;
 }
 
-/** A short-lived message at the bottom of the screen. */
+/** A short-lived message at the bottom of the screen (errors stay longer, and are read out at once). */
 export function toast(text: string, kind: 'info' | 'error' = 'info'): void {
   let host = document.getElementById('toasts');
   if (!host) {
-    host = h('div', { id: 'toasts', class: 'toasts', role: 'status', 'aria-live': 'polite' });
+    host = h('div', { id: 'toasts', class: 'toasts' });
     document.body.appendChild(host);
   }
-  const el = h('div', { class: `toast ${kind}`, testid: 'toast' }, text);
+  const el = h('div', { class: `toast ${kind}`, testid: 'toast', role: kind === 'error' ? 'alert' : 'status' }, text);
   host.appendChild(el);
-  setTimeout(() => el.remove(), 4000);
+  setTimeout(() => el.remove(), kind === 'error' ? 7000 : 4000);
 }

@@ -1,20 +1,37 @@
-/** The bell: unread count, a dropdown list, mark read; live via `notification:new`. */
+/**
+ * The bell: unread count, a dropdown list, mark read; live via `notification:new`.
+ * Choosing an item marks it read, closes the panel and opens what it is about (the
+ * group, or the invitations on the groups page).
+ */
 import { api, errorText } from './api';
 import { clear, formatTime, h, icon, toast } from './dom';
-import { listen } from './session';
+import { listen, onReconnect } from './session';
 import type { Notification, Page } from './types';
+
+/** Where a notification leads: invitations are answered on the groups page, the rest is about a group. */
+function targetOf(n: Notification): string | null {
+  const data = (n.data ?? {}) as { groupId?: unknown };
+  if (n.notificationType === 'invitation_received') return '#/';
+  return typeof data.groupId === 'number' ? `#/g/${data.groupId}` : null;
+}
 
 export function notificationBell(onCleanup: (fn: () => void) => void): HTMLElement {
   let unread = 0;
-  const badge = h('span', { class: 'badge', testid: 'notif-count', hidden: true });
+  const badge = h('span', { class: 'badge', testid: 'notif-count', hidden: true, 'aria-hidden': 'true' });
   const list = h('ul', { class: 'notif-list', testid: 'notif-list' });
+  const button = h(
+    'button',
+    { class: 'bell', type: 'button', 'aria-label': 'Notifications', 'aria-expanded': 'false', 'aria-controls': 'notif-panel', testid: 'notif-bell' },
+    icon('bell', 22),
+    badge,
+  );
   const panel = h(
     'div',
-    { class: 'notif-panel card', hidden: true, testid: 'notif-panel' },
+    { class: 'notif-panel card', id: 'notif-panel', hidden: true, testid: 'notif-panel', role: 'region', 'aria-label': 'Notifications' },
     h(
       'div',
       { class: 'row between' },
-      h('strong', null, 'Notifications'),
+      h('h2', { class: 'panel-title' }, 'Notifications'),
       h(
         'button',
         {
@@ -25,7 +42,7 @@ export function notificationBell(onCleanup: (fn: () => void) => void): HTMLEleme
             api
               .post('/notifications/read-all')
               .then(() => {
-                for (const li of list.children) li.classList.remove('unread');
+                for (const li of list.querySelectorAll('.unread')) li.classList.remove('unread');
                 setUnread(0);
               })
               .catch((e) => toast(errorText(e), 'error')),
@@ -39,25 +56,36 @@ export function notificationBell(onCleanup: (fn: () => void) => void): HTMLEleme
     unread = Math.max(0, n);
     badge.hidden = unread === 0;
     badge.textContent = unread > 99 ? '99+' : String(unread);
+    button.setAttribute('aria-label', unread ? `Notifications, ${unread} unread` : 'Notifications');
+  };
+  const setOpen = (open: boolean): void => {
+    panel.hidden = !open;
+    button.setAttribute('aria-expanded', String(open));
+    if (open) void load();
   };
   const item = (n: Notification): HTMLElement => {
-    const li = h(
-      'li',
-      { class: n.isRead ? '' : 'unread', testid: 'notif-item' },
+    const target = targetOf(n);
+    const choose = h(
+      'button',
+      { class: `notif-item ${n.isRead ? '' : 'unread'}`, type: 'button', testid: 'notif-item' },
       h('span', { class: 'notif-text' }, n.notificationMessage),
-      h('time', { class: 'muted small' }, formatTime(n.createdAt)),
+      h('time', { class: 'muted small', datetime: n.createdAt }, formatTime(n.createdAt)),
+      n.isRead ? null : h('span', { class: 'sr-only' }, ' (unread)'),
     );
-    li.addEventListener('click', () => {
-      if (!li.classList.contains('unread')) return;
-      api
-        .post(`/notifications/${n.id}/read`)
-        .then(() => {
-          li.classList.remove('unread');
-          setUnread(unread - 1);
-        })
-        .catch((e) => toast(errorText(e), 'error'));
+    choose.addEventListener('click', () => {
+      setOpen(false);
+      button.focus();
+      if (target) location.hash = target;
+      if (!choose.classList.contains('unread')) return;
+      choose.classList.remove('unread');
+      choose.querySelector('.sr-only')?.remove();
+      setUnread(unread - 1);
+      api.post(`/notifications/${n.id}/read`).catch((e) => {
+        toast(errorText(e), 'error');
+        refreshCount();
+      });
     });
-    return li;
+    return h('li', null, choose);
   };
   const load = async (): Promise<void> => {
     try {
@@ -74,6 +102,13 @@ export function notificationBell(onCleanup: (fn: () => void) => void): HTMLEleme
       .catch(() => undefined);
   };
   refreshCount();
+  // Notifications sent while the socket was down are fetched, not lost.
+  onCleanup(
+    onReconnect(() => {
+      refreshCount();
+      if (!panel.hidden) void load();
+    }),
+  );
   onCleanup(
     listen('notification:new', ({ notification }) => {
       setUnread(unread + 1);
@@ -82,16 +117,19 @@ export function notificationBell(onCleanup: (fn: () => void) => void): HTMLEleme
       toast(notification.notificationMessage);
     }),
   );
-  const button = h('button', { class: 'bell', type: 'button', 'aria-label': 'Notifications', testid: 'notif-bell' }, icon('bell', 22), badge);
-  button.addEventListener('click', () => {
-    panel.hidden = !panel.hidden;
-    if (!panel.hidden) void load();
-  });
-  const close = (e: MouseEvent): void => {
-    if (!wrap.contains(e.target as Node)) panel.hidden = true;
-  };
-  document.addEventListener('click', close);
-  onCleanup(() => document.removeEventListener('click', close));
+  button.addEventListener('click', () => setOpen(panel.hidden));
   const wrap = h('div', { class: 'bell-wrap' }, button, panel);
+  const outside = (e: MouseEvent): void => {
+    if (!wrap.contains(e.target as Node)) setOpen(false);
+  };
+  const onEscape = (e: KeyboardEvent): void => {
+    if (e.key !== 'Escape' || panel.hidden) return;
+    setOpen(false);
+    button.focus();
+  };
+  document.addEventListener('click', outside);
+  document.addEventListener('keydown', onEscape);
+  onCleanup(() => document.removeEventListener('click', outside));
+  onCleanup(() => document.removeEventListener('keydown', onEscape));
   return wrap;
 }

@@ -26,6 +26,34 @@ export function saveToken(token: string | null): void {
 type Listener = () => void;
 const reconnectListeners = new Set<Listener>();
 const timerListeners = new Set<Listener>();
+const connectionListeners = new Set<Listener>();
+
+/**
+ * What the user is told about the live connection:
+ * - `connecting`: the first connect of this sign-in;
+ * - `live`: connected, events flowing;
+ * - `reconnecting`: the connection dropped a moment ago and socket.io is retrying;
+ * - `offline`: the browser is offline, or the server has not answered a few retries
+ *   (retrying goes on in the background; "Retry now" retries at once).
+ * Anything shown while not `live` may be out of date: views mark presence and peers'
+ * clocks stale, and refresh everything from the server on reconnect.
+ */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+export const connection: { state: ConnectionState } = { state: 'connecting' };
+
+export function onConnection(fn: Listener): () => void {
+  connectionListeners.add(fn);
+  return () => connectionListeners.delete(fn);
+}
+
+function setConnection(state: ConnectionState): void {
+  if (connection.state === state) return;
+  connection.state = state;
+  for (const fn of connectionListeners) fn();
+}
+
+/** After this many failed reconnect attempts in a row, "Reconnecting…" becomes "Offline". */
+const OFFLINE_AFTER_FAILURES = 2;
 
 /** Called after every reconnect (not the first connect): views re-join and catch up. */
 export function onReconnect(fn: Listener): () => void {
@@ -69,24 +97,65 @@ export function emit<T extends object>(event: keyof ClientToServerEvents, payloa
   });
 }
 
+/**
+ * The one socket of this sign-in. `banner` shows the connection state in words (with a
+ * "Retry now" button while offline); `connection.state` drives the room's pill and the
+ * stale marks. Returns a cleanup for the window listeners.
+ */
 export function connectSocket(banner: HTMLElement, onAuthFailure: () => void): AppSocket {
   const socket: AppSocket = io({ auth: (cb) => cb({ token: session.token }), transports: ['websocket', 'polling'] });
   session.socket = socket;
   let connectedBefore = false;
-  const show = (text: string | null): void => {
-    banner.hidden = text === null;
-    banner.textContent = text ?? '';
+  let failures = 0;
+  const text = banner.appendChild(document.createElement('span'));
+  const retry = banner.appendChild(document.createElement('button'));
+  retry.type = 'button';
+  retry.className = 'btn small ghost';
+  retry.textContent = 'Retry now';
+  retry.dataset.testid = 'retry-now';
+  const retryNow = (): void => {
+    if (session.socket !== socket || socket.connected) return;
+    socket.disconnect();
+    socket.connect();
   };
+  retry.addEventListener('click', retryNow);
+  const render = (): void => {
+    const state = connection.state;
+    banner.hidden = state === 'live' || state === 'connecting';
+    banner.dataset.state = state;
+    retry.hidden = state !== 'offline';
+    text.textContent =
+      state === 'offline'
+        ? navigator.onLine
+          ? 'Offline — StudySync cannot be reached. Still retrying; what you see may be out of date, and nothing you missed will be lost.'
+          : 'Offline — this device has no network. StudySync reconnects by itself when it is back.'
+        : 'Reconnecting… Live updates are paused; nothing you missed will be lost.';
+  };
+  const unsubscribe = onConnection(render);
+  const goneOffline = (): void => {
+    if (!socket.connected) setConnection('offline');
+  };
+  const backOnline = (): void => retryNow();
+  window.addEventListener('offline', goneOffline);
+  window.addEventListener('online', backOnline);
+  socketCleanup = () => {
+    unsubscribe();
+    window.removeEventListener('offline', goneOffline);
+    window.removeEventListener('online', backOnline);
+  };
+  setConnection('connecting');
+  render();
   socket.on('connect', () => {
-    show(null);
+    failures = 0;
+    setConnection('live');
     if (connectedBefore) for (const fn of reconnectListeners) fn();
     connectedBefore = true;
   });
   socket.on('disconnect', (reason) => {
     if (reason === 'io client disconnect') return;
     // The server closed us (e.g. a node shutting down): socket.io does not retry by itself.
-    if (reason === 'io server disconnect') setTimeout(() => session.socket === socket && socket.connect(), 1000);
-    show('Connection lost — reconnecting… Live updates are paused; nothing you missed will be lost.');
+    if (reason === 'io server disconnect') setTimeout(() => session.socket === socket && !socket.connected && socket.connect(), 1000);
+    setConnection(navigator.onLine ? 'reconnecting' : 'offline');
   });
   socket.on('connect_error', (err) => {
     if (err.message === 'UNAUTHENTICATED') {
@@ -94,13 +163,19 @@ export function connectSocket(banner: HTMLElement, onAuthFailure: () => void): A
       onAuthFailure();
       return;
     }
-    show('Cannot reach StudySync — retrying…');
+    failures += 1;
+    setConnection(!navigator.onLine || failures >= OFFLINE_AFTER_FAILURES ? 'offline' : 'reconnecting');
   });
   socket.on('timer:state', ({ timer }) => setMyTimer(timer));
   return socket;
 }
 
+let socketCleanup: (() => void) | null = null;
+
 export function disconnectSocket(): void {
   session.socket?.disconnect();
   session.socket = null;
+  socketCleanup?.();
+  socketCleanup = null;
+  setConnection('connecting');
 }

@@ -1,5 +1,6 @@
 import type { ApiRouter } from '../../lib/http/api-router';
 import { UserIdSchema, z } from '../../lib/validation';
+import { findDemoUsers } from './demo-users.repository';
 import type { DevKeys } from './dev-keys';
 
 export const DevTokenBody = z
@@ -12,9 +13,30 @@ export const DevTokenBody = z
   })
   .openapi('DevTokenRequest');
 
+const DemoUsersSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        userId: z.string(),
+        username: z.string(),
+        email: z.string(),
+        firstName: z.string().nullable(),
+        lastName: z.string().nullable(),
+        groups: z.array(z.object({ id: z.number().int(), groupName: z.string(), role: z.string() })),
+      }),
+    ),
+  })
+  .openapi('DemoUsers');
+
 /**
- * `POST /dev/token` (development only): a Clerk-shaped RS256 session token signed by the
- * dev key pair, carrying the claims that create the user just in time.
+ * The development sign-in (only mounted in development without CLERK_JWT_KEY; elsewhere
+ * both paths are 404):
+ * - `POST /dev/token`: a Clerk-shaped RS256 session token signed by the dev key pair,
+ *   carrying the claims that create the user just in time;
+ * - `GET /dev/demo-users`: the seeded demo users that exist (`[]` before `npm run seed`),
+ *   so a client offers only people who are really there — signing in as a seeded id
+ *   before seeding would create a user the seed then keeps, under the wrong name.
+ *   Its 200/404 also tells a client whether dev sign-in is available.
  */
 export function registerDevTokenRoute(api: ApiRouter, keys: DevKeys, azp?: string): void {
   api.publicRoute(
@@ -27,5 +49,15 @@ export function registerDevTokenRoute(api: ApiRouter, keys: DevKeys, azp?: strin
       response: z.object({ token: z.string() }).openapi('DevToken'),
     },
     async ({ body }) => ({ token: await keys.sign({ ...body, azp }) }),
+  );
+  api.publicRoute(
+    {
+      method: 'get',
+      path: '/demo-users',
+      summary: 'Development only: the seeded demo users that exist',
+      tags: ['Development'],
+      response: DemoUsersSchema,
+    },
+    async () => ({ items: await findDemoUsers() }),
   );
 }

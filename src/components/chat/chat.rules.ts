@@ -1,6 +1,20 @@
 import type { GroupRole } from '../../db/models';
 
 export const MAX_CONTENT_LENGTH = 4000;
+/** Longest `replyTo.excerpt`, in characters (code points), the ellipsis included. */
+export const EXCERPT_LENGTH = 120;
+
+/**
+ * The quote of a replied-to message: whitespace folded to single spaces, and when longer
+ * than `max`, cut at a word boundary (or mid-word for one long word) and ended with `…`.
+ */
+export function excerpt(content: string, max = EXCERPT_LENGTH): string {
+  const flat = Array.from(content.replace(/\s+/g, ' ').trim());
+  if (flat.length <= max) return flat.join('');
+  const cut = flat.slice(0, max - 1).join('');
+  const space = cut.lastIndexOf(' ');
+  return `${(space >= max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
 
 /** An `image` message's content is an http(s) URL. */
 export function isHttpUrl(value: string): boolean {

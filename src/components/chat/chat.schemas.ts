@@ -1,6 +1,6 @@
 import { MESSAGE_TYPES } from '../../db/models';
 import { IdSchema, IdValue, LimitSchema, z } from '../../lib/validation';
-import { MAX_CONTENT_LENGTH } from './chat.rules';
+import { EXCERPT_LENGTH, MAX_CONTENT_LENGTH } from './chat.rules';
 
 const Content = z.string().trim().min(1).max(MAX_CONTENT_LENGTH);
 export const ClientMessageId = z
@@ -52,6 +52,10 @@ export const MessageSchema = z
     content: z.string().nullable(),
     messageType: z.enum(MESSAGE_TYPES),
     replyToId: z.number().int().nullable(),
+    replyTo: z
+      .object({ id: z.number().int(), username: z.string(), excerpt: z.string().max(EXCERPT_LENGTH) })
+      .nullable()
+      .openapi({ description: 'A short quote of the message replied to; null without a reply or once that message is deleted' }),
     isEdited: z.boolean(),
     isDeleted: z.boolean(),
     createdAt: z.string(),

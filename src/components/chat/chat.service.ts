@@ -5,7 +5,7 @@ import { AppError, forbidden, notFound, validationFailed } from '../../lib/error
 import type { MessageDto } from '../../realtime/events';
 import { requireMember } from '../groups/group-access';
 import { notify } from '../notifications/notify';
-import { toMessageDto } from './chat.dto';
+import { toMessageDto, toReplyTo } from './chat.dto';
 import { hitChatRateLimit } from './chat.rate-limit';
 import { canDelete, canEdit, contentProblem, extractMentions } from './chat.rules';
 
@@ -17,6 +17,16 @@ export interface SendInput {
 }
 
 const withAuthor: IncludeOptions = { model: User, as: 'author', attributes: ['username'] };
+/**
+ * The replied-to message and its author, in the same query (a self-join), for `replyTo`.
+ * A getter: Sequelize annotates include objects, so nested ones must not be shared.
+ */
+const withReplyTo = (): IncludeOptions => ({
+  model: Message,
+  as: 'replyTo',
+  attributes: ['id', 'content', 'isDeleted'],
+  include: [{ model: User, as: 'author', attributes: ['username'] }],
+});
 const dtoOf = (m: Message): MessageDto => toMessageDto(m, m.author?.username ?? '');
 
 function checkContent(messageType: 'text' | 'image', content: string): void {
@@ -25,7 +35,7 @@ function checkContent(messageType: 'text' | 'image', content: string): void {
 }
 
 async function findByClientId(userId: string, clientMessageId: string): Promise<Message | null> {
-  return Message.findOne({ where: { userId, clientMessageId }, include: [withAuthor] });
+  return Message.findOne({ where: { userId, clientMessageId }, include: [withAuthor, withReplyTo()] });
 }
 
 /** The answer to a resend: the stored message, if it was sent to the same group. */
@@ -48,8 +58,13 @@ export async function sendMessage(ctx: AppContext, user: Pick<User, 'userId' | '
     const existing = await findByClientId(user.userId, input.clientMessageId);
     if (existing) return resent(existing, groupId);
   }
+  let target: Message | null = null;
   if (input.replyToId != null) {
-    const target = await Message.findOne({ where: { id: input.replyToId, groupId }, attributes: ['id'] });
+    target = await Message.findOne({
+      where: { id: input.replyToId, groupId },
+      attributes: ['id', 'content', 'isDeleted'],
+      include: [{ model: User, as: 'author', attributes: ['username'] }],
+    });
     if (!target) throw validationFailed([{ field: 'replyToId', message: 'must be a message of this group' }], 'Invalid replyToId');
   }
   await hitChatRateLimit(ctx, user.userId);
@@ -96,7 +111,7 @@ export async function sendMessage(ctx: AppContext, user: Pick<User, 'userId' | '
     }
     throw error;
   }
-  const dto = toMessageDto(message, user.username);
+  const dto = toMessageDto(message, user.username, toReplyTo(target));
   ctx.broadcast.toGroup(groupId, 'chat:message', { message: dto });
   return dto;
 }
@@ -120,7 +135,7 @@ export async function editMessage(ctx: AppContext, userId: string, messageId: nu
   // erased text back (the delete wins).
   const [changed] = await Message.update({ content, isEdited: true }, { where: { id: message.id, isDeleted: false } });
   if (changed === 0) throw notFound('Message');
-  await message.reload({ include: [withAuthor] });
+  await message.reload({ include: [withAuthor, withReplyTo()] });
   const dto = dtoOf(message);
   ctx.broadcast.toGroup(message.groupId, 'chat:edited', { message: dto });
   return dto;
@@ -147,7 +162,7 @@ export async function listMessages(
   await requireMember(groupId, userId);
   const forward = query.after !== undefined;
   const where = forward ? { groupId, id: { [Op.gt]: query.after! } } : query.before !== undefined ? { groupId, id: { [Op.lt]: query.before } } : { groupId };
-  const rows = await Message.findAll({ where, include: [withAuthor], order: [['id', forward ? 'ASC' : 'DESC']], limit: query.limit + 1 });
+  const rows = await Message.findAll({ where, include: [withAuthor, withReplyTo()], order: [['id', forward ? 'ASC' : 'DESC']], limit: query.limit + 1 });
   const more = rows.length > query.limit;
   const items = rows.slice(0, query.limit).map(dtoOf);
   return { items, nextCursor: more ? String(items[items.length - 1]!.id) : null };

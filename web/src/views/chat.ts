@@ -2,9 +2,14 @@
  * Group chat: history on scroll (`before` cursor), live messages, replies, edit/delete of
  * my own, typing indicator, and catch-up after a reconnect (`after=<lastSeenId>`).
  * Message content is only ever set as text.
+ *
+ * A reply quotes its parent: from the parent itself when it is loaded (so edits and
+ * deletes show), else from the server's `replyTo` excerpt (history loads newest first,
+ * so a reply often arrives before its parent). When the parent arrives or changes, the
+ * replies quoting it are redrawn. Incoming messages of others are read out politely.
  */
 import { api, errorText, qs } from '../api';
-import { avatar, clear, formatTime, h, toast } from '../dom';
+import { announce, avatar, clear, formatTime, h, toast } from '../dom';
 import { emit, listen, session } from '../session';
 import type { Message, Page } from '../types';
 
@@ -27,34 +32,82 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
   let loadingOlder = false;
   let replyTo: Message | null = null;
 
-  const list = h('ol', { class: 'chat-list', testid: 'chat-list', 'aria-live': 'polite' });
+  /** Parents known to be deleted (by `chat:deleted`) though not loaded here. */
+  const deletedParents = new Set<number>();
+  const list = h('ol', { class: 'chat-list', testid: 'chat-list', 'aria-label': 'Messages' });
   const top = h('div', { class: 'chat-top muted small', testid: 'chat-top' });
   const scroller = h('div', { class: 'chat-scroll', testid: 'chat-scroll' }, top, list);
   const typing = h('div', { class: 'typing muted small', testid: 'typing-indicator' });
   const replyBar = h('div', { class: 'reply-bar', hidden: true, testid: 'reply-bar' });
+  const hintId = `chat-hint-${groupId}`;
   const input = h('textarea', {
     rows: 1,
-    placeholder: 'Message the group…  (Enter to send, Shift+Enter for a new line)',
+    placeholder: 'Message the group…',
+    'aria-label': 'Message the group',
+    'aria-describedby': hintId,
     maxlength: 4000,
     testid: 'chat-input',
   });
   const send = h('button', { class: 'btn primary', type: 'submit', testid: 'chat-send' }, 'Send');
-  const form = h('form', { class: 'composer' }, input, send);
-  const el = h('section', { class: 'card chat', testid: 'chat' }, h('h3', null, 'Chat'), scroller, typing, replyBar, form);
+  const form = h('form', { class: 'composer', testid: 'composer' }, input, send);
+  const hint = h('p', { class: 'composer-hint muted small', id: hintId }, 'Enter to send · Shift+Enter for a new line');
+  const el = h(
+    'section',
+    { class: 'card chat', testid: 'chat', id: `chat-${groupId}`, 'aria-labelledby': `chat-title-${groupId}` },
+    h('h2', { class: 'card-title', id: `chat-title-${groupId}` }, 'Chat'),
+    scroller,
+    typing,
+    replyBar,
+    form,
+    hint,
+  );
 
   const nearBottom = (): boolean => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
   const toBottom = (): void => {
     scroller.scrollTop = scroller.scrollHeight;
   };
 
+  const flash = (id: number): void => {
+    const target = rows.get(id);
+    if (!target) return;
+    target.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    target.classList.add('flash');
+    setTimeout(() => target.classList.remove('flash'), 1600);
+  };
+
   const quote = (m: Message): HTMLElement => {
-    const target = m.replyToId ? messages.get(m.replyToId) : undefined;
-    return h(
-      'div',
-      { class: 'quote small', testid: 'reply-quote' },
-      target ? h('strong', null, target.username, ': ') : null,
-      target ? (target.isDeleted ? 'message deleted' : (target.content ?? '')).slice(0, 140) : 'an earlier message',
-    );
+    const parentId = m.replyToId!;
+    const parent = messages.get(parentId);
+    const gone = parent ? parent.isDeleted : deletedParents.has(parentId) || (m.replyTo === null && !parent);
+    const who = parent?.username ?? m.replyTo?.username;
+    const text = parent ? (parent.content ?? '') : (m.replyTo?.excerpt ?? '');
+    const body: (string | HTMLElement | null)[] = gone
+      ? [h('em', null, 'Original message deleted')]
+      : [who ? h('strong', null, who, ': ') : null, text.length > 140 ? `${text.slice(0, 139)}…` : text];
+    // With the parent loaded, the quote takes you to it.
+    return parent && !gone
+      ? h(
+          'button',
+          {
+            class: 'quote small',
+            type: 'button',
+            testid: 'reply-quote',
+            'aria-label': `Replying to ${who}: ${text.slice(0, 80)}. Show it`,
+            onclick: () => flash(parentId),
+          },
+          body,
+        )
+      : h('div', { class: 'quote small', testid: 'reply-quote' }, body);
+  };
+
+  /** Redraws the replies quoting `parentId` (the parent arrived, changed or went). */
+  const redrawReplies = (parentId: number): void => {
+    for (const other of messages.values()) {
+      if (other.replyToId !== parentId) continue;
+      const again = row(other);
+      rows.get(other.id)?.replaceWith(again);
+      rows.set(other.id, again);
+    }
   };
 
   const row = (m: Message): HTMLElement => {
@@ -63,11 +116,33 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
     if (m.isDeleted) body.appendChild(h('em', { class: 'muted' }, 'message deleted'));
     else body.textContent = m.content ?? '';
     const actions = h('div', { class: 'msg-actions' });
+    const author = nameOf(m.userId) ?? m.username;
     if (!m.isDeleted) {
-      actions.appendChild(h('button', { class: 'btn link small', type: 'button', testid: 'msg-reply', onclick: () => setReply(m) }, 'Reply'));
-      if (mine) actions.appendChild(h('button', { class: 'btn link small', type: 'button', testid: 'msg-edit', onclick: () => startEdit(m, body) }, 'Edit'));
+      actions.appendChild(
+        h('button', { class: 'btn link small', type: 'button', testid: 'msg-reply', 'aria-label': `Reply to ${author}`, onclick: () => setReply(m) }, 'Reply'),
+      );
+      if (mine)
+        actions.appendChild(
+          h(
+            'button',
+            { class: 'btn link small', type: 'button', testid: 'msg-edit', 'aria-label': 'Edit my message', onclick: () => startEdit(m, body) },
+            'Edit',
+          ),
+        );
       if (mine || canModerate())
-        actions.appendChild(h('button', { class: 'btn link small danger-text', type: 'button', testid: 'msg-delete', onclick: () => remove(m) }, 'Delete'));
+        actions.appendChild(
+          h(
+            'button',
+            {
+              class: 'btn link small danger-text',
+              type: 'button',
+              testid: 'msg-delete',
+              'aria-label': `Delete ${mine ? 'my' : `${author}’s`} message`,
+              onclick: () => remove(m),
+            },
+            'Delete',
+          ),
+        );
     }
     return h(
       'li',
@@ -79,7 +154,7 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
         h(
           'div',
           { class: 'msg-head' },
-          h('strong', { class: 'msg-author' }, nameOf(m.userId) ?? m.username),
+          h('strong', { class: 'msg-author' }, author),
           h('time', { class: 'muted small', datetime: m.createdAt }, formatTime(m.createdAt)),
           m.isEdited && !m.isDeleted ? h('span', { class: 'muted small' }, '(edited)') : null,
         ),
@@ -109,15 +184,8 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
     if (!loadingOlder) renderTop();
     oldestId = oldestId === null ? m.id : Math.min(oldestId, m.id);
     if (stick || m.userId === session.me?.userId) toBottom();
-    // Replies quoting this message show its new text.
-    if (old) {
-      for (const other of messages.values()) {
-        if (other.replyToId !== m.id) continue;
-        const again = row(other);
-        rows.get(other.id)?.replaceWith(again);
-        rows.set(other.id, again);
-      }
-    }
+    // Replies quoting this message show it (it may have arrived after them, or changed).
+    redrawReplies(m.id);
   };
 
   const renderTop = (): void => {
@@ -169,14 +237,14 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
     if (m)
       clear(
         replyBar,
-        h('span', { class: 'small' }, 'Replying to ', h('strong', null, m.username), ': ', (m.content ?? '').slice(0, 80)),
-        h('button', { class: 'btn link small', type: 'button', onclick: () => setReply(null) }, 'Cancel'),
+        h('span', { class: 'small reply-to' }, 'Replying to ', h('strong', null, m.username), ': ', (m.content ?? '').slice(0, 80)),
+        h('button', { class: 'btn link small', type: 'button', 'aria-label': 'Cancel the reply', onclick: () => setReply(null) }, 'Cancel'),
       );
     input.focus();
   };
 
   const startEdit = (m: Message, body: HTMLElement): void => {
-    const editor = h('input', { class: 'edit-input', value: m.content ?? '', maxlength: 4000, testid: 'msg-edit-input' });
+    const editor = h('input', { class: 'edit-input', value: m.content ?? '', maxlength: 4000, testid: 'msg-edit-input', 'aria-label': 'Edit the message' });
     const save = (): void => {
       const content = editor.value.trim();
       if (!content || content === m.content) return void upsert(m);
@@ -250,18 +318,26 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
   };
   disposers.push(
     listen('chat:message', ({ message }) => {
+      if (message.groupId !== groupId) return;
       const t = typists.get(message.userId);
       if (t) {
         clearTimeout(t);
         typists.delete(message.userId);
         renderTyping();
       }
+      const fresh = !messages.has(message.id);
       upsert(message);
+      if (fresh && message.userId !== session.me?.userId) announce(`${nameOf(message.userId) ?? message.username}: ${(message.content ?? '').slice(0, 200)}`);
     }),
     listen('chat:edited', ({ message }) => upsert(message)),
     listen('chat:deleted', ({ groupId: g, messageId }) => {
+      if (g !== groupId) return;
       const m = messages.get(messageId);
-      if (g === groupId && m) upsert({ ...m, isDeleted: true, content: null });
+      if (m) upsert({ ...m, isDeleted: true, content: null });
+      else {
+        deletedParents.add(messageId);
+        redrawReplies(messageId);
+      }
     }),
     listen('chat:typing', ({ groupId: g, userId }) => {
       if (g !== groupId || userId === session.me?.userId) return;
@@ -275,10 +351,18 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
       );
       renderTyping();
     }),
-    () => typists.forEach((t) => clearTimeout(t)),
+    () => {
+      for (const t of typists.values()) clearTimeout(t);
+    },
   );
 
   renderTop();
   void loadOlder();
-  return { el, catchUp, destroy: () => disposers.forEach((d) => d()) };
+  return {
+    el,
+    catchUp,
+    destroy: () => {
+      for (const d of disposers) d();
+    },
+  };
 }

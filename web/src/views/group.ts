@@ -1,13 +1,18 @@
 /**
- * One group: header (invite code, invite, leave) and three tabs kept alive together —
- * Room (my timer, members, chat), Leaderboard, Resources — so live events keep every
- * panel current. Joins the Socket.IO room; after a reconnect re-joins, refetches the
- * room state and catches up on missed chat.
+ * One group: header (live pill, invite code, invite, leave) and three tabs kept alive
+ * together — Room (my timer, who is here, chat), Leaderboard, Resources — so live events
+ * keep every panel current. Joins the Socket.IO room; while the connection is down the
+ * pill says so and presence is marked stale; after a reconnect it re-joins (fresh room
+ * state), catches up on missed chat and refetches members, stats, leaderboard, resources.
+ *
+ * On a phone the room is one column in the order a student needs it: my timer, who is
+ * studying, then the chat (sized to the screen); the header's invite/leave actions fold
+ * behind a button.
  */
 import { api, errorText } from '../api';
-import { clear, h, toast } from '../dom';
+import { clear, h, icon, toast } from '../dom';
 import type { View } from '../main';
-import { emit, listen, onReconnect, session } from '../session';
+import { connection, emit, listen, onConnection, onReconnect, session } from '../session';
 import type { Group, RoomState } from '../types';
 import { chatPanel } from './chat';
 import { leaderboardPanel } from './leaderboard';
@@ -32,41 +37,75 @@ export function groupView(groupId: number, initialTab: string): View {
   const resources = resourcesPanel(groupId, room.nameOf, canEditResources);
   disposers.push(room.destroy, chat.destroy, board.destroy, resources.destroy);
 
-  const title = h('h1', { testid: 'group-title' }, 'Loading…');
-  const description = h('p', { class: 'muted' });
-  const headerExtras = h('div', { class: 'row wrap group-actions' });
-  const status = h('span', { class: 'pill live', testid: 'room-status' }, 'joining…');
+  const title = h('h1', { testid: 'group-title', class: 'group-title' }, 'Loading…');
+  const description = h('p', { class: 'muted group-description' });
+  const headerExtras = h('div', { class: 'row wrap group-actions', id: `group-actions-${groupId}`, testid: 'group-actions' });
+  const status = h('span', { class: 'pill live', testid: 'room-status', 'data-state': 'joining' }, 'Joining…');
+  const actionsToggle = h(
+    'button',
+    {
+      class: 'btn ghost small actions-toggle',
+      type: 'button',
+      testid: 'group-actions-toggle',
+      'aria-expanded': 'false',
+      'aria-controls': `group-actions-${groupId}`,
+    },
+    'Invite · Leave',
+    icon('chevron', 16),
+  );
+  actionsToggle.addEventListener('click', () => {
+    const open = !headerExtras.classList.contains('open');
+    headerExtras.classList.toggle('open', open);
+    actionsToggle.setAttribute('aria-expanded', String(open));
+  });
   const tabButtons = h(
     'nav',
-    { class: 'tabs', role: 'tablist' },
-    TABS.map(([id, label]) => h('a', { href: `#/g/${groupId}/${id}`, role: 'tab', testid: `tab-${id}`, 'data-tab': id }, label)),
+    { class: 'tabs', 'aria-label': 'Group sections', testid: 'group-tabs' },
+    TABS.map(([id, label]) => h('a', { href: `#/g/${groupId}/${id}`, testid: `tab-${id}`, 'data-tab': id }, label)),
   );
   const panels: Record<string, HTMLElement> = {
-    room: h('div', { class: 'room-layout', testid: 'panel-room' }, h('div', { class: 'side' }, room.myTimer, room.members), chat.el),
-    leaderboard: h('div', { class: 'single', testid: 'panel-leaderboard' }, board.el),
-    resources: h('div', { class: 'single', testid: 'panel-resources' }, resources.el),
+    room: h(
+      'div',
+      { class: 'room-layout', testid: 'panel-room', role: 'region', 'aria-label': 'Room' },
+      h('div', { class: 'side' }, room.myTimer, room.members),
+      chat.el,
+    ),
+    leaderboard: h('div', { class: 'single', testid: 'panel-leaderboard', role: 'region', 'aria-label': 'Leaderboard' }, board.el),
+    resources: h('div', { class: 'single', testid: 'panel-resources', role: 'region', 'aria-label': 'Resources' }, resources.el),
   };
   const el = h(
     'div',
     { class: 'page group-page', testid: 'group-page', 'data-group-id': groupId },
-    h('div', { class: 'group-header' }, h('div', null, h('div', { class: 'row' }, title, status), description), headerExtras),
+    h(
+      'div',
+      { class: 'group-header' },
+      h('div', { class: 'group-heading' }, h('div', { class: 'title-row' }, title, status), description),
+      actionsToggle,
+      headerExtras,
+    ),
     tabButtons,
     Object.values(panels),
   );
   const showTab = (tab: string): void => {
     const t = tab in panels ? tab : 'room';
     for (const [id, p] of Object.entries(panels)) p.hidden = id !== t;
-    for (const a of tabButtons.children) a.classList.toggle('active', (a as HTMLElement).dataset.tab === t);
+    for (const a of tabButtons.children) {
+      const active = (a as HTMLElement).dataset.tab === t;
+      a.classList.toggle('active', active);
+      if (active) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
   };
   showTab(initialTab);
 
   const renderHeader = (): void => {
     if (!group) return;
     title.textContent = group.groupName;
+    document.title = `${group.groupName} · StudySync`;
     description.textContent = group.description ?? '';
     clear(headerExtras);
     if (group.inviteCode) {
-      const code = h('code', { testid: 'invite-code' }, group.inviteCode);
+      const code = h('code', { testid: 'invite-code', 'aria-label': `Invite code ${group.inviteCode}` }, group.inviteCode);
       headerExtras.append(
         h('span', { class: 'small muted' }, 'Invite code '),
         code,
@@ -83,13 +122,14 @@ export function groupView(groupId: number, initialTab: string): View {
                   renderHeader();
                 })
                 .catch((e) => toast(errorText(e), 'error')),
+            title: 'Make a new invite code (the old one stops working)',
           },
           'New code',
         ),
       );
     }
     if (isStaff() || group.groupType === 'community') {
-      const who = h('input', { placeholder: 'user id to invite', class: 'small-input', testid: 'invite-user-id' });
+      const who = h('input', { placeholder: 'user id to invite', class: 'small-input', testid: 'invite-user-id', 'aria-label': 'User id to invite' });
       headerExtras.append(
         h(
           'form',
@@ -142,21 +182,40 @@ export function groupView(groupId: number, initialTab: string): View {
     }
   };
 
+  /** The pill: Joining… → Live; Reconnecting… / Offline while the connection is down. */
+  const setStatus = (state: 'joining' | 'live' | 'reconnecting' | 'offline' | 'failed'): void => {
+    status.dataset.state = state;
+    status.className = `pill live ${state === 'live' ? 'on' : state}`;
+    status.textContent = { joining: 'Joining…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline', failed: 'Not live' }[state];
+  };
+  let joined = false;
   const join = async (): Promise<void> => {
-    status.textContent = 'joining…';
-    status.className = 'pill';
+    joined = false;
+    setStatus('joining');
     try {
       const r = await emit<{ state: RoomState }>('room:join', { groupId });
       room.applyState(r.state);
-      status.textContent = 'live';
-      status.className = 'pill live on';
+      joined = true;
+      if (connection.state === 'live') setStatus('live');
     } catch (e) {
-      status.textContent = 'offline';
+      if (connection.state !== 'live') return; // the connection dropped meanwhile: the reconnect joins again
+      setStatus('failed');
       toast(`Could not join the room: ${errorText(e)}`, 'error');
     }
   };
+  const onConnectionChange = (): void => {
+    const state = connection.state;
+    if (state === 'live') {
+      if (joined) setStatus('live');
+      return;
+    }
+    joined = false;
+    room.setStale(true);
+    setStatus(state === 'offline' ? 'offline' : state === 'reconnecting' ? 'reconnecting' : 'joining');
+  };
 
   disposers.push(
+    onConnection(onConnectionChange),
     onReconnect(() => {
       void join();
       void room.refreshMembers();
@@ -191,6 +250,7 @@ export function groupView(groupId: number, initialTab: string): View {
 
   void loadGroup();
   void room.refreshMembers().then(() => join());
+  if (connection.state === 'reconnecting' || connection.state === 'offline') onConnectionChange();
   return {
     el,
     update: (route) => {
@@ -199,7 +259,7 @@ export function groupView(groupId: number, initialTab: string): View {
       return true;
     },
     destroy: () => {
-      disposers.forEach((d) => d());
+      for (const d of disposers) d();
       if (session.socket?.connected) session.socket.emit('room:leave', { groupId }, () => undefined);
     },
   };

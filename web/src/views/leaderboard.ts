@@ -1,11 +1,12 @@
 /** Group leaderboard for the four periods; refetched on `leaderboard:updated`. */
 import { api, errorText } from '../api';
-import { avatar, clear, formatTotal, h, icon } from '../dom';
+import { avatar, clear, formatTotal, h, icon, plural } from '../dom';
 import { listen, session } from '../session';
 import type { Leaderboard } from '../types';
 
+/** Short labels: the four fit on one row of a phone. */
 const PERIODS = [
-  ['7d', 'Last 7 days'],
+  ['7d', '7 days'],
   ['week', 'This week'],
   ['month', 'This month'],
   ['all', 'All time'],
@@ -23,18 +24,21 @@ export function leaderboardPanel(groupId: number): LeaderboardPanel {
   const updated = h('span', { class: 'muted small', testid: 'leaderboard-updated' });
   const tabs = h(
     'div',
-    { class: 'segmented', role: 'tablist' },
+    { class: 'segmented', role: 'group', 'aria-label': 'Period', testid: 'period-tabs' },
     PERIODS.map(([value, label]) =>
       h(
         'button',
         {
           type: 'button',
-          role: 'tab',
           class: value === period ? 'active' : '',
+          'aria-pressed': String(value === period),
           testid: `period-${value}`,
           onclick: (e: MouseEvent) => {
             period = value;
-            for (const b of tabs.children) b.classList.toggle('active', b === e.currentTarget);
+            for (const b of tabs.children) {
+              b.classList.toggle('active', b === e.currentTarget);
+              b.setAttribute('aria-pressed', String(b === e.currentTarget));
+            }
             void refresh();
           },
         },
@@ -44,8 +48,8 @@ export function leaderboardPanel(groupId: number): LeaderboardPanel {
   );
   const el = h(
     'section',
-    { class: 'card leaderboard', testid: 'leaderboard' },
-    h('div', { class: 'row between wrap' }, h('h3', null, 'Leaderboard'), tabs),
+    { class: 'card leaderboard', testid: 'leaderboard', 'aria-labelledby': `lb-title-${groupId}` },
+    h('div', { class: 'lb-head' }, h('h2', { class: 'card-title', id: `lb-title-${groupId}` }, 'Leaderboard'), tabs),
     body,
     updated,
   );
@@ -86,7 +90,13 @@ export function leaderboardPanel(groupId: number): LeaderboardPanel {
                     ),
                     h('div', { class: 'bar' }, h('span', { style: `width:${Math.max(2, (e.totalSeconds / max) * 100)}%` })),
                   ),
-                  h('span', { class: 'streak small', title: `current streak: ${e.currentStreak} day(s)` }, icon('flame', 14), String(e.currentStreak)),
+                  h(
+                    'span',
+                    { class: 'streak small', title: `Current streak: ${plural(e.currentStreak, 'day')}` },
+                    icon('flame', 14),
+                    String(e.currentStreak),
+                    h('span', { class: 'sr-only' }, ` ${e.currentStreak === 1 ? 'day' : 'days'} streak`),
+                  ),
                 ),
               ),
             ),

@@ -52,7 +52,8 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
                   title: `${nameOf(userId) ?? userId}: ${p.status.replace('_', ' ')}`,
                 },
                 avatar(userId, nameOf(userId) ?? userId),
-                h('span', { class: 'mini-bar' }, h('span', { style: `width:${p.progressPercentage}%` })),
+                h('span', { class: 'sr-only' }, `${nameOf(userId) ?? userId}, ${p.status.replace('_', ' ')}:`),
+                h('span', { class: 'mini-bar', 'aria-hidden': 'true' }, h('span', { style: `width:${p.progressPercentage}%` })),
                 h('span', { class: 'small', testid: 'progress-percent' }, `${p.progressPercentage}%`),
               ),
             ),
@@ -87,10 +88,10 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
     const label = h('span', { class: 'pct', testid: `progress-value-${r.id}` }, `${pct}%`);
     const select = h(
       'select',
-      { testid: `progress-status-${r.id}`, 'aria-label': 'Status' },
+      { testid: `progress-status-${r.id}`, 'aria-label': `My status on ${r.title}` },
       STATUSES.map(([v, l]) => h('option', { value: v, selected: v === status }, l)),
     );
-    const saved = h('span', { class: 'muted small saved', testid: `progress-saved-${r.id}` });
+    const saved = h('span', { class: 'muted small saved', testid: `progress-saved-${r.id}`, role: 'status' });
     const paint = (): void => {
       slider.value = String(pct);
       slider.style.setProperty('--p', `${pct}%`);
@@ -247,13 +248,13 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
   };
 
   // Add a resource (in the root; leaders only in leader-led groups — the server decides).
-  const title = h('input', { required: true, maxlength: 200, placeholder: 'Title', testid: 'res-title' });
+  const title = h('input', { required: true, maxlength: 200, placeholder: 'Title', 'aria-label': 'Title of the new resource', testid: 'res-title' });
   const type = h(
     'select',
-    { testid: 'res-type' },
+    { testid: 'res-type', 'aria-label': 'Kind of resource' },
     (['link', 'video', 'file', 'image', 'folder'] as const).map((t) => h('option', { value: t }, t)),
   );
-  const url = h('input', { type: 'url', placeholder: 'https://…', testid: 'res-url' });
+  const url = h('input', { type: 'url', placeholder: 'https://…', 'aria-label': 'Link (https://…)', testid: 'res-url' });
   const file = h('input', { type: 'file', testid: 'res-file', hidden: true, 'aria-label': 'File to upload' });
   const isUpload = (): boolean => type.value === 'image' || type.value === 'video' || type.value === 'file';
 
@@ -351,7 +352,15 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
     listen('resource:updated', (p) => p.groupId === groupId && refreshSoon()),
     listen('resource:deleted', (p) => p.groupId === groupId && refreshSoon()),
   );
-  const el = h('section', { class: 'card resources', testid: 'resources' }, h('h3', null, 'Resources'), addForm, dropzone, progressList, root);
+  const el = h(
+    'section',
+    { class: 'card resources', testid: 'resources', 'aria-labelledby': `res-title-${groupId}` },
+    h('h2', { class: 'card-title', id: `res-title-${groupId}` }, 'Resources'),
+    addForm,
+    dropzone,
+    progressList,
+    root,
+  );
   // Files dropped anywhere on the panel are uploaded (when I may add resources).
   el.addEventListener('dragover', (e) => {
     if (!canEdit() || !e.dataTransfer?.types.includes('Files')) return;
@@ -368,9 +377,15 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
     for (const f of Array.from(e.dataTransfer.files)) void startUpload(f, f.name);
   });
   void refresh();
-  const syncControls = (): void => {
-    addForm.hidden = !canEdit();
-    dropzone.hidden = !canEdit();
+  return {
+    el,
+    refresh,
+    syncControls: () => {
+      addForm.hidden = !canEdit();
+      dropzone.hidden = !canEdit();
+    },
+    destroy: () => {
+      for (const d of disposers) d();
+    },
   };
-  return { el, refresh, syncControls, destroy: () => disposers.forEach((d) => d()) };
 }

@@ -1,21 +1,44 @@
-/** My stats: today, streaks, a 7-day bar chart (CSS bars) and recent sessions. */
+/**
+ * My stats: today, streaks, a 7-day bar chart (CSS bars) and recent sessions with their
+ * group. Days are the user's local days (`preferences.timezone`, which the client sets
+ * to this device's zone for a new account); when the account's zone and this device's
+ * differ, the page says so and offers to switch.
+ */
 import { api, errorText } from '../api';
-import { clear, formatTime, formatTotal, h } from '../dom';
+import { clear, formatTime, formatTotal, h, plural, srOnly, toast } from '../dom';
 import type { View } from '../main';
-import { listen } from '../session';
-import type { Page, Session, Stats } from '../types';
+import { listen, onReconnect, session } from '../session';
+import { dayLabel, deviceTimeZone } from '../time';
+import type { Group, Page, Session, Stats, User } from '../types';
+
+/** A bar's label: "3h 57m", "35m", "40s" (no seconds once there are minutes, so it fits a phone). */
+function short(seconds: number): string {
+  if (seconds >= 3600) return `${Math.floor(seconds / 3600)}h ${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+  return seconds >= 60 ? `${Math.round(seconds / 60)}m` : `${seconds}s`;
+}
+
+/** "Europe/Paris" → "Paris time (Europe/Paris)": the city people recognise, and the zone id. */
+const zoneName = (zone: string): string => (zone === 'UTC' ? 'UTC' : `${zone.split('/').pop()!.replace(/_/g, ' ')} time (${zone})`);
 
 export function statsView(): View {
-  const cards = h('div', { class: 'grid stats-cards' });
-  const chart = h('div', { class: 'bar-chart', testid: 'stats-chart' });
+  document.title = 'My stats · StudySync';
+  const cards = h('div', { class: 'grid stats-cards', testid: 'stats-cards' });
+  const zoneNote = h('p', { class: 'muted small zone-note', testid: 'stats-timezone' });
+  const chart = h('ol', { class: 'bar-chart', testid: 'stats-chart', 'aria-label': 'Study time per day, last 7 days' });
   const sessions = h('ul', { class: 'session-list', testid: 'sessions' });
   const el = h(
     'div',
     { class: 'page stats-page', testid: 'stats-page' },
     h('h1', null, 'My stats'),
+    zoneNote,
     cards,
-    h('section', { class: 'card' }, h('h3', null, 'Last 7 days'), chart),
-    h('section', { class: 'card' }, h('h3', null, 'Recent sessions'), sessions),
+    h('section', { class: 'card', 'aria-labelledby': 'stats-week-title' }, h('h2', { class: 'card-title', id: 'stats-week-title' }, 'Last 7 days'), chart),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'stats-sessions-title' },
+      h('h2', { class: 'card-title', id: 'stats-sessions-title' }, 'Recent sessions'),
+      sessions,
+    ),
   );
   const stat = (label: string, value: string, testid: string, extra?: string): HTMLElement =>
     h(
@@ -26,53 +49,111 @@ export function statsView(): View {
       extra ? h('div', { class: 'muted small' }, extra) : null,
     );
 
+  const renderZone = (zone: string): void => {
+    const device = deviceTimeZone();
+    clear(zoneNote, `Days and streaks follow ${zoneName(zone)}.`);
+    if (device && device !== zone) {
+      zoneNote.append(
+        ` This device is on ${zoneName(device)}. `,
+        h(
+          'button',
+          {
+            class: 'btn link small',
+            type: 'button',
+            testid: 'use-device-zone',
+            onclick: () =>
+              api
+                .patch<User>('/me', { preferences: { timezone: device } })
+                .then((u) => {
+                  session.me = u;
+                  void load();
+                })
+                .catch((e) => toast(errorText(e), 'error')),
+          },
+          `Use ${device}`,
+        ),
+      );
+    }
+  };
+
+  const groupNames = async (): Promise<Map<number, string>> => {
+    try {
+      return new Map((await api.get<Group[]>('/groups')).map((g) => [g.id, g.groupName]));
+    } catch {
+      return new Map();
+    }
+  };
+
   const load = async (): Promise<void> => {
     try {
       const s = await api.get<Stats>('/me/stats?days=7');
+      renderZone(s.timezone);
       clear(
         cards,
         stat('Today', formatTotal(s.todaySeconds), 'stat-today'),
-        stat('Current streak', `${s.currentStreak} day${s.currentStreak === 1 ? '' : 's'}`, 'stat-streak'),
-        stat('Longest streak', `${s.longestStreak} day${s.longestStreak === 1 ? '' : 's'}`, 'stat-longest'),
-        stat('Last 7 days', formatTotal(s.periodSeconds), 'stat-period', `days in ${s.timezone}`),
+        stat('Current streak', plural(s.currentStreak, 'day'), 'stat-streak'),
+        stat('Longest streak', plural(s.longestStreak, 'day'), 'stat-longest'),
+        stat('Last 7 days', formatTotal(s.periodSeconds), 'stat-period'),
       );
       const max = Math.max(60, ...s.daily.map((d) => d.seconds));
       clear(
         chart,
-        s.daily.map((d) => {
-          const day = new Date(`${d.date}T12:00:00Z`);
-          return h(
-            'div',
-            { class: 'bar-col', testid: 'stats-bar', title: `${d.date}: ${formatTotal(d.seconds)}` },
-            h('span', { class: 'bar-value small' }, d.seconds ? formatTotal(d.seconds) : ''),
-            h('div', { class: 'bar-track' }, h('div', { class: 'bar-fill', style: `height:${(d.seconds / max) * 100}%` })),
-            h('span', { class: 'bar-label small muted' }, day.toLocaleDateString([], { weekday: 'short', timeZone: 'UTC' })),
-          );
-        }),
+        s.daily.map((d) =>
+          h(
+            'li',
+            {
+              class: 'bar-col',
+              testid: 'stats-bar',
+              title: `${dayLabel(d.date, { weekday: 'long', month: 'short', day: 'numeric' })}: ${formatTotal(d.seconds)}`,
+            },
+            h('span', { class: 'bar-value small', 'aria-hidden': 'true' }, d.seconds ? short(d.seconds) : ''),
+            h('div', { class: 'bar-track', 'aria-hidden': 'true' }, h('div', { class: 'bar-fill', style: `height:${(d.seconds / max) * 100}%` })),
+            h('span', { class: 'bar-label small muted', 'aria-hidden': 'true' }, dayLabel(d.date)),
+            srOnly(`${dayLabel(d.date, { weekday: 'long', month: 'long', day: 'numeric' })}: ${d.seconds ? formatTotal(d.seconds) : 'no study'}`),
+          ),
+        ),
       );
     } catch (e) {
       clear(cards, h('p', { class: 'form-error' }, errorText(e)));
     }
     try {
-      const page = await api.get<Page<Session>>('/sessions?limit=10');
+      const [page, names] = await Promise.all([api.get<Page<Session>>('/sessions?limit=10'), groupNames()]);
       clear(
         sessions,
         page.items.length
-          ? page.items.map((x) =>
-              h(
+          ? page.items.map((x) => {
+              const where = x.groupId === null ? 'On my own' : (names.get(x.groupId) ?? 'A group I left');
+              return h(
                 'li',
-                { class: 'row between' },
-                h('span', null, formatTime(x.startedAt), x.sessionNotes ? h('span', { class: 'muted' }, ` — ${x.sessionNotes}`) : null),
-                h('strong', null, formatTotal(x.durationSeconds)),
-              ),
-            )
-          : h('li', { class: 'muted' }, 'No sessions yet.'),
+                { class: 'session', testid: 'session' },
+                h(
+                  'div',
+                  { class: 'session-main' },
+                  h('span', { class: 'session-group', testid: 'session-group' }, where),
+                  h(
+                    'span',
+                    { class: 'muted small' },
+                    h('time', { datetime: x.startedAt }, formatTime(x.startedAt)),
+                    x.sessionNotes ? ` · ${x.sessionNotes}` : '',
+                  ),
+                ),
+                h('strong', { class: 'session-duration' }, formatTotal(x.durationSeconds)),
+              );
+            })
+          : h('li', { class: 'muted' }, 'No sessions yet — start a timer in one of your groups.'),
       );
     } catch (e) {
       clear(sessions, h('li', { class: 'muted' }, errorText(e)));
     }
   };
   void load();
-  const off = listen('timer:state', () => setTimeout(() => void load(), 1500));
-  return { el, destroy: off };
+  const offTimer = listen('timer:state', () => setTimeout(() => void load(), 1500));
+  const offReconnect = onReconnect(() => void load());
+  return {
+    el,
+    destroy: () => {
+      offTimer();
+      offReconnect();
+    },
+  };
 }
