@@ -29,6 +29,9 @@ COPY --chown=node:node package.json ./
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/web/dist ./web/dist
+# The embedded upload store's folder (STORAGE_DRIVER=disk; compose mounts a shared volume
+# here, which takes this folder's owner when first created).
+RUN mkdir -p /app/data/uploads && chown node:node /app/data /app/data/uploads
 USER node
 EXPOSE 3000
 # node directly (not npm) as PID 1, so SIGTERM reaches the process and it drains.

@@ -21,6 +21,7 @@ import { registerStatsRoutes } from './components/stats';
 import { registerGroupRoutes } from './components/groups/groups.routes';
 import { registerResourceRoutes } from './components/resources/resources.routes';
 import { registerNotificationRoutes } from './components/notifications/notifications.routes';
+import { registerUploadReceiver, registerUploadRoutes } from './components/uploads/uploads.routes';
 import type { AppContext } from './lib/context';
 import { ApiRouter } from './lib/http/api-router';
 import { jsonBody } from './lib/http/json-body';
@@ -63,10 +64,16 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
     );
     next();
   });
+  // With S3, the web client uploads to and plays media from the store's origin.
+  const store = ctx.storage.clientOrigin ? [ctx.storage.clientOrigin] : [];
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'https:', 'http:'] },
+        directives: {
+          'connect-src': ["'self'", 'ws:', 'wss:', ...store],
+          'img-src': ["'self'", 'data:', 'https:', 'http:'],
+          'media-src': ["'self'", ...store],
+        },
       },
     }),
   );
@@ -94,6 +101,7 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   registerLeaderboardRoutes(api, ctx);
   registerGroupRoutes(api, ctx);
   registerResourceRoutes(api, ctx);
+  registerUploadRoutes(api, ctx, authenticate);
   registerNotificationRoutes(api, ctx);
 
   let openapi: object | undefined;
@@ -102,6 +110,10 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
     res.json(openapi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
+  // Upload bytes are streamed raw: this router comes before any body parser.
+  const raw = new ApiRouter(registry, authenticate);
+  registerUploadReceiver(raw, ctx);
+  app.use('/api', raw.router);
   app.use('/api', json, api.router, notFoundHandler);
 
   // web/dist beside src/ (tsx) or beside dist/ (compiled build: dist/src/app.js).

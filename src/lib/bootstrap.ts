@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './logger';
 import { createMetricsRegistry } from './metrics';
 import { createQueues } from './queues';
 import { closeRedis, connectRedis, createCommandClient } from './redis';
+import { createStorage } from './storage';
 
 export interface ContextHandle {
   ctx: AppContext;
@@ -25,6 +26,15 @@ export async function createContext(config: Config, role: 'api' | 'worker', logg
   const redis = createCommandClient(config.redisUrl, `studysync-${role}`);
   redis.on('error', (error) => log.warn({ err: error }, 'redis error'));
   await connectRedis(redis);
+  const storageLog = log.child({ component: 'storage' });
+  const storage = createStorage(config.storage, (message) => storageLog.debug(message));
+  try {
+    await storage.init();
+  } catch (error) {
+    await closeRedis(redis);
+    await sequelize.close().catch(() => undefined);
+    throw error;
+  }
   const queues = createQueues(config, role === 'worker');
   const unset: Broadcaster = {
     toGroup: () => log.error('broadcast before the broadcaster was attached'),
@@ -40,6 +50,7 @@ export async function createContext(config: Config, role: 'api' | 'worker', logg
     queues,
     broadcast: unset,
     metrics: createMetricsRegistry(role),
+    storage,
     key: keyMaker(config.redisKeyPrefix),
   };
   let closing: Promise<void> | undefined;
@@ -48,6 +59,7 @@ export async function createContext(config: Config, role: 'api' | 'worker', logg
       await queues.close().catch(() => undefined);
       await sequelize.close().catch(() => undefined);
       await closeRedis(redis);
+      await storage.close().catch(() => undefined);
     })());
   return { ctx, close };
 }

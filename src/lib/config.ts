@@ -29,6 +29,9 @@ const url = (protocols: string[]) =>
       `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`,
     );
 
+/** S3's limit for one PUT (5 GiB); the disk store uses the same ceiling. */
+const MAX_SINGLE_PUT_BYTES = 5 * 1024 * 1024 * 1024;
+
 const csv = z.string().transform((value) =>
   value
     .split(',')
@@ -68,6 +71,24 @@ const envSchema = z.object({
   WORKER_LOCK_MS: intInRange(200, 600_000).default(30_000),
   WORKER_METRICS_PORT: intInRange(0, 65535).optional(),
   WEB_DIR: z.string().optional(),
+  // Uploads (API.md "Uploads").
+  STORAGE_DRIVER: z.enum(['disk', 's3']).default('disk'),
+  UPLOAD_DIR: z.string().trim().min(1).default('./data/uploads'),
+  UPLOAD_MAX_BYTES: intInRange(1, MAX_SINGLE_PUT_BYTES).default(50 * 1024 * 1024),
+  GROUP_STORAGE_QUOTA_BYTES: intInRange(0, Number.MAX_SAFE_INTEGER).default(1024 * 1024 * 1024),
+  S3_BUCKET: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 of a-z 0-9 . -)')
+    .optional(),
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_PUBLIC_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_REGION: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]{2,32}$/, 'must be a region name such as us-east-1')
+    .default('us-east-1'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).default('false'),
 });
 
 export interface Config {
@@ -99,7 +120,32 @@ export interface Config {
   webDir?: string;
   /** True when `/dev/token` is served and a dev key pair is used. */
   devAuth: boolean;
+  /** Where uploaded bytes live (API.md "Uploads"). */
+  storage: StorageConfig;
+  /** Largest upload accepted, in bytes. */
+  uploadMaxBytes: number;
+  /** Bytes a group may hold in live uploaded resources plus uploads still in flight. */
+  groupStorageQuotaBytes: number;
 }
+
+/**
+ * `disk`: the embedded store, a folder of this machine (one machine, or a volume shared by
+ * every API node and the worker). `s3`: any S3-compatible store; credentials come from the
+ * AWS SDK's default chain (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, profiles, instance
+ * roles), never from this module.
+ */
+export type StorageConfig =
+  | { driver: 'disk'; uploadDir: string }
+  | {
+      driver: 's3';
+      bucket: string;
+      /** Unset: AWS S3 itself. */
+      endpoint?: string;
+      /** The endpoint as browsers reach it, for presigned URLs (default: `endpoint`). */
+      publicEndpoint?: string;
+      region: string;
+      forcePathStyle: boolean;
+    };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -123,6 +169,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.CLERK_JWT_KEY) {
     throw new ConfigError('Invalid configuration: CLERK_JWT_KEY is required when NODE_ENV is production');
   }
+  if (e.STORAGE_DRIVER === 's3' && !e.S3_BUCKET) {
+    throw new ConfigError('Invalid configuration: S3_BUCKET is required when STORAGE_DRIVER is s3');
+  }
+  const storage: StorageConfig =
+    e.STORAGE_DRIVER === 's3'
+      ? {
+          driver: 's3',
+          bucket: e.S3_BUCKET!,
+          endpoint: e.S3_ENDPOINT,
+          publicEndpoint: e.S3_PUBLIC_ENDPOINT ?? e.S3_ENDPOINT,
+          region: e.S3_REGION,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true' || e.S3_FORCE_PATH_STYLE === '1',
+        }
+      : { driver: 'disk', uploadDir: e.UPLOAD_DIR };
   return {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -144,5 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMetricsPort: e.WORKER_METRICS_PORT,
     webDir: e.WEB_DIR,
     devAuth: e.NODE_ENV !== 'production' && !e.CLERK_JWT_KEY,
+    storage,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    groupStorageQuotaBytes: e.GROUP_STORAGE_QUOTA_BYTES,
   };
 }

@@ -5,6 +5,7 @@ import type { Broadcaster } from '../realtime/broadcaster';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Queues } from './queues';
+import type { ObjectStorage } from './storage';
 
 /**
  * Everything a use-case may need, built once per process (API node or worker) and
@@ -19,6 +20,8 @@ export interface AppContext {
   queues: Queues;
   broadcast: Broadcaster;
   metrics: Registry;
+  /** Uploaded bytes (`STORAGE_DRIVER`): the embedded disk store or S3. */
+  storage: ObjectStorage;
   /** A Redis key under the deployment prefix: `key('timer', userId)` → `ss:timer:user_1`. */
   key(...parts: Array<string | number>): string;
 }

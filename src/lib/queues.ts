@@ -14,7 +14,7 @@ export interface PersistSessionJob {
   notes: string | null;
 }
 
-export type MaintenanceJobName = 'stop-stale-timers' | 'expire-invitations' | 'rebuild-leaderboards';
+export type MaintenanceJobName = 'stop-stale-timers' | 'expire-invitations' | 'rebuild-leaderboards' | 'sweep-uploads';
 export interface MaintenanceJob {
   /** Restrict a leaderboard rebuild to one group (all groups when absent). */
   groupId?: number;

@@ -68,6 +68,13 @@ describe('loadConfig', () => {
     ['CHAT_RATE_LIMIT', '0'],
     ['CHAT_RATE_WINDOW_SECONDS', '99999'],
     ['WORKER_CONCURRENCY', '1000'],
+    ['STORAGE_DRIVER', 'ftp'],
+    ['UPLOAD_MAX_BYTES', '0'],
+    ['UPLOAD_MAX_BYTES', '6000000000'],
+    ['GROUP_STORAGE_QUOTA_BYTES', '-1'],
+    ['S3_BUCKET', 'No_Such Bucket'],
+    ['S3_ENDPOINT', 'minio:9000'],
+    ['S3_FORCE_PATH_STYLE', 'yes'],
   ])('when %s is %j, then a one-line error names the variable', (name, value) => {
     const message = failure({ [name]: value });
     expect(message).toMatch(new RegExp(`^Invalid configuration: ${name} `));
@@ -76,6 +83,26 @@ describe('loadConfig', () => {
 
   it('when NODE_ENV is production without CLERK_JWT_KEY, then it refuses to start', () => {
     expect(failure({ NODE_ENV: 'production' })).toBe('Invalid configuration: CLERK_JWT_KEY is required when NODE_ENV is production');
+  });
+
+  it('when uploads are not configured, then the embedded disk store and the documented limits apply', () => {
+    expect(loadConfig({})).toMatchObject({
+      storage: { driver: 'disk', uploadDir: './data/uploads' },
+      uploadMaxBytes: 50 * 1024 * 1024,
+      groupStorageQuotaBytes: 1024 * 1024 * 1024,
+    });
+  });
+
+  it('when STORAGE_DRIVER is s3, then S3_BUCKET is required and the endpoint settings are read', () => {
+    expect(failure({ STORAGE_DRIVER: 's3' })).toBe('Invalid configuration: S3_BUCKET is required when STORAGE_DRIVER is s3');
+    expect(loadConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'study-files', S3_ENDPOINT: 'http://minio:9000', S3_FORCE_PATH_STYLE: 'true' }).storage).toEqual({
+      driver: 's3',
+      bucket: 'study-files',
+      endpoint: 'http://minio:9000',
+      publicEndpoint: 'http://minio:9000',
+      region: 'us-east-1',
+      forcePathStyle: true,
+    });
   });
 
   it('when a variable is set to the empty string, then its default applies', () => {

@@ -54,13 +54,13 @@ describe('migrations', () => {
 
   it('when migrated up, undone down to nothing and migrated up again on a scratch database, then every step succeeds and the ten seed tables exist', async () => {
     migrate('up'); // creates the database too
-    expect(await tables()).toEqual(expect.arrayContaining([...SEED_TABLES, 'webhook_events']));
+    expect(await tables()).toEqual(expect.arrayContaining([...SEED_TABLES, 'webhook_events', 'uploads']));
 
     migrate('down', '--all');
     expect((await tables()).filter((t) => t !== 'sequelize_meta')).toEqual([]);
 
     migrate('up');
-    expect(await tables()).toEqual(expect.arrayContaining([...SEED_TABLES, 'webhook_events']));
+    expect(await tables()).toEqual(expect.arrayContaining([...SEED_TABLES, 'webhook_events', 'uploads']));
   }, 180_000);
 
   it('when migrate runs on an up-to-date database, then it applies nothing and succeeds', async () => {

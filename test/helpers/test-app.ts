@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '../../src/lib/config';
 import { createLogger } from '../../src/lib/logger';
 import { startApiNode, type ApiNode } from '../../src/server';
@@ -47,6 +50,8 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const isolation = await isolate();
   const keys = await createTestKeys();
+  // The embedded upload store of this app (and of its spawned nodes and workers).
+  const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studysync-uploads-'));
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     PORT: '0',
@@ -54,6 +59,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     REDIS_URL: isolation.redisUrl,
     REDIS_KEY_PREFIX: isolation.redisKeyPrefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    UPLOAD_DIR: uploadDir,
     ...(options.devAuth ? {} : { CLERK_JWT_KEY: keys.publicPem }),
     ...(options.env ?? {}),
   };
@@ -116,6 +122,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         await Promise.all(workers.map((w) => w.stop()));
         await node.stop();
         await isolation.cleanup();
+        fs.rmSync(uploadDir, { recursive: true, force: true });
       })()),
   };
   if (options.worker) await app.startWorker();

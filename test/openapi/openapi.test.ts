@@ -100,6 +100,22 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/api/groups'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/CreateGroup');
   });
 
+  it('when read, then the upload routes are documented: the raw PUT as binary, the content as bytes, 206 or 302', () => {
+    expect(doc.paths['/api/groups/{id}/uploads'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/CreateUpload');
+    expect(doc.paths['/api/groups/{id}/uploads'].post.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/UploadTicket');
+    expect(Object.keys(doc.paths['/api/groups/{id}/uploads'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '404', '413']));
+    const put = doc.paths['/api/uploads/{uploadId}'].put;
+    expect(put.requestBody.content['application/octet-stream'].schema).toEqual({ type: 'string', format: 'binary' });
+    expect(put.security).toBeUndefined();
+    expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['204', '404', '409', '410', '413']));
+    const content = doc.paths['/api/resources/{id}/content'].get;
+    expect(Object.keys(content.responses)).toEqual(expect.arrayContaining(['200', '206', '302', '401', '404']));
+    expect(content.responses['200'].content['*/*'].schema.format).toBe('binary');
+    expect(doc.paths['/api/resources/{id}/content-url'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/ContentUrl');
+    expect(doc.components.schemas.Resource.properties.contentType).toBeDefined();
+    expect(doc.components.schemas.CreateResource.properties.uploadId).toBeDefined();
+  });
+
   it('when /docs is requested, then Swagger UI is served', async () => {
     const res = await fetch(`${app.url}/docs/`);
     expect(res.status).toBe(200);

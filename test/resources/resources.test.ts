@@ -46,6 +46,7 @@ describe('resources and progress over REST', () => {
         'description',
         'parentFolderId',
         'fileSize',
+        'contentType',
         'uploadedBy',
         'createdAt',
         'updatedAt',

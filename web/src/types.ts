@@ -81,6 +81,9 @@ export interface Resource {
   resourceType: ResourceType;
   description: string | null;
   parentFolderId: number | null;
+  fileSize: number | null;
+  /** Uploaded content only: the stored media type (then `url` is `/api/resources/:id/content`). */
+  contentType: string | null;
   uploadedBy: string;
   myProgress: Progress | null;
 }

@@ -21,11 +21,12 @@ export const ResourceSchema = z
     id: z.number().int(),
     groupId: z.number().int(),
     title: z.string(),
-    url: z.string().nullable(),
+    url: z.string().nullable().openapi({ description: 'Uploaded content: `/api/resources/:id/content`; null for folders' }),
     resourceType: z.enum(RESOURCE_TYPES),
     description: z.string().nullable(),
     parentFolderId: z.number().int().nullable(),
-    fileSize: z.number().int().nullable(),
+    fileSize: z.number().int().nullable().openapi({ description: 'Uploaded content: the size measured by the server' }),
+    contentType: z.string().nullable().openapi({ description: 'Uploaded content: the stored media type; null for links and folders' }),
     uploadedBy: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -67,6 +68,8 @@ export interface ResourceRow {
   description: string | null;
   parent_folder_id: number | null;
   file_size: string | number | null;
+  content_type: string | null;
+  storage_key: string | null;
   uploaded_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -93,11 +96,12 @@ export function toResourceDto(row: ResourceRow, userId: string): ResourceDto {
     id: row.id,
     groupId: row.group_id,
     title: row.title,
-    url: row.url,
+    url: row.storage_key ? `/api/resources/${row.id}/content` : row.url,
     resourceType: row.resource_type,
     description: row.description,
     parentFolderId: row.parent_folder_id,
     fileSize: row.file_size === null ? null : Number(row.file_size),
+    contentType: row.content_type,
     uploadedBy: row.uploaded_by,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

@@ -15,12 +15,26 @@ const Fields = {
   fileSize: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
 };
 
+const STORED_TYPES: ReadonlySet<string> = new Set(['image', 'video', 'file']);
+
 export const CreateResourceBody = z
-  .object({ ...Fields, resourceType: z.enum(RESOURCE_TYPES) })
+  .object({
+    ...Fields,
+    resourceType: z.enum(RESOURCE_TYPES),
+    uploadId: z.string().uuid().optional().openapi({ description: 'image, video, file: a completed upload (POST /groups/{id}/uploads)' }),
+  })
   .strict()
   .superRefine((b, issues) => {
-    if (b.resourceType === 'folder' && b.url != null) issues.addIssue({ code: 'custom', path: ['url'], message: 'folders have no url' });
-    if (b.resourceType !== 'folder' && b.url == null) issues.addIssue({ code: 'custom', path: ['url'], message: 'required unless the resource is a folder' });
+    const problem = (field: string, message: string): void => issues.addIssue({ code: 'custom', path: [field], message });
+    if (STORED_TYPES.has(b.resourceType)) {
+      if (b.uploadId === undefined) problem('uploadId', 'required for an image, video or file (upload it first)');
+      if (b.url != null) problem('url', 'uploaded content has no url: give uploadId');
+      if (b.fileSize != null) problem('fileSize', 'measured by the server from the upload');
+    } else {
+      if (b.uploadId !== undefined) problem('uploadId', 'only images, videos and files are uploaded');
+      if (b.resourceType === 'folder' && b.url != null) problem('url', 'folders have no url');
+      if (b.resourceType === 'link' && b.url == null) problem('url', 'required for a link');
+    }
   })
   .openapi('CreateResource');
 

@@ -3,6 +3,8 @@ import { Group, Resource, ResourceProgress, type ResourceType } from '../../db/m
 import type { AppContext } from '../../lib/context';
 import { conflict, forbidden, notFound, validationFailed } from '../../lib/errors';
 import { requireMember } from '../groups/group-access';
+import { markAttached, takeUpload } from '../uploads/uploads.service';
+import type { StoredResourceType } from '../uploads/uploads.rules';
 import { toProgressDto, toResourceDto, type ProgressDto, type ProgressRow, type ResourceDto, type ResourceRow } from './resource.dto';
 import { canAddResource, canManageResource, nextProgress, type ProgressChange } from './progress.rules';
 
@@ -60,6 +62,8 @@ export interface ResourceInput {
   description?: string | null;
   parentFolderId?: number | null;
   fileSize?: number | null;
+  /** image, video, file: the completed upload whose bytes the resource serves. */
+  uploadId?: string;
 }
 
 export async function createResource(ctx: AppContext, groupId: number, userId: string, input: ResourceInput): Promise<ResourceDto> {
@@ -70,19 +74,26 @@ export async function createResource(ctx: AppContext, groupId: number, userId: s
       await lockGroup(groupId, transaction);
       await requireParentFolder(groupId, input.parentFolderId, transaction);
     }
+    const content =
+      input.uploadId === undefined
+        ? null
+        : await takeUpload(ctx, { groupId, userId, uploadId: input.uploadId, resourceType: input.resourceType as StoredResourceType }, transaction);
     const created = await Resource.create(
       {
         groupId,
         uploadedBy: userId,
         title: input.title,
         resourceType: input.resourceType,
-        url: input.resourceType === 'folder' ? null : (input.url ?? null),
+        url: input.resourceType === 'folder' || content ? null : (input.url ?? null),
         description: input.description ?? null,
         parentFolderId: input.parentFolderId ?? null,
-        fileSize: input.fileSize ?? null,
+        fileSize: content ? content.size : (input.fileSize ?? null),
+        contentType: content?.contentType ?? null,
+        storageKey: content?.storageKey ?? null,
       },
       { transaction },
     );
+    if (content) await markAttached(ctx, input.uploadId!, created.id, content.size, transaction);
     return resourceDto(ctx, created.id, userId, transaction);
   });
   ctx.broadcast.toGroup(groupId, 'resource:created', { groupId, resource: forRoom(dto) });
@@ -97,6 +108,11 @@ export async function updateResource(ctx: AppContext, resourceId: number, userId
     if (!canManageResource(role, group.groupType, resource.uploadedBy === userId)) throw forbidden('You may not edit this resource');
     const isFolder = resource.resourceType === 'folder';
     if (isFolder && changes.url != null) throw validationFailed([{ field: 'body.url', message: 'folders have no url' }]);
+    if (resource.storageKey) {
+      const fixed = (['url', 'fileSize'] as const).filter((field) => changes[field] !== undefined);
+      if (fixed.length)
+        throw validationFailed(fixed.map((field) => ({ field: `body.${field}`, message: 'uploaded content keeps its own url and measured size' })));
+    }
     if (!isFolder && changes.url === null) throw validationFailed([{ field: 'body.url', message: 'required for this resource type' }]);
     if (changes.parentFolderId != null) {
       await lockGroup(resource.groupId, transaction);
@@ -130,7 +146,7 @@ export async function deleteResource(ctx: AppContext, resourceId: number, userId
       `WITH RECURSIVE subtree AS (
          SELECT id FROM resources WHERE id = :id
          UNION SELECT r.id FROM resources r JOIN subtree s ON r.parent_folder_id = s.id WHERE NOT r.is_deleted)
-       UPDATE resources SET is_deleted = true, updated_at = now() WHERE id IN (SELECT id FROM subtree) AND NOT is_deleted`,
+       UPDATE resources SET is_deleted = true, deleted_at = now(), updated_at = now() WHERE id IN (SELECT id FROM subtree) AND NOT is_deleted`,
       { replacements: { id: resource.id }, transaction },
     );
     return resource.groupId;

@@ -13,8 +13,8 @@ import type { User } from './user.model';
 import type { Group } from './group.model';
 
 /**
- * A shared study resource or a folder. `url` is null only for folders (enforced by a
- * CHECK). `parentFolderId` must point at a resource of the same group (composite FK);
+ * A shared study resource or a folder. `url` is null only for folders and uploaded
+ * content (`storageKey` set; enforced by CHECKs). `parentFolderId` must point at a resource of the same group (composite FK);
  * that it is a live folder is the use-case's job. Deleting is soft (`isDeleted`).
  */
 export class Resource extends Model<InferAttributes<Resource>, InferCreationAttributes<Resource>> {
@@ -28,7 +28,14 @@ export class Resource extends Model<InferAttributes<Resource>, InferCreationAttr
   declare parentFolderId: ForeignKey<number | null>;
   /** Bytes. BIGINT in the database; read back as a number (exact below 2^53). */
   declare fileSize: CreationOptional<number | null>;
+  /** Uploaded content only (null for links and folders): the stored bytes' type. */
+  declare contentType: CreationOptional<string | null>;
+  /** Uploaded content only: where the bytes live in the object store (then `url` is null). */
+  declare storageKey: CreationOptional<string | null>;
   declare isDeleted: CreationOptional<boolean>;
+  /** When the soft delete happened (stored bytes are removed 30 days later). */
+  declare deletedAt: CreationOptional<Date | null>;
+  declare contentPurgedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -63,7 +70,11 @@ export class Resource extends Model<InferAttributes<Resource>, InferCreationAttr
             return raw === null || raw === undefined ? null : Number(raw);
           },
         },
+        contentType: { type: DataTypes.STRING, allowNull: true },
+        storageKey: { type: DataTypes.STRING, allowNull: true },
         isDeleted: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        deletedAt: { type: DataTypes.DATE, allowNull: true },
+        contentPurgedAt: { type: DataTypes.DATE, allowNull: true },
         createdAt: { type: DataTypes.DATE, allowNull: false },
         updatedAt: { type: DataTypes.DATE, allowNull: false },
       },

@@ -24,6 +24,14 @@ export interface RouteSpec<P extends ZodObject | undefined, Q extends ZodObject 
   status?: 200 | 201 | 204;
   /** Error codes this route can answer, for the OpenAPI document. */
   errors?: number[];
+  /** The body is raw bytes of this media type, streamed by the handler (never parsed): documented as binary. */
+  rawBody?: string;
+  /** The success body is bytes of any type (`*\/*`, binary) rather than JSON. */
+  binaryResponse?: boolean;
+  /** Other success answers, for the OpenAPI document (e.g. `{206: 'Partial content'}`). */
+  otherResponses?: Record<number, string>;
+  /** How a public route is authorised instead of the bearer token, for the OpenAPI document. */
+  authNote?: string;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -121,11 +129,18 @@ export class ApiRouter {
   private document(spec: RouteSpec<ZodObject | undefined, ZodObject | undefined, ZodType | undefined>, auth: boolean): void {
     const responses: RouteConfig['responses'] = {};
     const status = spec.status ?? 200;
-    responses[status] =
-      status === 204 || !spec.response
+    responses[status] = spec.binaryResponse
+      ? { description: 'The bytes', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } }
+      : status === 204 || !spec.response
         ? { description: status === 204 ? 'No content' : 'Success' }
         : { description: 'Success', content: { 'application/json': { schema: spec.response } } };
+    for (const [code, description] of Object.entries(spec.otherResponses ?? {})) responses[Number(code)] = { description };
     const codes = new Set<number>([...(spec.params || spec.query || spec.body ? [400] : []), ...(auth ? [401, 403] : []), 503, ...(spec.errors ?? [])]);
+    const body = spec.rawBody
+      ? { required: true, content: { [spec.rawBody]: { schema: { type: 'string' as const, format: 'binary' } } } }
+      : spec.body
+        ? { required: true, content: { 'application/json': { schema: spec.body } } }
+        : undefined;
     for (const code of [...codes].sort()) {
       responses[code] = {
         description: ERROR_DESCRIPTIONS[code] ?? 'Error',
@@ -136,12 +151,13 @@ export class ApiRouter {
       method: spec.method,
       path: `/api${spec.path.replace(/:([A-Za-z]+)/g, '{$1}')}`,
       summary: spec.summary,
+      description: spec.authNote,
       tags: spec.tags,
       security: auth ? [{ bearerAuth: [] }] : undefined,
       request: {
         params: spec.params,
         query: spec.query,
-        body: spec.body ? { required: true, content: { 'application/json': { schema: spec.body } } } : undefined,
+        body,
       },
       responses,
     });

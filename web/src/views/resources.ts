@@ -7,6 +7,7 @@ import { api, errorText, qs } from '../api';
 import { avatar, clear, debounce, h, safeUrl, toast } from '../dom';
 import { listen, session } from '../session';
 import type { Progress, ProgressStatus, Resource } from '../types';
+import { contentUrl, formatBytes, uploadResource } from '../uploads';
 
 const STATUSES: [ProgressStatus, string][] = [
   ['not_started', 'Not started'],
@@ -139,11 +140,70 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
     return h('div', { class: 'progress-controls' }, slider, label, select, saved);
   };
 
+  /**
+   * Uploaded content: links and media get a short-lived content URL (15 min); a click on a
+   * link whose URL is older than 10 min fetches a fresh one first, and a video that fails
+   * mid-way (its URL expired) resumes where it was with a fresh one.
+   */
+  const storedContent = (r: Resource, title: HTMLAnchorElement): HTMLElement => {
+    const links: HTMLAnchorElement[] = [title];
+    let fetchedAt = 0;
+    let media: HTMLImageElement | HTMLVideoElement | null = null;
+    const refresh = async (): Promise<string> => {
+      const url = await contentUrl(r.id);
+      fetchedAt = Date.now();
+      for (const a of links) a.href = url;
+      if (media) media.src = url;
+      return url;
+    };
+    const fresh = (e: MouseEvent): void => {
+      if (Date.now() - fetchedAt < 10 * 60_000) return;
+      e.preventDefault();
+      const a = e.currentTarget as HTMLAnchorElement;
+      void refresh().then(() => a.click());
+    };
+    let box: HTMLElement;
+    if (r.resourceType === 'image') {
+      media = h('img', { alt: r.title, loading: 'lazy', testid: `res-thumb-${r.id}` });
+      const link = h('a', { class: 'res-thumb', target: '_blank', rel: 'noopener noreferrer', onclick: fresh }, media);
+      links.push(link);
+      box = link;
+    } else if (r.resourceType === 'video') {
+      const video = h('video', { class: 'res-video', controls: true, preload: 'metadata', testid: `res-video-${r.id}` });
+      let retried = false;
+      video.addEventListener('error', () => {
+        if (retried || !video.src) return;
+        retried = true;
+        const at = video.currentTime;
+        void refresh().then(() => {
+          video.currentTime = at;
+        });
+      });
+      media = video;
+      box = video;
+    } else {
+      const download = h(
+        'a',
+        { class: 'btn small', download: '', testid: `res-download-${r.id}`, onclick: fresh },
+        'Download',
+        r.fileSize !== null ? ` · ${formatBytes(r.fileSize)}` : '',
+      );
+      links.push(download);
+      box = h('div', { class: 'res-file' }, download, r.contentType ? h('span', { class: 'muted small' }, r.contentType.split(';')[0]) : null);
+    }
+    title.addEventListener('click', fresh);
+    refresh().catch(() => undefined);
+    return h('div', { class: 'res-content' }, box);
+  };
+
   const item = (r: Resource): HTMLElement => {
     const url = safeUrl(r.url);
-    const title = url
-      ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'res-title' }, r.title)
-      : h('span', { class: 'res-title' }, r.title);
+    const title =
+      r.contentType !== null && r.contentType !== undefined
+        ? h('a', { target: '_blank', rel: 'noopener noreferrer', class: 'res-title', testid: `res-open-${r.id}` }, r.title)
+        : url
+          ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'res-title' }, r.title)
+          : h('span', { class: 'res-title' }, r.title);
     if (r.resourceType === 'folder') {
       const children = h('ul', { class: 'tree', hidden: true });
       const toggle = h('button', { class: 'folder-toggle', type: 'button', testid: `folder-${r.id}`, 'aria-expanded': 'false' }, '▸ ', r.title);
@@ -170,6 +230,7 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
       { class: 'res', testid: `resource-${r.id}` },
       h('div', { class: 'res-head' }, title, h('span', { class: `pill type-${r.resourceType}` }, r.resourceType)),
       r.description ? h('p', { class: 'muted small' }, r.description) : null,
+      r.contentType ? storedContent(r, title as HTMLAnchorElement) : null,
       progressControls(r),
       othersView(r),
     );
@@ -194,6 +255,43 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
     (['link', 'video', 'file', 'image', 'folder'] as const).map((t) => h('option', { value: t }, t)),
   );
   const url = h('input', { type: 'url', placeholder: 'https://…', 'aria-label': 'Link (https://…)', testid: 'res-url' });
+  const file = h('input', { type: 'file', testid: 'res-file', hidden: true, 'aria-label': 'File to upload' });
+  const isUpload = (): boolean => type.value === 'image' || type.value === 'video' || type.value === 'file';
+
+  // Uploads in progress, one row each (XHR upload progress), in the root folder.
+  const progressList = h('ul', { class: 'uploads-progress', testid: 'uploads-progress' });
+  const startUpload = (f: File, name: string): Promise<void> => {
+    const bar = h('progress', { max: 100, value: 0 });
+    const pct = h('span', { class: 'small pct' }, '0%');
+    const row = h('li', { class: 'upload-row', testid: 'upload-row' }, h('span', { class: 'small upload-name' }, f.name), bar, pct);
+    progressList.appendChild(row);
+    return uploadResource(groupId, f, name, (fraction) => {
+      bar.value = Math.round(fraction * 100);
+      pct.textContent = `${Math.round(fraction * 100)}%`;
+    })
+      .then(() => {
+        row.remove();
+        return refresh();
+      })
+      .catch((err) => {
+        row.classList.add('failed');
+        pct.textContent = errorText(err);
+        setTimeout(() => row.remove(), 8000);
+        toast(errorText(err), 'error');
+      });
+  };
+  const picker = h('input', { type: 'file', multiple: true, hidden: true, testid: 'res-upload-input', 'aria-label': 'Upload files' });
+  picker.addEventListener('change', () => {
+    for (const f of Array.from(picker.files ?? [])) void startUpload(f, f.name);
+    picker.value = '';
+  });
+  const dropzone = h(
+    'div',
+    { class: 'dropzone', testid: 'res-dropzone' },
+    h('span', { class: 'muted small' }, 'Drop images, videos or documents here, or '),
+    h('button', { class: 'btn small', type: 'button', onclick: () => picker.click() }, 'Upload files…'),
+    picker,
+  );
   const addForm = h(
     'form',
     {
@@ -201,6 +299,15 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
       testid: 'add-resource',
       onsubmit: (e: SubmitEvent) => {
         e.preventDefault();
+        if (isUpload()) {
+          const chosen = file.files?.[0];
+          if (!chosen) return toast('Choose a file to upload', 'error');
+          void startUpload(chosen, title.value.trim() || chosen.name).then(() => {
+            title.value = '';
+            file.value = '';
+          });
+          return;
+        }
         const body: Record<string, unknown> = { title: title.value.trim(), resourceType: type.value };
         if (type.value !== 'folder') body.url = url.value.trim();
         api
@@ -216,14 +323,22 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
     title,
     type,
     url,
+    file,
     h('button', { class: 'btn primary small', type: 'submit' }, 'Add'),
   );
-  type.addEventListener('change', () => (url.hidden = type.value === 'folder'));
+  type.addEventListener('change', () => {
+    url.hidden = type.value === 'folder' || isUpload();
+    file.hidden = !isUpload();
+  });
+  file.addEventListener('change', () => {
+    if (!title.value.trim() && file.files?.[0]) title.value = file.files[0].name;
+  });
 
   const refresh = async (): Promise<void> => {
     others.clear();
     mineUpdaters.clear();
     addForm.hidden = !canEdit();
+    dropzone.hidden = !canEdit();
     await loadFolder(null, root);
   };
   const refreshSoon = debounce(() => void refresh(), 300);
@@ -242,13 +357,33 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
     { class: 'card resources', testid: 'resources', 'aria-labelledby': `res-title-${groupId}` },
     h('h2', { class: 'card-title', id: `res-title-${groupId}` }, 'Resources'),
     addForm,
+    dropzone,
+    progressList,
     root,
   );
+  // Files dropped anywhere on the panel are uploaded (when I may add resources).
+  el.addEventListener('dragover', (e) => {
+    if (!canEdit() || !e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    el.classList.add('dragging');
+  });
+  el.addEventListener('dragleave', (e) => {
+    if (e.target === el) el.classList.remove('dragging');
+  });
+  el.addEventListener('drop', (e) => {
+    el.classList.remove('dragging');
+    if (!canEdit() || !e.dataTransfer?.files.length) return;
+    e.preventDefault();
+    for (const f of Array.from(e.dataTransfer.files)) void startUpload(f, f.name);
+  });
   void refresh();
   return {
     el,
     refresh,
-    syncControls: () => (addForm.hidden = !canEdit()),
+    syncControls: () => {
+      addForm.hidden = !canEdit();
+      dropzone.hidden = !canEdit();
+    },
     destroy: () => {
       for (const d of disposers) d();
     },

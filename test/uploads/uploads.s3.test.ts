@@ -1,0 +1,3 @@
+import { uploadSuite } from './upload-suite';
+
+uploadSuite('s3');
