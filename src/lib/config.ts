@@ -169,14 +169,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.CLERK_JWT_KEY) {
     throw new ConfigError('Invalid configuration: CLERK_JWT_KEY is required when NODE_ENV is production');
   }
-  if (e.STORAGE_DRIVER === 's3' && !e.S3_BUCKET) {
+  const bucket = e.S3_BUCKET;
+  if (e.STORAGE_DRIVER === 's3' && !bucket) {
     throw new ConfigError('Invalid configuration: S3_BUCKET is required when STORAGE_DRIVER is s3');
   }
   const storage: StorageConfig =
-    e.STORAGE_DRIVER === 's3'
+    e.STORAGE_DRIVER === 's3' && bucket
       ? {
           driver: 's3',
-          bucket: e.S3_BUCKET!,
+          bucket,
           endpoint: e.S3_ENDPOINT,
           publicEndpoint: e.S3_PUBLIC_ENDPOINT ?? e.S3_ENDPOINT,
           region: e.S3_REGION,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { signToken } from '../../src/components/uploads/uploads.rules';
 import { tokenKey } from '../../src/components/uploads/uploads.store';
-import { DiskStorage } from '../../src/lib/storage';
+import type { DiskStorage } from '../../src/lib/storage';
 import { addMember, createGroup, type U } from '../groups/group-fixtures';
 import { eventually } from '../helpers/eventually';
 import { startTestS3, useTestS3Credentials, type TestS3Server } from '../helpers/s3-server';

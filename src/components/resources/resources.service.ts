@@ -74,10 +74,9 @@ export async function createResource(ctx: AppContext, groupId: number, userId: s
       await lockGroup(groupId, transaction);
       await requireParentFolder(groupId, input.parentFolderId, transaction);
     }
+    const { uploadId } = input;
     const content =
-      input.uploadId === undefined
-        ? null
-        : await takeUpload(ctx, { groupId, userId, uploadId: input.uploadId, resourceType: input.resourceType as StoredResourceType }, transaction);
+      uploadId === undefined ? null : await takeUpload(ctx, { groupId, userId, uploadId, resourceType: input.resourceType as StoredResourceType }, transaction);
     const created = await Resource.create(
       {
         groupId,
@@ -93,7 +92,7 @@ export async function createResource(ctx: AppContext, groupId: number, userId: s
       },
       { transaction },
     );
-    if (content) await markAttached(ctx, input.uploadId!, created.id, content.size, transaction);
+    if (content && uploadId !== undefined) await markAttached(ctx, uploadId, created.id, content.size, transaction);
     return resourceDto(ctx, created.id, userId, transaction);
   });
   ctx.broadcast.toGroup(groupId, 'resource:created', { groupId, resource: forRoom(dto) });

@@ -44,14 +44,15 @@ export function normalizeContentType(raw: string): string | null {
   const match = MEDIA_TYPE.exec(essence);
   if (!match) return null;
   if (params.length === 0) return essence;
-  if (params.length > 1 || match[1] !== 'text') return null;
-  const charset = CHARSET.exec(params[0]!);
+  const [param] = params;
+  if (params.length > 1 || match[1] !== 'text' || param === undefined) return null;
+  const charset = CHARSET.exec(param);
   return charset ? `${essence}; charset=${charset[1]}` : null;
 }
 
 /** The resource type a (normalized) content type makes, or null when it is not allowed. */
 export function resourceTypeOf(contentType: string): StoredResourceType | null {
-  const essence = contentType.split(';')[0]!;
+  const [essence = ''] = contentType.split(';');
   if (essence.startsWith('image/')) return 'image';
   if (essence.startsWith('video/')) return 'video';
   return FILE_CONTENT_TYPES.has(essence) ? 'file' : null;
