@@ -4,6 +4,7 @@ import { createApplication, corsOrigin } from './app';
 import { createAuthenticator } from './components/auth/auth.service';
 import { loadDevKeys, type DevKeys } from './components/auth/dev-keys';
 import { createTokenVerifier } from './components/auth/token-verifier';
+import { startStopRecovery } from './components/timers';
 import { createContext } from './lib/bootstrap';
 import type { Config } from './lib/config';
 import type { AppContext } from './lib/context';
@@ -45,10 +46,13 @@ export async function startApiNode(config: Config, logger?: Logger): Promise<Api
     });
     const port = (server.address() as AddressInfo).port;
     ctx.logger.info({ port, devAuth: config.devAuth }, 'api node listening');
+    // Stops whose node died mid-hand-over are queued by whoever sees them next: this node too.
+    const stopRecovery = startStopRecovery(ctx);
 
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
+        stopRecovery();
         await ioHandle.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,6 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { Worker } from 'bullmq';
+import { startStopRecovery } from '../src/components/timers/timer.service';
 import { createContext } from '../src/lib/bootstrap';
 import type { Config } from '../src/lib/config';
 import type { Logger } from '../src/lib/logger';
@@ -50,6 +51,7 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
   }
   await Promise.all([sessions.waitUntilReady(), maintenance.waitUntilReady()]);
   await scheduleMaintenance(ctx);
+  const stopRecovery = startStopRecovery(ctx);
   registerQueueMetrics(ctx);
   const metricsServer = config.workerMetricsPort !== undefined ? await serveMetrics(ctx, config.workerMetricsPort) : undefined;
   log.info({ concurrency: config.workerConcurrency, metricsPort: metricsServer?.port }, 'worker running');
@@ -58,6 +60,7 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
   return {
     stop: () =>
       (stopping ??= (async () => {
+        stopRecovery();
         await metricsServer?.close();
         await Promise.all([sessions.close(), maintenance.close()]);
         await closeRedis(emitterClient);
