@@ -7,6 +7,7 @@ import { createTokenVerifier } from './components/auth/token-verifier';
 import { startStopRecovery } from './components/timers';
 import { createContext } from './lib/bootstrap';
 import type { Config } from './lib/config';
+import { guardRequestListeners } from './lib/http/guard-listeners';
 import type { AppContext } from './lib/context';
 import type { Logger } from './lib/logger';
 import { createBroadcaster } from './realtime/broadcaster';
@@ -32,13 +33,15 @@ export async function startApiNode(config: Config, logger?: Logger): Promise<Api
     const verify = createTokenVerifier(config.clerkJwtKey ?? devKeys!.publicPem, config.clerkAuthorizedParties);
     const authenticate = createAuthenticator(verify);
 
-    const server = http.createServer();
+    // Express is the server's request listener; Socket.IO attaches after it, so engine.io
+    // sees /socket.io/ requests first (long-polling) and hands every other one to Express.
+    const server = http.createServer(createApplication(ctx, { authenticate, devKeys }));
     server.keepAliveTimeout = 65_000;
     const allowed = corsOrigin(ctx);
     const ioHandle = createIo(server, ctx, authenticate, allowed);
     ctx.broadcast = createBroadcaster(ioHandle.io);
     registerSocketHandlers(ioHandle.io, ctx);
-    server.on('request', createApplication(ctx, { authenticate, devKeys }));
+    guardRequestListeners(server, ctx.logger);
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
