@@ -6,7 +6,7 @@ import type { Config } from '../src/lib/config';
 import type { Logger } from '../src/lib/logger';
 import { bullPrefix, QUEUE_NAMES, type MaintenanceJob, type MaintenanceJobName, type PersistSessionJob } from '../src/lib/queues';
 import { bullConnection, closeRedis, createSubscriberClient } from '../src/lib/redis';
-import { createBroadcaster } from '../src/realtime/broadcaster';
+import { createBroadcaster, ioChannelKey } from '../src/realtime/broadcaster';
 import type { ServerToClientEvents } from '../src/realtime/events';
 import { processMaintenanceJob, scheduleMaintenance } from './processors/maintenance.processor';
 import { processSessionJob } from './processors/persist-session.processor';
@@ -27,7 +27,7 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
   const log = ctx.logger.child({ component: 'worker' });
   const emitterClient = createSubscriberClient(config.redisUrl, 'studysync-emitter');
   emitterClient.on('error', (error) => log.warn({ err: error.message }, 'emitter redis error'));
-  ctx.broadcast = createBroadcaster(new Emitter<ServerToClientEvents>(emitterClient, { key: `${config.redisKeyPrefix}socket.io` }));
+  ctx.broadcast = createBroadcaster(new Emitter<ServerToClientEvents>(emitterClient, { key: ioChannelKey(config.redisKeyPrefix) }));
 
   const connection = bullConnection(config.redisUrl, true);
   const prefix = bullPrefix(config);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -60,7 +61,7 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 : _ -')
-    .default('ss:'),
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CHAT_RATE_LIMIT: intInRange(1, 10_000).default(20),
   CHAT_RATE_WINDOW_SECONDS: intInRange(1, 3600).default(10),
@@ -84,7 +85,10 @@ export interface Config {
   presenceTtlSeconds: number;
   /** Allowed browser origins; undefined means any origin in development, same-origin only in production. */
   corsOrigins?: string[];
-  /** Prefix of every Redis key, queue and adapter channel: lets several deployments or test files share one Redis. */
+  /**
+   * Prefix of every Redis key, queue and adapter channel: lets several deployments or test
+   * files share one Redis. Default: derived from the database (see defaultRedisKeyPrefix).
+   */
   redisKeyPrefix: string;
   logLevel: string;
   /** Chat messages a user may send per window, across all nodes. */
@@ -99,6 +103,22 @@ export interface Config {
   webDir?: string;
   /** True when `/dev/token` is served and a dev key pair is used. */
   devAuth: boolean;
+}
+
+/**
+ * The default `REDIS_KEY_PREFIX`: `ss:<database name>-<hash>:`, derived from the host,
+ * port and name of `DATABASE_URL` (not its credentials). Every node and worker of one
+ * deployment share the database, so they agree on it; two deployments sharing a Redis
+ * never do — Redis pub/sub channels ignore database numbers, so without this they would
+ * hear each other's room events and share job queues.
+ */
+export function defaultRedisKeyPrefix(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1)) || 'postgres';
+  const identity = `${url.hostname.toLowerCase()}:${url.port || '5432'}/${name}`;
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 8);
+  const readable = name.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 16);
+  return `ss:${readable ? `${readable}-` : ''}${hash}:`;
 }
 
 export class ConfigError extends Error {
@@ -135,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSessionHours: e.MAX_SESSION_HOURS,
     presenceTtlSeconds: e.PRESENCE_TTL_SECONDS,
     corsOrigins: e.CORS_ORIGINS,
-    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX ?? defaultRedisKeyPrefix(e.DATABASE_URL),
     logLevel: e.LOG_LEVEL,
     chatRateLimit: e.CHAT_RATE_LIMIT,
     chatRateWindowSeconds: e.CHAT_RATE_WINDOW_SECONDS,

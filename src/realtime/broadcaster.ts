@@ -3,6 +3,9 @@ import type { Server } from 'socket.io';
 import { groupRoom, userRoom, type ServerToClientEvents } from './events';
 
 type EventName = keyof ServerToClientEvents;
+
+/** The pub/sub channel key of the Socket.IO adapter and emitter: under the deployment's prefix. */
+export const ioChannelKey = (redisKeyPrefix: string): string => `${redisKeyPrefix}socket.io`;
 type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
 
 export interface ToUserOptions {

@@ -5,6 +5,7 @@ import type { Authenticator } from '../components/auth/auth.service';
 import type { AppContext } from '../lib/context';
 import { toAppError } from '../lib/error-mapping';
 import { closeRedis, createSubscriberClient } from '../lib/redis';
+import { ioChannelKey } from './broadcaster';
 import { userRoom, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './events';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -36,7 +37,7 @@ export function createIo(httpServer: HttpServer, ctx: AppContext, authenticate: 
       const sameOrigin = !!host && (origin === `http://${host}` || origin === `https://${host}`);
       callback(null, sameOrigin || (Array.isArray(allowedOrigins) && allowedOrigins.includes(origin)));
     },
-    adapter: createAdapter(pub, sub, { key: `${ctx.config.redisKeyPrefix}socket.io` }),
+    adapter: createAdapter(pub, sub, { key: ioChannelKey(ctx.config.redisKeyPrefix) }),
     pingInterval: 20_000,
     pingTimeout: 20_000,
   });
