@@ -23,7 +23,6 @@ import { registerResourceRoutes } from './components/resources/resources.routes'
 import { registerNotificationRoutes } from './components/notifications/notifications.routes';
 import type { AppContext } from './lib/context';
 import { ApiRouter } from './lib/http/api-router';
-import { jsonBody } from './lib/http/json-body';
 import { errorHandler, notFoundHandler } from './lib/http/error-handler';
 import { createRegistry, generateOpenApi } from './lib/http/openapi';
 import { httpDurationHistogram } from './lib/metrics';
@@ -33,6 +32,11 @@ export interface AppDeps {
   /** Present only in development without CLERK_JWT_KEY. */
   devKeys?: DevKeys;
 }
+
+/** JSON body limit of `/api` routes: the largest body a route takes is a few KB (API.md "Errors"). */
+export const API_BODY_LIMIT = '64kb';
+/** `POST /dev/token` (unauthenticated): a user id, a username and an e-mail. */
+const DEV_TOKEN_BODY_LIMIT = '8kb';
 
 /** Origins allowed for REST and the socket handshake (API.md `CORS_ORIGINS`). */
 export function corsOrigin(ctx: AppContext): string[] | boolean {
@@ -75,17 +79,18 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.use(createOpsRouter(ctx));
   app.use(createClerkWebhookRouter(ctx));
 
-  const json = jsonBody('1mb');
   const registry = createRegistry();
   const authenticate = (req: express.Request): Promise<User> => deps.authenticate(bearerToken(req.header('authorization')));
 
   if (deps.devKeys) {
-    const dev = new ApiRouter(createRegistry(), authenticate);
+    // Unauthenticated: a small body limit (its body is four short strings).
+    const dev = new ApiRouter(createRegistry(), authenticate, { jsonLimit: DEV_TOKEN_BODY_LIMIT });
     registerDevTokenRoute(dev, deps.devKeys, ctx.config.clerkAuthorizedParties?.[0]);
-    app.use('/dev', json, dev.router);
+    app.use('/dev', dev.router);
   }
 
-  const api = new ApiRouter(registry, authenticate);
+  // Bodies are read per route, after authentication (a raw-bytes route can opt out).
+  const api = new ApiRouter(registry, authenticate, { jsonLimit: API_BODY_LIMIT });
   registerUserRoutes(api, ctx);
   registerTimerRoutes(api, ctx);
   registerChatRoutes(api, ctx);
@@ -102,7 +107,7 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
     res.json(openapi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
-  app.use('/api', json, api.router, notFoundHandler);
+  app.use('/api', api.router, notFoundHandler);
 
   // web/dist beside src/ (tsx) or beside dist/ (compiled build: dist/src/app.js).
   const webDir =

@@ -43,6 +43,9 @@ async function eraseUser(userId: string, transaction: Transaction): Promise<void
   );
 }
 
+/** Body limit of the (signed but unauthenticated) webhook endpoint. */
+const WEBHOOK_BODY_LIMIT = '128kb';
+
 /**
  * `POST /webhooks/clerk`: verified with svix over the raw body; each `svix-id` takes
  * effect once (its row and the user change commit together). Without a signing secret
@@ -52,7 +55,8 @@ export function createClerkWebhookRouter(ctx: AppContext): Router {
   const router = express.Router();
   const secret = ctx.config.clerkWebhookSigningSecret;
   const log = ctx.logger.child({ component: 'clerk-webhook' });
-  router.post('/webhooks/clerk', express.raw({ type: () => true, limit: '1mb' }), async (req, res, next) => {
+  // Unauthenticated until the signature is checked: a small limit (a Clerk user event is a few KB).
+  router.post('/webhooks/clerk', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res, next) => {
     try {
       if (!secret) throw new AppError('NOT_FOUND', 'Webhooks are not configured');
       const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
@@ -63,12 +67,17 @@ export function createClerkWebhookRouter(ctx: AppContext): Router {
       };
       let payload: unknown;
       try {
+        // Checks the signature over the raw bytes, then parses them.
         payload = new Webhook(secret).verify(body, headers);
       } catch (error) {
         if (error instanceof WebhookVerificationError) {
           throw new AppError('VALIDATION_FAILED', 'Invalid webhook signature', [{ field: 'svix-signature', message: error.message }]);
         }
+        if (error instanceof SyntaxError) throw new AppError('VALIDATION_FAILED', 'The body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
         throw error;
+      }
+      if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+        throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object', [{ field: 'body', message: 'must be an object' }]);
       }
       const svixId = headers['svix-id'];
       const type = (payload as { type?: unknown }).type;
