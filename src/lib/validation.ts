@@ -9,10 +9,12 @@ export { z };
 
 /** Turns zod issues into the `details` of VALIDATION_FAILED: one entry per field. */
 export function toFieldIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    return { field: [prefix, path].filter(Boolean).join('.') || prefix || '(root)', message: issue.message };
-  });
+  const field = (path: PropertyKey[]): string => [prefix, path.map(String).join('.')].filter(Boolean).join('.') || prefix || '(root)';
+  return error.issues.flatMap((issue) => [
+    { field: field(issue.path), message: issue.message },
+    // Unknown keys are also named themselves (`body.preferences.foo`), not only their parent object.
+    ...(issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ field: field([...issue.path, key]), message: 'unknown field' })) : []),
+  ]);
 }
 
 /** Deeper than this, a value is not walked for NUL characters (bodies are depth-bounded long before). */
