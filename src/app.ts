@@ -80,7 +80,7 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.use(createClerkWebhookRouter(ctx));
 
   const registry = createRegistry();
-  const authenticate = (req: express.Request): Promise<User> => deps.authenticate(bearerToken(req.header('authorization')));
+  const authenticate = async (req: express.Request): Promise<User> => (await deps.authenticate(bearerToken(req.header('authorization')))).user;
 
   if (deps.devKeys) {
     // Unauthenticated: a small body limit (its body is four short strings).

@@ -33,6 +33,7 @@ export async function createContext(config: Config, role: 'api' | 'worker', logg
     toUser: () => log.error('broadcast before the broadcaster was attached'),
     removeUserFromGroup: () => log.error('broadcast before the broadcaster was attached'),
     closeGroup: () => log.error('broadcast before the broadcaster was attached'),
+    disconnectUser: () => log.error('broadcast before the broadcaster was attached'),
   };
   const ctx: AppContext = {
     config,

@@ -4,6 +4,7 @@ import type { AppContext } from '../../lib/context';
 import { AppError, notFound, validationFailed } from '../../lib/errors';
 import type { ApiRouter } from '../../lib/http/api-router';
 import { UserIdSchema, z } from '../../lib/validation';
+import { isReservedUsername, USERNAME_MAX, USERNAME_MIN } from './username.rules';
 import { mergePreferences, PREFERENCES_MAX_BYTES, PreferencesPatchSchema, PreferencesSchema, preferencesBytes } from './preferences.rules';
 import { toPublicUser, toSelfUser } from './user.dto';
 
@@ -22,12 +23,14 @@ export const PublicUserSchema = z
   .openapi('PublicUser');
 export const SelfUserSchema = PublicUserSchema.extend({ email: z.string(), preferences: PreferencesSchema }).openapi('User');
 
+/** The username rules (username.rules.ts): 3–64 of `A-Z a-z 0-9 _ . -`, not a reserved name (400, not 409: nobody may ever take one). */
 export const UsernameSchema = z
   .string()
   .trim()
-  .min(3)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'may hold only letters, digits, _ . and -');
+  .min(USERNAME_MIN)
+  .max(USERNAME_MAX)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'may hold only letters, digits, _ . and -')
+  .refine((name) => !isReservedUsername(name), 'is reserved');
 
 export const PatchMeBody = z
   .object({
