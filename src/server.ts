@@ -40,7 +40,7 @@ export async function startApiNode(config: Config, logger?: Logger): Promise<Api
     const allowed = corsOrigin(ctx);
     const ioHandle = createIo(server, ctx, authenticate, allowed);
     ctx.broadcast = createBroadcaster(ioHandle.io);
-    registerSocketHandlers(ioHandle.io, ctx);
+    registerSocketHandlers(ioHandle.io, ctx, authenticate);
     guardRequestListeners(server, ctx.logger);
 
     await new Promise<void>((resolve, reject) => {

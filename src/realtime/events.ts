@@ -66,6 +66,7 @@ export type ResourceDto = Record<string, unknown> & { id: number; groupId: numbe
 export type GroupDto = Record<string, unknown> & { id: number };
 
 export interface ClientToServerEvents {
+  'auth:refresh': (payload: unknown, ack: AckFn) => void;
   'room:join': (payload: unknown, ack: AckFn<{ state: RoomState }>) => void;
   'room:leave': (payload: unknown, ack: AckFn) => void;
   'timer:start': (payload: unknown, ack: AckFn<{ timer: TimerDto }>) => void;
@@ -104,6 +105,8 @@ export interface InterServerEvents {}
 export interface SocketData {
   userId: string;
   username: string;
+  /** ms since epoch when the socket's token runs out (disconnected then, unless refreshed). */
+  expiresAt: number;
 }
 
 export const groupRoom = (groupId: number): string => `group:${groupId}`;

@@ -45,9 +45,10 @@ export function createIo(httpServer: HttpServer, ctx: AppContext, authenticate: 
   io.use(async (socket, next) => {
     try {
       const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
-      const { user } = await authenticate(token);
+      const { user, expiresAt } = await authenticate(token);
       socket.data.userId = user.userId;
       socket.data.username = user.username;
+      socket.data.expiresAt = expiresAt;
       await socket.join(userRoom(user.userId));
       next();
     } catch (error) {

@@ -23,6 +23,49 @@ export function saveToken(token: string | null): void {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
+/**
+ * Where a fresh token comes from before the current one expires: the stored one by default
+ * (dev tokens live 24 h, so there is nothing fresher); with Clerk, set
+ * `tokenSource.fresh = () => clerk.session.getToken()`.
+ */
+export const tokenSource: { fresh: () => Promise<string | null> } = { fresh: async () => session.token };
+
+/** The `exp` (ms) of a JWT, or null when it cannot be read. */
+function tokenExpiry(token: string | null): number | null {
+  try {
+    const payload = JSON.parse(atob(token!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * The server disconnects a socket when its token expires (API.md `auth:refresh`): 30 s
+ * before that, hand it a fresh token. Without a fresher one, the session ends at expiry
+ * and the reconnect's UNAUTHENTICATED signs the user out.
+ */
+function scheduleTokenRefresh(socket: AppSocket): void {
+  clearTimeout(refreshTimer);
+  const expiresAt = tokenExpiry(session.token);
+  if (expiresAt === null) return;
+  const delay = Math.min(Math.max(5_000, expiresAt - Date.now() - 30_000), 2_147_483_647);
+  refreshTimer = setTimeout(async () => {
+    if (session.socket !== socket) return;
+    const token = await tokenSource.fresh().catch(() => null);
+    if (!token || token === session.token) return;
+    try {
+      await emit('auth:refresh', { token });
+      saveToken(token);
+    } catch {
+      // Refused: the server keeps the old deadline.
+    }
+    scheduleTokenRefresh(socket);
+  }, delay);
+}
+
 type Listener = () => void;
 const reconnectListeners = new Set<Listener>();
 const timerListeners = new Set<Listener>();
@@ -79,6 +122,7 @@ export function connectSocket(banner: HTMLElement, onAuthFailure: () => void): A
   };
   socket.on('connect', () => {
     show(null);
+    scheduleTokenRefresh(socket);
     if (connectedBefore) for (const fn of reconnectListeners) fn();
     connectedBefore = true;
   });
@@ -94,13 +138,14 @@ export function connectSocket(banner: HTMLElement, onAuthFailure: () => void): A
       onAuthFailure();
       return;
     }
-    show('Cannot reach StudySync — retrying…');
+    show(err.message === 'RATE_LIMITED' ? 'Too many open connections — close other StudySync tabs; retrying…' : 'Cannot reach StudySync — retrying…');
   });
   socket.on('timer:state', ({ timer }) => setMyTimer(timer));
   return socket;
 }
 
 export function disconnectSocket(): void {
+  clearTimeout(refreshTimer);
   session.socket?.disconnect();
   session.socket = null;
 }
