@@ -26,6 +26,7 @@ import { ApiRouter } from './lib/http/api-router';
 import { errorHandler, notFoundHandler } from './lib/http/error-handler';
 import { createRegistry, generateOpenApi } from './lib/http/openapi';
 import { httpDurationHistogram } from './lib/metrics';
+import { enforceWriteLimit } from './lib/rate-limit';
 
 export interface AppDeps {
   authenticate: Authenticator;
@@ -90,7 +91,7 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   }
 
   // Bodies are read per route, after authentication (a raw-bytes route can opt out).
-  const api = new ApiRouter(registry, authenticate, { jsonLimit: API_BODY_LIMIT });
+  const api = new ApiRouter(registry, authenticate, { jsonLimit: API_BODY_LIMIT, beforeWrite: (user) => enforceWriteLimit(ctx, user.userId) });
   registerUserRoutes(api, ctx);
   registerTimerRoutes(api, ctx);
   registerChatRoutes(api, ctx);

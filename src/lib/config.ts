@@ -65,6 +65,13 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CHAT_RATE_LIMIT: intInRange(1, 10_000).default(20),
   CHAT_RATE_WINDOW_SECONDS: intInRange(1, 3600).default(10),
+  WRITE_RATE_PER_MINUTE: intInRange(1, 1_000_000).default(600),
+  WRITE_RATE_BURST: intInRange(1, 100_000).default(30),
+  TYPING_RATE_PER_MINUTE: intInRange(1, 1_000_000).default(60),
+  TYPING_RATE_BURST: intInRange(1, 100_000).default(10),
+  INVITATIONS_PER_HOUR_PER_INVITER: intInRange(1, 1_000_000).default(50),
+  INVITATIONS_PER_HOUR_PER_INVITEE: intInRange(1, 1_000_000).default(20),
+  MAX_SOCKETS_PER_USER: intInRange(1, 100_000).default(10),
   WORKER_CONCURRENCY: intInRange(1, 256).default(16),
   WORKER_LOCK_MS: intInRange(200, 600_000).default(30_000),
   WORKER_METRICS_PORT: intInRange(0, 65535).optional(),
@@ -94,6 +101,20 @@ export interface Config {
   /** Chat messages a user may send per window, across all nodes. */
   chatRateLimit: number;
   chatRateWindowSeconds: number;
+  /**
+   * Per-user write limit (REST POST/PUT/PATCH/DELETE and socket write events, all nodes):
+   * a token bucket of `writeRateBurst` refilled at `writeRatePerMinute`.
+   */
+  writeRatePerMinute: number;
+  writeRateBurst: number;
+  /** `chat:typing` per user: its own bucket, so typing never uses up the write limit. */
+  typingRatePerMinute: number;
+  typingRateBurst: number;
+  /** Invitations a user may send per hour, and receive per hour (from anyone). */
+  invitationsPerHourPerInviter: number;
+  invitationsPerHourPerInvitee: number;
+  /** Sockets one user may hold at once, across all nodes (more are refused at the handshake). */
+  maxSocketsPerUser: number;
   workerConcurrency: number;
   /** BullMQ job lock; a crashed worker's active jobs are retried by another worker after about this long (stalled check at the same interval). */
   workerLockMs: number;
@@ -159,6 +180,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     chatRateLimit: e.CHAT_RATE_LIMIT,
     chatRateWindowSeconds: e.CHAT_RATE_WINDOW_SECONDS,
+    writeRatePerMinute: e.WRITE_RATE_PER_MINUTE,
+    writeRateBurst: e.WRITE_RATE_BURST,
+    typingRatePerMinute: e.TYPING_RATE_PER_MINUTE,
+    typingRateBurst: e.TYPING_RATE_BURST,
+    invitationsPerHourPerInviter: e.INVITATIONS_PER_HOUR_PER_INVITER,
+    invitationsPerHourPerInvitee: e.INVITATIONS_PER_HOUR_PER_INVITEE,
+    maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLockMs: e.WORKER_LOCK_MS,
     workerMetricsPort: e.WORKER_METRICS_PORT,

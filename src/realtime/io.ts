@@ -6,6 +6,7 @@ import type { AppContext } from '../lib/context';
 import { toAppError } from '../lib/error-mapping';
 import { closeRedis, createSubscriberClient } from '../lib/redis';
 import { ioChannelKey } from './broadcaster';
+import { admitSocket, releaseSocket, startSocketQuotaRefresh } from './socket-quota';
 import { userRoom, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './events';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -49,6 +50,13 @@ export function createIo(httpServer: HttpServer, ctx: AppContext, authenticate: 
       socket.data.userId = user.userId;
       socket.data.username = user.username;
       socket.data.expiresAt = expiresAt;
+      if (!(await admitSocket(ctx, user.userId, socket.id))) {
+        next(new Error('RATE_LIMITED'));
+        return;
+      }
+      socket.once('disconnect', () => {
+        releaseSocket(ctx, user.userId, socket.id).catch(() => undefined); // the entry then expires within the TTL
+      });
       await socket.join(userRoom(user.userId));
       next();
     } catch (error) {
@@ -56,12 +64,14 @@ export function createIo(httpServer: HttpServer, ctx: AppContext, authenticate: 
       next(new Error(appError.code === 'UNAVAILABLE' || appError.code === 'USER_NOT_SYNCED' ? appError.code : 'UNAUTHENTICATED'));
     }
   });
+  const stopQuotaRefresh = startSocketQuotaRefresh(io, ctx);
 
   let closing: Promise<void> | undefined;
   return {
     io,
     close: () =>
       (closing ??= (async () => {
+        stopQuotaRefresh();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await Promise.all([closeRedis(pub), closeRedis(sub)]);
       })()),

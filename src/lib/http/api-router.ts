@@ -23,6 +23,8 @@ export interface RouteSpec<P extends ZodObject | undefined, Q extends ZodObject 
   status?: 200 | 201 | 204;
   /** Error codes this route can answer, for the OpenAPI document. */
   errors?: number[];
+  /** A write that is never refused by the per-user write limit (e.g. stopping a timer). */
+  unlimited?: boolean;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -112,7 +114,7 @@ export class ApiRouter {
         // Authenticate before reading the body: an anonymous request costs no parsing, and
         // strangers learn nothing from validation errors. Only routes taking a body read one.
         const user = auth ? await this.authenticate(req) : undefined;
-        if (user && WRITE_METHODS.has(spec.method)) await this.options.beforeWrite?.(user, req);
+        if (user && WRITE_METHODS.has(spec.method) && !spec.unlimited) await this.options.beforeWrite?.(user, req);
         if (spec.body) await parseBody(this.json, req, res);
         const input = {
           params: (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Out<P>,
@@ -138,7 +140,15 @@ export class ApiRouter {
       status === 204 || !spec.response
         ? { description: status === 204 ? 'No content' : 'Success' }
         : { description: 'Success', content: { 'application/json': { schema: spec.response } } };
-    const codes = new Set<number>([...(spec.params || spec.query || spec.body ? [400] : []), ...(auth ? [401, 403] : []), 503, ...(spec.errors ?? [])]);
+    const limited = auth && WRITE_METHODS.has(spec.method) && !spec.unlimited;
+    const codes = new Set<number>([
+      ...(spec.params || spec.query || spec.body ? [400] : []),
+      ...(auth ? [401, 403] : []),
+      ...(spec.body ? [413] : []),
+      ...(limited ? [429] : []),
+      503,
+      ...(spec.errors ?? []),
+    ]);
     for (const code of [...codes].sort()) {
       responses[code] = {
         description: ERROR_DESCRIPTIONS[code] ?? 'Error',

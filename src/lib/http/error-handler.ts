@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../errors';
 import { toAppError } from '../error-mapping';
 import type { Logger } from '../logger';
+import { RateLimitedError } from '../rate-limit';
 
 interface HttpLayerError extends Error {
   type?: string;
@@ -54,6 +55,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.end();
       return;
     }
+    if (appError instanceof RateLimitedError) res.set('Retry-After', String(appError.retryAfterSeconds));
     res.status(appError.status).json({ error: appError.toJSON() });
   };
 }
