@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
@@ -45,6 +46,40 @@ export function corsOrigin(ctx: AppContext): string[] | boolean {
   return ctx.config.nodeEnv !== 'production';
 }
 
+/** `wss://host` for an `https://host` origin, `ws://host` for `http://host`. */
+const webSocketOrigin = (origin: string): string => origin.replace(/^http/, 'ws');
+const SAFE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * helmet, per request: `upgrade-insecure-requests` and HSTS only when the page is served
+ * over HTTPS (`req.secure`: TLS, or `X-Forwarded-Proto` from a trusted proxy) — over
+ * plain HTTP they would blank the page for any host but localhost. `connect-src` allows
+ * the page's own origin (and its WebSocket form) and the CORS_ORIGINS (and theirs), not
+ * every WebSocket host.
+ */
+function securityHeaders(ctx: AppContext): express.RequestHandler {
+  const origins = ctx.config.corsOrigins ?? [];
+  const ownWebSocket = (req: IncomingMessage): string => {
+    const host = req.headers.host ?? '';
+    return SAFE_HOST.test(host) ? `${(req as express.Request).secure ? 'wss' : 'ws'}://${host}` : "'self'";
+  };
+  const connectSrc = ["'self'", ownWebSocket, ...origins.flatMap((o) => [o, webSocketOrigin(o)])];
+  const build = (secure: boolean) =>
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'connect-src': connectSrc,
+          'img-src': ["'self'", 'data:', 'https:', 'http:'],
+          'upgrade-insecure-requests': secure ? [] : null,
+        },
+      },
+      strictTransportSecurity: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    });
+  const overHttps = build(true);
+  const overHttp = build(false);
+  return (req, res, next) => (req.secure ? overHttps : overHttp)(req, res, next);
+}
+
 /** Builds the Express app without listening (server.ts does that). */
 export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   const app = express();
@@ -68,13 +103,7 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
     );
     next();
   });
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'https:', 'http:'] },
-      },
-    }),
-  );
+  app.use(securityHeaders(ctx));
   app.use(cors({ origin: corsOrigin(ctx), credentials: true, maxAge: 600 }));
 
   app.use(createOpsRouter(ctx));

@@ -24,6 +24,12 @@ export interface ApiNode {
   stop(): Promise<void>;
 }
 
+/** An address this machine reaches the node at (loopback when it listens on every interface). */
+function localAddress(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** Starts one API node (Express + Socket.IO on one port) and returns its address. */
 export async function startApiNode(config: Config, logger?: Logger): Promise<ApiNode> {
   const handle = await createContext(config, 'api', logger);
@@ -45,10 +51,10 @@ export async function startApiNode(config: Config, logger?: Logger): Promise<Api
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, () => resolve());
+      server.listen(config.port, config.host, () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
-    ctx.logger.info({ port, devAuth: config.devAuth }, 'api node listening');
+    ctx.logger.info({ host: config.host, port, devAuth: config.devAuth }, 'api node listening');
     // Stops whose node died mid-hand-over are queued by whoever sees them next: this node too.
     const stopRecovery = startStopRecovery(ctx);
 
@@ -61,7 +67,7 @@ export async function startApiNode(config: Config, logger?: Logger): Promise<Api
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await handle.close();
       })());
-    return { ctx, io: ioHandle.io, port, url: `http://127.0.0.1:${port}`, devKeys, stop };
+    return { ctx, io: ioHandle.io, port, url: `http://${localAddress(config.host)}:${port}`, devKeys, stop };
   } catch (error) {
     await handle.close();
     throw error;

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Gauge } from 'prom-client';
 import type { AppContext } from '../src/lib/context';
+import { METRICS_UNAUTHORIZED, metricsAllowed } from '../src/lib/http/metrics-access';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
@@ -31,11 +32,18 @@ export function registerQueueMetrics(ctx: AppContext): void {
   });
 }
 
-/** A tiny HTTP server for the worker's `/metrics` (WORKER_METRICS_PORT; 0 picks a free port). */
+/**
+ * A tiny HTTP server for the worker's `/metrics` (WORKER_METRICS_PORT; 0 picks a free
+ * port) on HOST, behind the same token rule as the API nodes' `/metrics`.
+ */
 export async function serveMetrics(ctx: AppContext, port: number): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404).end();
+      return;
+    }
+    if (!metricsAllowed(ctx.config, req.headers.authorization)) {
+      res.writeHead(401, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(METRICS_UNAUTHORIZED));
       return;
     }
     ctx.metrics
@@ -45,7 +53,7 @@ export async function serveMetrics(ctx: AppContext, port: number): Promise<{ por
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve());
+    server.listen(port, ctx.config.host, () => resolve());
   });
   let closing: Promise<void> | undefined;
   return {

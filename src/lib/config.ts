@@ -39,6 +39,11 @@ const csv = z.string().transform((value) =>
 
 const envSchema = z.object({
   PORT: intInRange(0, 65535).default(3000),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._:-]{1,253}$/, 'must be an IP address or a host name')
+    .optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/studysync'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   CLERK_JWT_KEY: z
@@ -76,10 +81,17 @@ const envSchema = z.object({
   WORKER_LOCK_MS: intInRange(200, 600_000).default(30_000),
   WORKER_METRICS_PORT: intInRange(0, 65535).optional(),
   WEB_DIR: z.string().optional(),
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
 });
 
 export interface Config {
   port: number;
+  /**
+   * Interface the API node (and the worker's metrics) listens on. Default: 127.0.0.1
+   * outside production (a development node mints tokens for anyone who reaches it),
+   * every interface (0.0.0.0) in production.
+   */
+  host: string;
   databaseUrl: string;
   redisUrl: string;
   /** PEM public key; when unset outside production the server makes a dev key pair. */
@@ -122,6 +134,11 @@ export interface Config {
   workerMetricsPort?: number;
   /** Folder of the built web client served at `/`. */
   webDir?: string;
+  /**
+   * Bearer token `/metrics` (API nodes and the worker) requires. Unset: open in
+   * development/test, closed (401) in production.
+   */
+  metricsToken?: string;
   /** True when `/dev/token` is served and a dev key pair is used. */
   devAuth: boolean;
 }
@@ -166,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     port: e.PORT,
+    host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     clerkJwtKey: e.CLERK_JWT_KEY,
@@ -191,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerLockMs: e.WORKER_LOCK_MS,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     webDir: e.WEB_DIR,
+    metricsToken: e.METRICS_TOKEN,
     devAuth: e.NODE_ENV !== 'production' && !e.CLERK_JWT_KEY,
   };
 }

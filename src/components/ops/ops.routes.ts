@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import type { AppContext } from '../../lib/context';
+import { METRICS_UNAUTHORIZED, metricsAllowed } from '../../lib/http/metrics-access';
 import { withTimeout } from '../../lib/metrics';
 
 type Check = 'up' | 'down';
@@ -10,7 +11,7 @@ export async function readiness(ctx: AppContext): Promise<{ postgres: Check; red
   return { postgres: pg.status === 'fulfilled' ? 'up' : 'down', redis: redis.status === 'fulfilled' ? 'up' : 'down' };
 }
 
-/** `/healthz` (the process answers), `/readyz` (its dependencies answer), `/metrics`. */
+/** `/healthz` (the process answers), `/readyz` (its dependencies answer), `/metrics` (see metricsAllowed). */
 export function createOpsRouter(ctx: AppContext): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
@@ -27,8 +28,12 @@ export function createOpsRouter(ctx: AppContext): Router {
     }
     res.status(503).json({ error: { code: 'UNAVAILABLE', message: `${down.join(' and ')} unavailable`, details: checks } });
   });
-  router.get('/metrics', async (_req, res, next) => {
+  router.get('/metrics', async (req, res, next) => {
     try {
+      if (!metricsAllowed(ctx.config, req.header('authorization'))) {
+        res.status(401).json(METRICS_UNAUTHORIZED);
+        return;
+      }
       res.set('Content-Type', ctx.metrics.contentType).send(await ctx.metrics.metrics());
     } catch (error) {
       next(error);
