@@ -219,8 +219,11 @@ const ack = (s: Socket | undefined, event: string, payload: object, timeout = 80
         .catch((e: Error) => ({ ok: false, error: { code: 'TIMEOUT', message: e.message } }))
     : Promise.resolve({ ok: false, error: { code: 'NO_SOCKET' } });
 
-const countBy = (values: Array<string | number>): Record<string, number> =>
-  values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [String(v)]: (acc[String(v)] ?? 0) + 1 }), {});
+function countBy(values: Array<string | number>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[String(v)] = (counts[String(v)] ?? 0) + 1;
+  return counts;
+}
 
 /** Stops the private PostgreSQL and Redis; set while a drill runs (SIGINT path). */
 export let drillCleanup: () => void = () => undefined;

@@ -30,7 +30,7 @@ export function nulCharacterFields(value: unknown, path: string[] = [], depth = 
   if (value === null || typeof value !== 'object' || depth > MAX_WALK_DEPTH) return [];
   const found: string[] = [];
   for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\u0000')) found.push([...path, key.replace(/\u0000/g, '\\0')].join('.'));
+    if (key.includes('\u0000')) found.push([...path, key.split('\u0000').join('\\0')].join('.'));
     else found.push(...nulCharacterFields(item, [...path, key], depth + 1));
   }
   return found;

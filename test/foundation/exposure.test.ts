@@ -22,9 +22,13 @@ const reachable = (host: string, port: number): Promise<boolean> =>
   new Promise((resolve) => {
     const socket = net.connect({ host, port });
     socket.setTimeout(2000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    const done = (result: boolean): void => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
   });
 
 describe('security headers follow the scheme and the allowed origins', () => {
