@@ -27,7 +27,7 @@ import { ApiRouter } from './lib/http/api-router';
 import { errorHandler, notFoundHandler } from './lib/http/error-handler';
 import { createRegistry, generateOpenApi } from './lib/http/openapi';
 import { httpDurationHistogram } from './lib/metrics';
-import { enforceWriteLimit } from './lib/rate-limit';
+import { enforceWriteLimit, rateLimitedCounter } from './lib/rate-limit';
 
 export interface AppDeps {
   authenticate: Authenticator;
@@ -88,6 +88,7 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   const httpDuration = httpDurationHistogram(ctx.metrics);
+  rateLimitedCounter(ctx.metrics); // registered at start, so dashboards see it at zero
   app.use(
     pinoHttp({
       logger: ctx.logger.child({ component: 'http' }),
