@@ -483,6 +483,8 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
       const acked = outcomes.filter((o) => o === 'acked').length;
       const cut = outcomes.filter((o) => o === 'cut').length;
       const refused = outcomes.filter((o) => o === 'refused').length;
+      // Stops the kill caught between recording and queuing (finished later by the sweep or a retry).
+      const pendingAtKill = (await redisCli.mget(...stoppers.map((s) => `${env.REDIS_KEY_PREFIX}timer-stop:${s.userId}`))).filter(Boolean).length;
       nodeA = await startApi(env, portA);
 
       /** Where each timer is: running in Redis, pending, and how many stored rows it has. */
@@ -528,7 +530,7 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
         'kill api mid-stop',
         'every timer is running or stored exactly once (none lost, none doubled)',
         settled === true,
-        `${stoppers.length} timers: ${acked} stops acknowledged, ${cut} cut off by the kill, ${refused} refused; now ${last.running} running, ${last.stored} stored once, ${last.pending} pending, ${last.lost} lost, ${last.doubled} doubled`,
+        `${stoppers.length} timers: ${acked} stops acknowledged, ${cut} cut off by the kill (${pendingAtKill} caught pending), ${refused} refused; now ${last.running} running, ${last.stored} stored once, ${last.pending} pending, ${last.lost} lost, ${last.doubled} doubled`,
       );
       // A user whose stop got no answer retries it (on the other node): the timer is
       // stopped now, or its session was already stored (409), never twice.
