@@ -64,6 +64,19 @@ describe('hostile and malformed input', () => {
       expect((await app.http.post('/api/groups', { token: u.token, body: { groupName: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' } })).status).toBe(201);
     });
 
+    it('when a JSON body is in a charset that cannot be read, then 400 naming body (not a 500)', async () => {
+      const u = await devUser('charset');
+      for (const charset of ['utf-32', 'utf-7', 'latin1']) {
+        const res = await app.http.patch('/api/me', {
+          token: u.token,
+          rawBody: JSON.stringify({ firstName: 'x' }),
+          headers: { 'content-type': `application/json; charset=${charset}` },
+        });
+        expect({ charset, status: res.status, fields: fields(res) }).toEqual({ charset, status: expect.any(Number), fields: expect.arrayContaining(['body']) });
+        expect(res.status === 400 || res.status === 415).toBe(true);
+      }
+    });
+
     it('when unauthenticated routes get big bodies, then they keep small limits (413)', async () => {
       expect(
         (await app.http.post('/dev/token', { rawBody: JSON.stringify({ userId: 'user_x', username: 'x'.repeat(20_000), email: 'x@example.test' }) })).status,

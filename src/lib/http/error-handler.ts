@@ -26,6 +26,7 @@ function fromHttpLayer(error: HttpLayerError): AppError | undefined {
       return new AppError('VALIDATION_FAILED', 'The body is nested too deep', [{ field: 'body', message: error.message }]);
     case 'encoding.unsupported':
     case 'charset.unsupported':
+    case 'entity.verify.failed':
     case 'request.size.invalid':
     case 'request.aborted':
       return new AppError('VALIDATION_FAILED', 'Unsupported body encoding', [{ field: 'body', message: error.message }]);
