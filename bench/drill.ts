@@ -1,7 +1,9 @@
 /**
- * Fault drills (`npm run drill [-- --clients=200]`; a reduced run is test/drill/drill.test.ts).
+ * Fault drills (`npm run drill [-- --clients=200 --stops=300]`; a reduced run is test/drill/drill.test.ts).
  * Starts its own PostgreSQL cluster and Redis (AOF) on private ports in a temp
  * dir, two API nodes and one worker, and scripted clients holding timers and chatting.
+ * Phases: SIGKILL an API node; SIGKILL an API node with timer stops in flight; restart
+ * Redis; stop PostgreSQL for a while; SIGKILL the worker under load.
  * Clients are given both node URLs and switch to the other on disconnect — what a load
  * balancer does in production. Prints every invariant checked; exits non-zero on any
  * violation. Everything it starts is stopped and removed at the end.
@@ -10,6 +12,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { ensureServerBuild } from './lib/build';
 import { prepareDatabase, seedPopulation, userId, withPg } from './lib/fixtures';
@@ -18,6 +21,8 @@ import { createBenchKeys, makeSigner } from './lib/tokens';
 
 export interface DrillOptions {
   clients: number;
+  /** Users whose timers are stopped (over REST, on node A) while node A is SIGKILLed. */
+  stopUsers: number;
   /** Members per group. */
   groupSize: number;
   pgDownSeconds: number;
@@ -221,6 +226,12 @@ const ack = (s: Socket | undefined, event: string, payload: object, timeout = 80
         .catch((e: Error) => ({ ok: false, error: { code: 'TIMEOUT', message: e.message } }))
     : Promise.resolve({ ok: false, error: { code: 'NO_SOCKET' } });
 
+function countBy(values: Array<string | number>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[String(v)] = (counts[String(v)] ?? 0) + 1;
+  return counts;
+}
+
 /** Stops the private PostgreSQL and Redis; set while a drill runs (SIGINT path). */
 export let drillCleanup: () => void = () => undefined;
 
@@ -245,7 +256,8 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
     await redis.start();
     const databaseUrl = `postgres://postgres@127.0.0.1:${PG_PORT}/studysync_drill`;
     await prepareDatabase(databaseUrl);
-    await withPg(databaseUrl, (c) => seedPopulation(c, options.clients, options.groupSize));
+    // Users [0, clients) are the socket clients; the next `stopUsers` only stop timers over REST.
+    await withPg(databaseUrl, (c) => seedPopulation(c, options.clients + options.stopUsers, options.groupSize));
     const keys = createBenchKeys();
     const sign = makeSigner(keys.privatePem);
     const env = {
@@ -436,6 +448,124 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
     }
     nodeA = await startApi(env, portA);
 
+    // ── 1b. SIGKILL an API node with timer stops in flight ──
+    // Each stop moves the running timer into a durable pending record and then queues its
+    // persist job; whatever the kill interrupts, every timer must end up running or
+    // stored exactly once (a pending stop is queued by whoever sees it next).
+    const stoppers = Array.from({ length: options.stopUsers }, (_, k) => {
+      const i = options.clients + k;
+      return { userId: userId(i), groupId: Math.floor(i / options.groupSize) + 1, token: sign(userId(i)) };
+    });
+    log(`▶ SIGKILL API node A with ${stoppers.length} timer stops in flight`);
+    const redisCli = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
+    try {
+      for (let i = 0; i < stoppers.length; i += 50) {
+        await Promise.all(
+          stoppers.slice(i, i + 50).map(async (s) => {
+            const r = await api(nodeA.url, s.token, 'POST', '/api/timer/start', { groupId: s.groupId });
+            if (r.status !== 201) throw new Error(`timer start ${r.status} ${JSON.stringify(r.body)}`);
+          }),
+        );
+      }
+      const uuids = (await redisCli.mget(...stoppers.map((s) => `${env.REDIS_KEY_PREFIX}timer:${s.userId}`))).map(
+        (raw) => JSON.parse(raw!).sessionUuid as string,
+      );
+      await sleep(1200); // sessions need MIN_SESSION_SECONDS
+      let answered = 0;
+      const outcomes: Array<'acked' | 'refused' | 'cut'> = [];
+      const killAfter = Math.max(1, Math.floor(stoppers.length / 3));
+      let killing: Promise<void> | undefined;
+      const stopsDone = Promise.all(
+        stoppers.map(async (s, k) => {
+          try {
+            const r = await api(nodeA.url, s.token, 'POST', '/api/timer/stop', {});
+            outcomes[k] = r.status === 200 && r.body?.session?.sessionUuid === uuids[k] ? 'acked' : 'refused';
+          } catch {
+            outcomes[k] = 'cut';
+          }
+          answered += 1;
+          if (answered === killAfter) killing = nodeA.kill();
+        }),
+      );
+      await stopsDone;
+      await (killing ?? nodeA.kill());
+      const acked = outcomes.filter((o) => o === 'acked').length;
+      const cut = outcomes.filter((o) => o === 'cut').length;
+      const refused = outcomes.filter((o) => o === 'refused').length;
+      // Stops the kill caught between recording and queuing (finished later by the sweep or a retry).
+      const pendingAtKill = (await redisCli.mget(...stoppers.map((s) => `${env.REDIS_KEY_PREFIX}timer-stop:${s.userId}`))).filter(Boolean).length;
+      nodeA = await startApi(env, portA);
+
+      /** Where each timer is: running in Redis, pending, and how many stored rows it has. */
+      const census = () =>
+        withPg(databaseUrl, async (db) => {
+          const { rows } = await db.query<{ session_uuid: string; n: number }>(
+            'SELECT session_uuid::text, count(*)::int AS n FROM study_sessions WHERE session_uuid = ANY($1::uuid[]) GROUP BY session_uuid',
+            [uuids],
+          );
+          const storedCount = new Map(rows.map((r) => [r.session_uuid, r.n]));
+          const running = await redisCli.mget(...stoppers.map((s) => `${env.REDIS_KEY_PREFIX}timer:${s.userId}`));
+          const pending = await redisCli.mget(...stoppers.map((s) => `${env.REDIS_KEY_PREFIX}timer-stop:${s.userId}`));
+          return stoppers.map((_, k) => ({
+            running: !!running[k] && JSON.parse(running[k]!).sessionUuid === uuids[k],
+            pending: !!pending[k],
+            stored: storedCount.get(uuids[k]!) ?? 0,
+          }));
+        });
+      const summary = (places: Awaited<ReturnType<typeof census>>) => {
+        const lost = places.filter((p) => !p.running && !p.pending && p.stored === 0).length;
+        const doubled = places.filter((p) => p.stored > 1 || (p.running && p.stored > 0)).length;
+        return {
+          running: places.filter((p) => p.running).length,
+          pending: places.filter((p) => p.pending).length,
+          stored: places.filter((p) => p.stored === 1).length,
+          lost,
+          doubled,
+        };
+      };
+      let last = summary(await census());
+      const settled = await waitFor(
+        async () => {
+          const places = await census();
+          last = summary(places);
+          const ackedMissing = places.filter((p, k) => outcomes[k] === 'acked' && p.stored !== 1).length;
+          if (last.pending > 0 || last.lost > 0 || ackedMissing > 0) throw new Error(JSON.stringify({ ...last, ackedMissing }));
+          return last.doubled === 0 && last.running + last.stored === stoppers.length;
+        },
+        45_000,
+        250,
+      ).catch(() => false);
+      check(
+        'kill api mid-stop',
+        'every timer is running or stored exactly once (none lost, none doubled)',
+        settled === true,
+        `${stoppers.length} timers: ${acked} stops acknowledged, ${cut} cut off by the kill (${pendingAtKill} caught pending), ${refused} refused; now ${last.running} running, ${last.stored} stored once, ${last.pending} pending, ${last.lost} lost, ${last.doubled} doubled`,
+      );
+      // A user whose stop got no answer retries it (on the other node): the timer is
+      // stopped now, or its session was already stored (409), never twice.
+      const retried = await Promise.all(
+        stoppers.map((s, k) => (outcomes[k] === 'acked' ? Promise.resolve(200) : api(nodeB.url, s.token, 'POST', '/api/timer/stop', {}).then((r) => r.status))),
+      );
+      const allStored = await waitFor(
+        async () => {
+          const s = summary(await census());
+          last = s;
+          if (s.stored !== stoppers.length) throw new Error(JSON.stringify(s));
+          return s.doubled === 0 && s.running === 0;
+        },
+        45_000,
+        250,
+      ).catch(() => false);
+      check(
+        'kill api mid-stop',
+        'after retrying the unanswered stops every timer is stored exactly once',
+        allStored === true && retried.every((st) => st === 200 || st === 409),
+        `${last.stored}/${stoppers.length} stored once, ${last.doubled} doubled; retry statuses ${JSON.stringify(countBy(retried))}`,
+      );
+    } finally {
+      redisCli.disconnect();
+    }
+
     // ── 2. Restart Redis (AOF) ──
     log('▶ restart Redis');
     const third = Math.ceil(holders.length / 3);
@@ -555,7 +685,7 @@ export async function runDrill(options: DrillOptions): Promise<Check[]> {
 if (require.main === module) {
   installCleanup(() => drillCleanup());
   const arg = (name: string, dflt: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
-  runDrill({ clients: arg('clients', 200), groupSize: 20, pgDownSeconds: arg('pg-down', 10), presenceTtlSeconds: 5 })
+  runDrill({ clients: arg('clients', 200), stopUsers: arg('stops', 300), groupSize: 20, pgDownSeconds: arg('pg-down', 10), presenceTtlSeconds: 5 })
     .then((checks) => {
       const failed = checks.filter((c) => !c.ok);
       console.log(

@@ -55,6 +55,12 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       CHAT_RATE_LIMIT: '10000',
       CHAT_RATE_WINDOW_SECONDS: '1',
+      // Load generators act for few users at machine speed: per-user limits would measure themselves.
+      WRITE_RATE_BURST: '100000',
+      WRITE_RATE_PER_MINUTE: '1000000',
+      TYPING_RATE_BURST: '100000',
+      TYPING_RATE_PER_MINUTE: '1000000',
+      MAX_SOCKETS_PER_USER: '100000',
       WORKER_CONCURRENCY: '16',
     },
     log: (line) => console.log(line),

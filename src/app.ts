@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
@@ -24,10 +25,10 @@ import { registerNotificationRoutes } from './components/notifications/notificat
 import { registerUploadReceiver, registerUploadRoutes } from './components/uploads/uploads.routes';
 import type { AppContext } from './lib/context';
 import { ApiRouter } from './lib/http/api-router';
-import { jsonBody } from './lib/http/json-body';
 import { errorHandler, notFoundHandler } from './lib/http/error-handler';
 import { createRegistry, generateOpenApi } from './lib/http/openapi';
 import { httpDurationHistogram } from './lib/metrics';
+import { enforceWriteLimit, rateLimitedCounter } from './lib/rate-limit';
 
 export interface AppDeps {
   authenticate: Authenticator;
@@ -35,10 +36,52 @@ export interface AppDeps {
   devKeys?: DevKeys;
 }
 
+/** JSON body limit of `/api` routes: the largest body a route takes is a few KB (API.md "Errors"). */
+export const API_BODY_LIMIT = '64kb';
+/** `POST /dev/token` (unauthenticated): a user id, a username and an e-mail. */
+const DEV_TOKEN_BODY_LIMIT = '8kb';
+
 /** Origins allowed for REST and the socket handshake (API.md `CORS_ORIGINS`). */
 export function corsOrigin(ctx: AppContext): string[] | boolean {
   if (ctx.config.corsOrigins) return ctx.config.corsOrigins;
   return ctx.config.nodeEnv !== 'production';
+}
+
+/** `wss://host` for an `https://host` origin, `ws://host` for `http://host`. */
+const webSocketOrigin = (origin: string): string => origin.replace(/^http/, 'ws');
+const SAFE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * helmet, per request: `upgrade-insecure-requests` and HSTS only when the page is served
+ * over HTTPS (`req.secure`: TLS, or `X-Forwarded-Proto` from a trusted proxy) — over
+ * plain HTTP they would blank the page for any host but localhost. `connect-src` allows
+ * the page's own origin (and its WebSocket form) and the CORS_ORIGINS (and theirs), not
+ * every WebSocket host.
+ */
+function securityHeaders(ctx: AppContext): express.RequestHandler {
+  const origins = ctx.config.corsOrigins ?? [];
+  const ownWebSocket = (req: IncomingMessage): string => {
+    const host = req.headers.host ?? '';
+    return SAFE_HOST.test(host) ? `${(req as express.Request).secure ? 'wss' : 'ws'}://${host}` : "'self'";
+  };
+  // With S3, the web client uploads to and plays media from the store's origin.
+  const store = ctx.storage.clientOrigin ? [ctx.storage.clientOrigin] : [];
+  const connectSrc = ["'self'", ownWebSocket, ...origins.flatMap((o) => [o, webSocketOrigin(o)]), ...store];
+  const build = (secure: boolean) =>
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'connect-src': connectSrc,
+          'img-src': ["'self'", 'data:', 'https:', 'http:'],
+          'media-src': ["'self'", ...store],
+          'upgrade-insecure-requests': secure ? [] : null,
+        },
+      },
+      strictTransportSecurity: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    });
+  const overHttps = build(true);
+  const overHttp = build(false);
+  return (req, res, next) => (req.secure ? overHttps : overHttp)(req, res, next);
 }
 
 /** Builds the Express app without listening (server.ts does that). */
@@ -49,6 +92,7 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   const httpDuration = httpDurationHistogram(ctx.metrics);
+  rateLimitedCounter(ctx.metrics); // registered at start, so dashboards see it at zero
   app.use(
     pinoHttp({
       logger: ctx.logger.child({ component: 'http' }),
@@ -64,35 +108,24 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
     );
     next();
   });
-  // With S3, the web client uploads to and plays media from the store's origin.
-  const store = ctx.storage.clientOrigin ? [ctx.storage.clientOrigin] : [];
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          'connect-src': ["'self'", 'ws:', 'wss:', ...store],
-          'img-src': ["'self'", 'data:', 'https:', 'http:'],
-          'media-src': ["'self'", ...store],
-        },
-      },
-    }),
-  );
+  app.use(securityHeaders(ctx));
   app.use(cors({ origin: corsOrigin(ctx), credentials: true, maxAge: 600 }));
 
   app.use(createOpsRouter(ctx));
   app.use(createClerkWebhookRouter(ctx));
 
-  const json = jsonBody('1mb');
   const registry = createRegistry();
-  const authenticate = (req: express.Request): Promise<User> => deps.authenticate(bearerToken(req.header('authorization')));
+  const authenticate = async (req: express.Request): Promise<User> => (await deps.authenticate(bearerToken(req.header('authorization')))).user;
 
   if (deps.devKeys) {
-    const dev = new ApiRouter(createRegistry(), authenticate);
+    // Unauthenticated: a small body limit (its body is four short strings).
+    const dev = new ApiRouter(createRegistry(), authenticate, { jsonLimit: DEV_TOKEN_BODY_LIMIT });
     registerDevTokenRoute(dev, deps.devKeys, ctx.config.clerkAuthorizedParties?.[0]);
-    app.use('/dev', json, dev.router);
+    app.use('/dev', dev.router);
   }
 
-  const api = new ApiRouter(registry, authenticate);
+  // Bodies are read per route, after authentication (a raw-bytes route can opt out).
+  const api = new ApiRouter(registry, authenticate, { jsonLimit: API_BODY_LIMIT, beforeWrite: (user) => enforceWriteLimit(ctx, user.userId) });
   registerUserRoutes(api, ctx);
   registerTimerRoutes(api, ctx);
   registerChatRoutes(api, ctx);
@@ -102,6 +135,8 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   registerGroupRoutes(api, ctx);
   registerResourceRoutes(api, ctx);
   registerUploadRoutes(api, ctx, authenticate);
+  // Upload bytes are streamed raw: the receiver's route declares no JSON body, so none is parsed.
+  registerUploadReceiver(api, ctx);
   registerNotificationRoutes(api, ctx);
 
   let openapi: object | undefined;
@@ -110,11 +145,7 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
     res.json(openapi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
-  // Upload bytes are streamed raw: this router comes before any body parser.
-  const raw = new ApiRouter(registry, authenticate);
-  registerUploadReceiver(raw, ctx);
-  app.use('/api', raw.router);
-  app.use('/api', json, api.router, notFoundHandler);
+  app.use('/api', api.router, notFoundHandler);
 
   // web/dist beside src/ (tsx) or beside dist/ (compiled build: dist/src/app.js).
   const webDir =

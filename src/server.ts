@@ -4,8 +4,10 @@ import { createApplication, corsOrigin } from './app';
 import { createAuthenticator } from './components/auth/auth.service';
 import { loadDevKeys, type DevKeys } from './components/auth/dev-keys';
 import { createTokenVerifier } from './components/auth/token-verifier';
+import { startStopRecovery } from './components/timers';
 import { createContext } from './lib/bootstrap';
 import type { Config } from './lib/config';
+import { guardRequestListeners } from './lib/http/guard-listeners';
 import type { AppContext } from './lib/context';
 import type { Logger } from './lib/logger';
 import { createBroadcaster } from './realtime/broadcaster';
@@ -22,6 +24,12 @@ export interface ApiNode {
   stop(): Promise<void>;
 }
 
+/** An address this machine reaches the node at (loopback when it listens on every interface). */
+function localAddress(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** Starts one API node (Express + Socket.IO on one port) and returns its address. */
 export async function startApiNode(config: Config, logger?: Logger): Promise<ApiNode> {
   const handle = await createContext(config, 'api', logger);
@@ -33,30 +41,35 @@ export async function startApiNode(config: Config, logger?: Logger): Promise<Api
     const verify = createTokenVerifier(publicPem, config.clerkAuthorizedParties);
     const authenticate = createAuthenticator(verify);
 
-    const server = http.createServer();
+    // Express is the server's request listener; Socket.IO attaches after it, so engine.io
+    // sees /socket.io/ requests first (long-polling) and hands every other one to Express.
+    const server = http.createServer(createApplication(ctx, { authenticate, devKeys }));
     server.keepAliveTimeout = 65_000;
     const allowed = corsOrigin(ctx);
     const ioHandle = createIo(server, ctx, authenticate, allowed);
     ctx.broadcast = createBroadcaster(ioHandle.io);
-    registerSocketHandlers(ioHandle.io, ctx);
-    server.on('request', createApplication(ctx, { authenticate, devKeys }));
+    registerSocketHandlers(ioHandle.io, ctx, authenticate);
+    guardRequestListeners(server, ctx.logger);
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, () => resolve());
+      server.listen(config.port, config.host, () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
-    ctx.logger.info({ port, devAuth: config.devAuth }, 'api node listening');
+    ctx.logger.info({ host: config.host, port, devAuth: config.devAuth }, 'api node listening');
+    // Stops whose node died mid-hand-over are queued by whoever sees them next: this node too.
+    const stopRecovery = startStopRecovery(ctx);
 
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
+        stopRecovery();
         await ioHandle.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await handle.close();
       })());
-    return { ctx, io: ioHandle.io, port, url: `http://127.0.0.1:${port}`, devKeys, stop };
+    return { ctx, io: ioHandle.io, port, url: `http://${localAddress(config.host)}:${port}`, devKeys, stop };
   } catch (error) {
     await handle.close();
     throw error;

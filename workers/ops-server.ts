@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readinessResponse } from '../src/components/ops/readiness';
 import type { AppContext } from '../src/lib/context';
+import { METRICS_UNAUTHORIZED, metricsAllowed } from '../src/lib/http/metrics-access';
 
 export interface OpsServer {
   port: number;
@@ -16,7 +17,8 @@ const json = (res: http.ServerResponse, status: number, body: object): void => {
  * The worker's operations endpoints on WORKER_METRICS_PORT (0 picks a free port), the
  * same as an API node's: `GET /healthz` (the process answers), `GET /readyz` (PostgreSQL
  * and Redis answer, each within 2 s; 503 naming what is down) and `GET /metrics`
- * (Prometheus, including the queue depths). Anything else is 404.
+ * (Prometheus, including the queue depths; METRICS_TOKEN rule as on API nodes), on HOST.
+ * Anything else is 404.
  */
 export async function serveOps(ctx: AppContext, port: number): Promise<OpsServer> {
   const log = ctx.logger.child({ component: 'worker-ops' });
@@ -31,6 +33,8 @@ export async function serveOps(ctx: AppContext, port: number): Promise<OpsServer
           return json(res, status, body);
         }
         case '/metrics': {
+          // Behind the same token rule as the API nodes' /metrics.
+          if (!metricsAllowed(ctx.config, req.headers.authorization)) return json(res, 401, METRICS_UNAUTHORIZED);
           const body = await ctx.metrics.metrics();
           res.writeHead(200, { 'content-type': ctx.metrics.contentType }).end(body);
           return;
@@ -46,7 +50,7 @@ export async function serveOps(ctx: AppContext, port: number): Promise<OpsServer
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve());
+    server.listen(port, ctx.config.host, () => resolve());
   });
   let closing: Promise<void> | undefined;
   return {

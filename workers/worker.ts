@@ -1,11 +1,12 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { Worker } from 'bullmq';
+import { startStopRecovery } from '../src/components/timers/timer.service';
 import { createContext } from '../src/lib/bootstrap';
 import type { Config } from '../src/lib/config';
 import type { Logger } from '../src/lib/logger';
 import { bullPrefix, QUEUE_NAMES, type MaintenanceJob, type MaintenanceJobName, type PersistSessionJob } from '../src/lib/queues';
 import { bullConnection, closeRedis, createSubscriberClient } from '../src/lib/redis';
-import { createBroadcaster } from '../src/realtime/broadcaster';
+import { createBroadcaster, ioChannelKey } from '../src/realtime/broadcaster';
 import type { ServerToClientEvents } from '../src/realtime/events';
 import { processMaintenanceJob, scheduleMaintenance } from './processors/maintenance.processor';
 import { processSessionJob } from './processors/persist-session.processor';
@@ -28,7 +29,7 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
   const log = ctx.logger.child({ component: 'worker' });
   const emitterClient = createSubscriberClient(config.redisUrl, 'studysync-emitter');
   emitterClient.on('error', (error) => log.warn({ err: error }, 'emitter redis error'));
-  ctx.broadcast = createBroadcaster(new Emitter<ServerToClientEvents>(emitterClient, { key: `${config.redisKeyPrefix}socket.io` }));
+  ctx.broadcast = createBroadcaster(new Emitter<ServerToClientEvents>(emitterClient, { key: ioChannelKey(config.redisKeyPrefix) }));
 
   const connection = bullConnection(config.redisUrl, true);
   const prefix = bullPrefix(config);
@@ -64,6 +65,7 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
   }
   await Promise.all([sessions.waitUntilReady(), maintenance.waitUntilReady()]);
   await scheduleMaintenance(ctx);
+  const stopRecovery = startStopRecovery(ctx);
   registerQueueMetrics(ctx);
   const opsServer = config.workerMetricsPort !== undefined ? await serveOps(ctx, config.workerMetricsPort) : undefined;
   log.info({ concurrency: config.workerConcurrency, metricsPort: opsServer?.port }, 'worker running');
@@ -72,6 +74,7 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
   return {
     stop: () =>
       (stopping ??= (async () => {
+        stopRecovery();
         await opsServer?.close();
         await Promise.all([sessions.close(), maintenance.close()]);
         await closeRedis(emitterClient);

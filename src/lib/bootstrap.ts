@@ -21,6 +21,8 @@ export interface ContextHandle {
  */
 export async function createContext(config: Config, role: 'api' | 'worker', logger?: Logger): Promise<ContextHandle> {
   const log = logger ?? createLogger(config.logLevel, { role });
+  // Operators check that every process of one deployment uses the same prefix (and no other deployment does).
+  log.info({ redisKeyPrefix: config.redisKeyPrefix }, 'redis key prefix (keys, queues and pub/sub channels)');
   const sequelize = createSequelize(config.databaseUrl, { poolMax: role === 'worker' ? Math.max(10, config.workerConcurrency + 2) : 20 });
   initModels(sequelize);
   const redis = createCommandClient(config.redisUrl, `studysync-${role}`);
@@ -41,6 +43,7 @@ export async function createContext(config: Config, role: 'api' | 'worker', logg
     toUser: () => log.error('broadcast before the broadcaster was attached'),
     removeUserFromGroup: () => log.error('broadcast before the broadcaster was attached'),
     closeGroup: () => log.error('broadcast before the broadcaster was attached'),
+    disconnectUser: () => log.error('broadcast before the broadcaster was attached'),
   };
   const ctx: AppContext = {
     config,

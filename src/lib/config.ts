@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -41,6 +42,11 @@ const csv = z.string().transform((value) =>
 
 const envSchema = z.object({
   PORT: intInRange(0, 65535).default(3000),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._:-]{1,253}$/, 'must be an IP address or a host name')
+    .optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/studysync'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   CLERK_JWT_KEY: z
@@ -63,10 +69,17 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 : _ -')
-    .default('ss:'),
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CHAT_RATE_LIMIT: intInRange(1, 10_000).default(20),
   CHAT_RATE_WINDOW_SECONDS: intInRange(1, 3600).default(10),
+  WRITE_RATE_PER_MINUTE: intInRange(1, 1_000_000).default(600),
+  WRITE_RATE_BURST: intInRange(1, 100_000).default(30),
+  TYPING_RATE_PER_MINUTE: intInRange(1, 1_000_000).default(60),
+  TYPING_RATE_BURST: intInRange(1, 100_000).default(10),
+  INVITATIONS_PER_HOUR_PER_INVITER: intInRange(1, 1_000_000).default(50),
+  INVITATIONS_PER_HOUR_PER_INVITEE: intInRange(1, 1_000_000).default(20),
+  MAX_SOCKETS_PER_USER: intInRange(1, 100_000).default(10),
   WORKER_CONCURRENCY: intInRange(1, 256).default(16),
   WORKER_LOCK_MS: intInRange(200, 600_000).default(30_000),
   WORKER_METRICS_PORT: intInRange(0, 65535).optional(),
@@ -89,10 +102,17 @@ const envSchema = z.object({
     .regex(/^[a-z0-9-]{2,32}$/, 'must be a region name such as us-east-1')
     .default('us-east-1'),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).default('false'),
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
 });
 
 export interface Config {
   port: number;
+  /**
+   * Interface the API node (and the worker's metrics) listens on. Default: 127.0.0.1
+   * outside production (a development node mints tokens for anyone who reaches it),
+   * every interface (0.0.0.0) in production.
+   */
+  host: string;
   databaseUrl: string;
   redisUrl: string;
   /** PEM public key; when unset outside production the server makes a dev key pair. */
@@ -105,12 +125,29 @@ export interface Config {
   presenceTtlSeconds: number;
   /** Allowed browser origins; undefined means any origin in development, same-origin only in production. */
   corsOrigins?: string[];
-  /** Prefix of every Redis key, queue and adapter channel: lets several deployments or test files share one Redis. */
+  /**
+   * Prefix of every Redis key, queue and adapter channel: lets several deployments or test
+   * files share one Redis. Default: derived from the database (see defaultRedisKeyPrefix).
+   */
   redisKeyPrefix: string;
   logLevel: string;
   /** Chat messages a user may send per window, across all nodes. */
   chatRateLimit: number;
   chatRateWindowSeconds: number;
+  /**
+   * Per-user write limit (REST POST/PUT/PATCH/DELETE and socket write events, all nodes):
+   * a token bucket of `writeRateBurst` refilled at `writeRatePerMinute`.
+   */
+  writeRatePerMinute: number;
+  writeRateBurst: number;
+  /** `chat:typing` per user: its own bucket, so typing never uses up the write limit. */
+  typingRatePerMinute: number;
+  typingRateBurst: number;
+  /** Invitations a user may send per hour, and receive per hour (from anyone). */
+  invitationsPerHourPerInviter: number;
+  invitationsPerHourPerInvitee: number;
+  /** Sockets one user may hold at once, across all nodes (more are refused at the handshake). */
+  maxSocketsPerUser: number;
   workerConcurrency: number;
   /** BullMQ job lock; a crashed worker's active jobs are retried by another worker after about this long (stalled check at the same interval). */
   workerLockMs: number;
@@ -118,6 +155,11 @@ export interface Config {
   workerMetricsPort?: number;
   /** Folder of the built web client served at `/`. */
   webDir?: string;
+  /**
+   * Bearer token `/metrics` (API nodes and the worker) requires. Unset: open in
+   * development/test, closed (401) in production.
+   */
+  metricsToken?: string;
   /** True when `/dev/token` is served and a dev key pair is used. */
   devAuth: boolean;
   /** Where uploaded bytes live (API.md "Uploads"). */
@@ -146,6 +188,22 @@ export type StorageConfig =
       region: string;
       forcePathStyle: boolean;
     };
+
+/**
+ * The default `REDIS_KEY_PREFIX`: `ss:<database name>-<hash>:`, derived from the host,
+ * port and name of `DATABASE_URL` (not its credentials). Every node and worker of one
+ * deployment share the database, so they agree on it; two deployments sharing a Redis
+ * never do — Redis pub/sub channels ignore database numbers, so without this they would
+ * hear each other's room events and share job queues.
+ */
+export function defaultRedisKeyPrefix(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1)) || 'postgres';
+  const identity = `${url.hostname.toLowerCase()}:${url.port || '5432'}/${name}`;
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 8);
+  const readable = name.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 16);
+  return `ss:${readable ? `${readable}-` : ''}${hash}:`;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -186,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { driver: 'disk', uploadDir: e.UPLOAD_DIR };
   return {
     port: e.PORT,
+    host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     clerkJwtKey: e.CLERK_JWT_KEY,
@@ -196,14 +255,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSessionHours: e.MAX_SESSION_HOURS,
     presenceTtlSeconds: e.PRESENCE_TTL_SECONDS,
     corsOrigins: e.CORS_ORIGINS,
-    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX ?? defaultRedisKeyPrefix(e.DATABASE_URL),
     logLevel: e.LOG_LEVEL,
     chatRateLimit: e.CHAT_RATE_LIMIT,
     chatRateWindowSeconds: e.CHAT_RATE_WINDOW_SECONDS,
+    writeRatePerMinute: e.WRITE_RATE_PER_MINUTE,
+    writeRateBurst: e.WRITE_RATE_BURST,
+    typingRatePerMinute: e.TYPING_RATE_PER_MINUTE,
+    typingRateBurst: e.TYPING_RATE_BURST,
+    invitationsPerHourPerInviter: e.INVITATIONS_PER_HOUR_PER_INVITER,
+    invitationsPerHourPerInvitee: e.INVITATIONS_PER_HOUR_PER_INVITEE,
+    maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLockMs: e.WORKER_LOCK_MS,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     webDir: e.WEB_DIR,
+    metricsToken: e.METRICS_TOKEN,
     devAuth: e.NODE_ENV !== 'production' && !e.CLERK_JWT_KEY,
     storage,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,

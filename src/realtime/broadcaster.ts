@@ -3,6 +3,9 @@ import type { Server } from 'socket.io';
 import { groupRoom, userRoom, type ServerToClientEvents } from './events';
 
 type EventName = keyof ServerToClientEvents;
+
+/** The pub/sub channel key of the Socket.IO adapter and emitter: under the deployment's prefix. */
+export const ioChannelKey = (redisKeyPrefix: string): string => `${redisKeyPrefix}socket.io`;
 type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
 
 export interface ToUserOptions {
@@ -22,6 +25,8 @@ export interface Broadcaster {
   removeUserFromGroup(userId: string, groupId: number): void;
   /** Empties the group's room on every node (group deleted) and drops its presence. */
   closeGroup(groupId: number): void;
+  /** Disconnects every socket of the user, on every node (account deleted). */
+  disconnectUser(userId: string): void;
 }
 
 type Target = Server<never, ServerToClientEvents> | Emitter<ServerToClientEvents>;
@@ -35,7 +40,7 @@ export function createBroadcaster(target: Target): Broadcaster {
   // Both Server and Emitter expose to(room).except(room).emit and in(room).socketsLeave(room).
   const t = target as unknown as {
     to(room: string): Operator;
-    in(room: string): { socketsLeave(room: string): void };
+    in(room: string): { socketsLeave(room: string): void; disconnectSockets(close?: boolean): void };
   };
   return {
     toGroup: (groupId, event, payload) => t.to(groupRoom(groupId)).emit(event, payload),
@@ -46,6 +51,8 @@ export function createBroadcaster(target: Target): Broadcaster {
     },
     removeUserFromGroup: (userId, groupId) => t.in(userRoom(userId)).socketsLeave(groupRoom(groupId)),
     closeGroup: (groupId) => t.in(groupRoom(groupId)).socketsLeave(groupRoom(groupId)),
+    // Through the adapter (API nodes) or the emitter (workers): every node's sockets.
+    disconnectUser: (userId) => t.in(userRoom(userId)).disconnectSockets(true),
   };
 }
 
@@ -71,5 +78,6 @@ export function withMembershipHooks(inner: Broadcaster, hooks: MembershipHooks, 
       inner.closeGroup(groupId);
       hooks.groupClosed(groupId).catch(onError);
     },
+    disconnectUser: (userId) => inner.disconnectUser(userId),
   };
 }

@@ -75,6 +75,7 @@ export type ResourceDto = Record<string, unknown> & { id: number; groupId: numbe
 export type GroupDto = Record<string, unknown> & { id: number };
 
 export interface ClientToServerEvents {
+  'auth:refresh': (payload: unknown, ack: AckFn) => void;
   'room:join': (payload: unknown, ack: AckFn<{ state: RoomState }>) => void;
   'room:leave': (payload: unknown, ack: AckFn) => void;
   'timer:start': (payload: unknown, ack: AckFn<{ timer: TimerDto }>) => void;
@@ -113,6 +114,8 @@ export type InterServerEvents = Record<string, never>;
 export interface SocketData {
   userId: string;
   username: string;
+  /** ms since epoch when the socket's token runs out (disconnected then, unless refreshed). */
+  expiresAt: number;
 }
 
 export const groupRoom = (groupId: number): string => `group:${groupId}`;

@@ -1,4 +1,6 @@
 import { Gauge } from 'prom-client';
+import { registerAuthHandlers } from '../components/auth/auth.handlers';
+import type { Authenticator } from '../components/auth/auth.service';
 import { registerChatHandlers } from '../components/chat/chat.handlers';
 import { groupClosed, registerPresenceHandlers, startPresenceLoop, userRemovedFromGroup } from '../components/presence';
 import { registerTimerHandlers } from '../components/timers/timer.handlers';
@@ -12,7 +14,7 @@ import type { IoServer } from './io';
  * node's presence upkeep (stopped when the HTTP server closes) and makes membership
  * changes announced through `ctx.broadcast` keep presence consistent.
  */
-export function registerSocketHandlers(io: IoServer, ctx: AppContext): void {
+export function registerSocketHandlers(io: IoServer, ctx: AppContext, authenticate: Authenticator): void {
   const log = ctx.logger.child({ component: 'socket' });
   ctx.broadcast = withMembershipHooks(
     ctx.broadcast,
@@ -34,6 +36,7 @@ export function registerSocketHandlers(io: IoServer, ctx: AppContext): void {
 
   io.on('connection', (socket) => {
     log.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');
+    registerAuthHandlers(ctx, socket, authenticate);
     registerPresenceHandlers(ctx, socket);
     registerTimerHandlers(ctx, socket);
     registerChatHandlers(ctx, socket);

@@ -2,16 +2,38 @@ import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { Authenticator } from '../components/auth/auth.service';
+import type { Redis } from 'ioredis';
 import type { AppContext } from '../lib/context';
+import type { Logger } from '../lib/logger';
 import { toAppError } from '../lib/error-mapping';
 import { closeRedis, createSubscriberClient } from '../lib/redis';
-import { userRoom, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './events';
+import { ioChannelKey } from './broadcaster';
+import { admitSocket, releaseSocket, startSocketQuotaRefresh } from './socket-quota';
+import { userRoom } from './events';
+import type { IoServer } from './io-server';
 
-export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type { IoServer };
 
 export interface IoHandle {
   io: IoServer;
   close(): Promise<void>;
+}
+
+/**
+ * The Redis adapter (un)subscribes without awaiting the command's promise, so a node
+ * stopped while those commands are in flight (or a Redis that drops the connection then)
+ * would leave "Connection is closed" rejections unhandled — which end the process. They
+ * are logged here instead: ioredis re-subscribes by itself when it reconnects.
+ */
+function observeSubscriptions(client: Redis, log: Logger): void {
+  for (const method of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'] as const) {
+    const original = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      const result = original(...args);
+      result.catch((error: unknown) => log.debug({ err: error, method }, 'adapter subscription command failed'));
+      return result;
+    };
+  }
 }
 
 /**
@@ -24,6 +46,7 @@ export function createIo(httpServer: HttpServer, ctx: AppContext, authenticate: 
   const log = ctx.logger.child({ component: 'socket' });
   pub.on('error', (error) => log.warn({ err: error }, 'adapter pub error'));
   sub.on('error', (error) => log.warn({ err: error }, 'adapter sub error'));
+  observeSubscriptions(sub, log);
 
   const io: IoServer = new Server(httpServer, {
     maxHttpBufferSize: 64 * 1024,
@@ -36,7 +59,7 @@ export function createIo(httpServer: HttpServer, ctx: AppContext, authenticate: 
       const sameOrigin = !!host && (origin === `http://${host}` || origin === `https://${host}`);
       callback(null, sameOrigin || (Array.isArray(allowedOrigins) && allowedOrigins.includes(origin)));
     },
-    adapter: createAdapter(pub, sub, { key: `${ctx.config.redisKeyPrefix}socket.io` }),
+    adapter: createAdapter(pub, sub, { key: ioChannelKey(ctx.config.redisKeyPrefix) }),
     pingInterval: 20_000,
     pingTimeout: 20_000,
   });
@@ -44,9 +67,17 @@ export function createIo(httpServer: HttpServer, ctx: AppContext, authenticate: 
   io.use(async (socket, next) => {
     try {
       const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
-      const user = await authenticate(token);
+      const { user, expiresAt } = await authenticate(token);
       socket.data.userId = user.userId;
       socket.data.username = user.username;
+      socket.data.expiresAt = expiresAt;
+      if (!(await admitSocket(ctx, user.userId, socket.id))) {
+        next(new Error('RATE_LIMITED'));
+        return;
+      }
+      socket.once('disconnect', () => {
+        releaseSocket(ctx, user.userId, socket.id).catch(() => undefined); // the entry then expires within the TTL
+      });
       await socket.join(userRoom(user.userId));
       next();
     } catch (error) {
@@ -54,12 +85,14 @@ export function createIo(httpServer: HttpServer, ctx: AppContext, authenticate: 
       next(new Error(appError.code === 'UNAVAILABLE' || appError.code === 'USER_NOT_SYNCED' ? appError.code : 'UNAUTHENTICATED'));
     }
   });
+  const stopQuotaRefresh = startSocketQuotaRefresh(io, ctx);
 
   let closing: Promise<void> | undefined;
   return {
     io,
     close: () =>
       (closing ??= (async () => {
+        stopQuotaRefresh();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await Promise.all([closeRedis(pub), closeRedis(sub)]);
       })()),

@@ -3,6 +3,7 @@ import type { ZodType } from 'zod';
 import type { AppContext } from '../lib/context';
 import { toAppError } from '../lib/error-mapping';
 import { AppError } from '../lib/errors';
+import { enforceTypingLimit, enforceWriteLimit } from '../lib/rate-limit';
 import { parseInput, type z } from '../lib/validation';
 import type { ClientToServerEvents, ErrorAck, InterServerEvents, ServerToClientEvents, SocketData } from './events';
 
@@ -19,6 +20,11 @@ export function errorAck(error: unknown): ErrorAck {
 export interface HandleOptions {
   /** The ack callback is optional (e.g. chat:typing): the handler runs without one. */
   ackOptional?: boolean;
+  /**
+   * The per-user limit the event counts against (checked first, before validation):
+   * `writes` (shared with REST writes) or `typing`. Unset: not limited.
+   */
+  limit?: 'writes' | 'typing';
 }
 
 /**
@@ -51,6 +57,8 @@ export function handle<S extends ZodType>(
     };
     void (async () => {
       try {
+        if (options.limit === 'writes') await enforceWriteLimit(ctx, socket.data.userId);
+        else if (options.limit === 'typing') await enforceTypingLimit(ctx, socket.data.userId);
         if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
           throw new AppError('VALIDATION_FAILED', 'The payload must be an object');
         }

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { BURSTING_TEST_LIMITS, startTestApp, type TestApp } from '../helpers/test-app';
 import { addMember, createGroup, type U } from '../groups/group-fixtures';
 
 /**
@@ -151,7 +151,8 @@ describe('authorization table', () => {
   }
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // Every actor calls every route within seconds, fixtures included: far past a person's pace.
+    app = await startTestApp({ env: BURSTING_TEST_LIMITS });
     const names: Array<Exclude<Actor, 'anon'>> = ['stranger', 'member', 'admin', 'leader', 'otherLeader'];
     const made = await Promise.all([...names, 'plain2', 'guest'].map((n) => app.signedUpUser(n)));
     for (const [i, n] of names.entries()) who[n] = made[i];

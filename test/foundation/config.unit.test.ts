@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../src/lib/config';
+import { ConfigError, defaultRedisKeyPrefix, loadConfig } from '../../src/lib/config';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PEM = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----';
@@ -27,7 +27,8 @@ describe('loadConfig', () => {
       minSessionSeconds: 1,
       maxSessionHours: 12,
       presenceTtlSeconds: 60,
-      redisKeyPrefix: 'ss:',
+      // Derived from the default DATABASE_URL (127.0.0.1:5432/studysync), see docs/CONFIGURATION.md.
+      redisKeyPrefix: defaultRedisKeyPrefix('postgres://postgres@127.0.0.1:5432/studysync'),
       devAuth: true,
     });
     expect(config.corsOrigins).toBeUndefined();
@@ -106,7 +107,7 @@ describe('loadConfig', () => {
   });
 
   it('when a variable is set to the empty string, then its default applies', () => {
-    expect(loadConfig({ PORT: '', REDIS_KEY_PREFIX: '' })).toMatchObject({ port: 3000, redisKeyPrefix: 'ss:' });
+    expect(loadConfig({ PORT: '', REDIS_KEY_PREFIX: '' })).toMatchObject({ port: 3000, redisKeyPrefix: loadConfig({}).redisKeyPrefix });
   });
 });
 

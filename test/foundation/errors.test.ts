@@ -111,7 +111,7 @@ describe('errors of the HTTP base', () => {
     expect((await app.http.patch('/api/me', { token: a.token, body: { username: a.username } })).status).toBe(200);
   });
 
-  it('when the body is over 1 MB, then 413 PAYLOAD_TOO_LARGE', async () => {
+  it('when an authenticated body is over the 64 KB limit, then 413 PAYLOAD_TOO_LARGE', async () => {
     const u = await app.signedUpUser('big');
     const res = await app.http.patch('/api/me', { token: u.token, rawBody: JSON.stringify({ firstName: 'x'.repeat(1_100_000) }) });
     expectError(res, 413, 'PAYLOAD_TOO_LARGE');

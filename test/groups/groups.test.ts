@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { BURSTING_TEST_LIMITS, startTestApp, type TestApp } from '../helpers/test-app';
 import { addMember, createGroup, type U } from './group-fixtures';
 
 describe('groups and memberships over REST', () => {
@@ -9,7 +9,8 @@ describe('groups and memberships over REST', () => {
   let third: U;
   let db: Client;
   beforeAll(async () => {
-    app = await startTestApp();
+    // Fixtures and races go through REST at machine speed.
+    app = await startTestApp({ env: BURSTING_TEST_LIMITS });
     [leader, other, third] = await Promise.all([app.signedUpUser('lead'), app.signedUpUser('other'), app.signedUpUser('third')]);
     db = new Client({ connectionString: app.isolation.databaseUrl });
     await db.connect();

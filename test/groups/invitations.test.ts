@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { BURSTING_TEST_LIMITS, startTestApp, type TestApp } from '../helpers/test-app';
 import { addMember, createGroup, users, type U } from './group-fixtures';
 
 describe('invitations and capacity', () => {
@@ -7,7 +7,8 @@ describe('invitations and capacity', () => {
   let leader: U;
   let db: Client;
   beforeAll(async () => {
-    app = await startTestApp();
+    // One leader builds every fixture through REST at machine speed.
+    app = await startTestApp({ env: BURSTING_TEST_LIMITS });
     leader = await app.signedUpUser('lead');
     db = new Client({ connectionString: app.isolation.databaseUrl });
     await db.connect();

@@ -5,11 +5,18 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const open = new Set<ClientSocket>();
 
-/** A connected socket.io client (websocket transport); rejects with the connect_error message. */
+/**
+ * The client transports of the tests: the library's defaults (HTTP long-polling, then the
+ * upgrade to WebSocket), or WebSocket only when `TEST_SOCKET_TRANSPORTS=websocket` (the
+ * realtime suite runs both ways).
+ */
+export const testTransports = (): { transports?: string[] } => (process.env.TEST_SOCKET_TRANSPORTS === 'websocket' ? { transports: ['websocket'] } : {});
+
+/** A connected socket.io client (see testTransports); rejects with the connect_error message. */
 export function connectSocket(url: string, token: string | undefined, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, {
     auth: token === undefined ? {} : { token },
-    transports: ['websocket'],
+    ...testTransports(),
     reconnection: options.reconnection ?? false,
     forceNew: true,
     timeout: 5000,

@@ -34,6 +34,18 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+/**
+ * For test files that legitimately burst one user's writes far beyond any person's pace
+ * (table-driven authorization checks, fixtures built through REST, fuzzing): lifts the
+ * per-user write and typing limits. Files testing the limits keep the defaults.
+ */
+export const BURSTING_TEST_LIMITS: Record<string, string> = {
+  WRITE_RATE_BURST: '100000',
+  WRITE_RATE_PER_MINUTE: '1000000',
+  TYPING_RATE_BURST: '100000',
+  TYPING_RATE_PER_MINUTE: '1000000',
+};
+
 export interface TestAppOptions {
   /** Extra environment (e.g. PRESENCE_TTL_SECONDS); CLERK_JWT_KEY is set to the test key unless `devAuth`. */
   env?: Record<string, string>;

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { Grouping } from '../../src/db/models';
 import { stopTimer } from '../../src/components/timers/timer.service';
 import { isSentinel, userSentinel } from '../helpers/sentinel';
+import { eventually } from '../helpers/eventually';
 import { connectSocket, emitAck, recordEvents, waitForEvent } from '../helpers/socket';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { createGroup } from './fixtures';
@@ -97,7 +98,7 @@ describe('study timers', () => {
     expect(await stopTimer(app.node.ctx, u.userId)).toBeNull();
   });
 
-  it('when the session cannot be queued, then the timer is put back and the stop answers 503', async () => {
+  it('when the session cannot be queued, then the stop is still acknowledged from its durable pending record and queued once the queue answers', async () => {
     const u = await app.signedUpUser('una');
     await app.http.post('/api/timer/start', { token: u.token, body: {} });
     const raw = await redis.get(key('timer', u.userId));
@@ -108,13 +109,17 @@ describe('study timers', () => {
     (queue as any).add = () => Promise.reject(new Error('Connection is closed.'));
     try {
       const res = await app.http.post('/api/timer/stop', { token: u.token, body: {} });
-      expect(res.status).toBe(503);
-      expect(res.body.error.code).toBe('UNAVAILABLE');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ discarded: false, session: { sessionUuid: stored.sessionUuid } });
+      // Not running any more, but not lost: the stop waits in its pending record.
+      expect(await redis.get(key('timer', u.userId))).toBeNull();
+      expect(JSON.parse((await redis.get(key('timer-stop', u.userId)))!).timer.sessionUuid).toBe(stored.sessionUuid);
     } finally {
       (queue as any).add = original;
     }
-    expect(JSON.parse((await redis.get(key('timer', u.userId)))!).sessionUuid).toBe(stored.sessionUuid);
-    expect((await app.http.post('/api/timer/stop', { token: u.token, body: {} })).body.discarded).toBe(false);
+    // The node's recovery sweep queues it once the queue answers again.
+    await eventually(async () => expect(await queue.getJob(stored.sessionUuid)).toBeTruthy(), { timeout: 20_000, interval: 200 });
+    await eventually(async () => expect(await redis.get(key('timer-stop', u.userId))).toBeNull());
   });
 
   it('when a room is joined, then the connected-sockets gauge and groupings.is_connected follow', async () => {

@@ -23,6 +23,51 @@ export function saveToken(token: string | null): void {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
+/**
+ * Where a fresh token comes from before the current one expires: the stored one by default
+ * (dev tokens live 24 h, so there is nothing fresher); with Clerk, set
+ * `tokenSource.fresh = () => clerk.session.getToken()`.
+ */
+export const tokenSource: { fresh: () => Promise<string | null> } = { fresh: async () => session.token };
+
+/** The `exp` (ms) of a JWT, or null when it cannot be read. */
+function tokenExpiry(token: string | null): number | null {
+  try {
+    const part = token?.split('.')[1];
+    if (!part) return null;
+    const payload = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * The server disconnects a socket when its token expires (API.md `auth:refresh`): 30 s
+ * before that, hand it a fresh token. Without a fresher one, the session ends at expiry
+ * and the reconnect's UNAUTHENTICATED signs the user out.
+ */
+function scheduleTokenRefresh(socket: AppSocket): void {
+  clearTimeout(refreshTimer);
+  const expiresAt = tokenExpiry(session.token);
+  if (expiresAt === null) return;
+  const delay = Math.min(Math.max(5_000, expiresAt - Date.now() - 30_000), 2_147_483_647);
+  refreshTimer = setTimeout(async () => {
+    if (session.socket !== socket) return;
+    const token = await tokenSource.fresh().catch(() => null);
+    if (!token || token === session.token) return;
+    try {
+      await emit('auth:refresh', { token });
+      saveToken(token);
+    } catch {
+      // Refused: the server keeps the old deadline.
+    }
+    scheduleTokenRefresh(socket);
+  }, delay);
+}
+
 type Listener = () => void;
 const reconnectListeners = new Set<Listener>();
 const timerListeners = new Set<Listener>();
@@ -107,6 +152,8 @@ export function connectSocket(banner: HTMLElement, onAuthFailure: () => void): A
   session.socket = socket;
   let connectedBefore = false;
   let failures = 0;
+  /** The last handshake was refused for too many open sockets (MAX_SOCKETS_PER_USER). */
+  let rateLimited = false;
   const text = banner.appendChild(document.createElement('span'));
   const retry = banner.appendChild(document.createElement('button'));
   retry.type = 'button';
@@ -124,8 +171,9 @@ export function connectSocket(banner: HTMLElement, onAuthFailure: () => void): A
     banner.hidden = state === 'live' || state === 'connecting';
     banner.dataset.state = state;
     retry.hidden = state !== 'offline';
-    text.textContent =
-      state === 'offline'
+    text.textContent = rateLimited
+      ? 'Too many open connections — close other StudySync tabs; retrying…'
+      : state === 'offline'
         ? navigator.onLine
           ? 'Offline — StudySync cannot be reached. Still retrying; what you see may be out of date, and nothing you missed will be lost.'
           : 'Offline — this device has no network. StudySync reconnects by itself when it is back.'
@@ -147,7 +195,9 @@ export function connectSocket(banner: HTMLElement, onAuthFailure: () => void): A
   render();
   socket.on('connect', () => {
     failures = 0;
+    rateLimited = false;
     setConnection('live');
+    scheduleTokenRefresh(socket);
     if (connectedBefore) for (const fn of reconnectListeners) fn();
     connectedBefore = true;
   });
@@ -164,7 +214,9 @@ export function connectSocket(banner: HTMLElement, onAuthFailure: () => void): A
       return;
     }
     failures += 1;
+    rateLimited = err.message === 'RATE_LIMITED';
     setConnection(!navigator.onLine || failures >= OFFLINE_AFTER_FAILURES ? 'offline' : 'reconnecting');
+    render();
   });
   socket.on('timer:state', ({ timer }) => setMyTimer(timer));
   return socket;
@@ -173,6 +225,7 @@ export function connectSocket(banner: HTMLElement, onAuthFailure: () => void): A
 let socketCleanup: (() => void) | null = null;
 
 export function disconnectSocket(): void {
+  clearTimeout(refreshTimer);
   session.socket?.disconnect();
   session.socket = null;
   socketCleanup?.();

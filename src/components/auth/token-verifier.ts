@@ -7,13 +7,17 @@ export interface TokenClaims {
   email?: string;
   firstName?: string;
   lastName?: string;
+  /** ms since epoch after which the token is refused (`exp` plus the clock skew). */
+  expiresAt: number;
 }
 
 export type TokenVerifier = (token: string | undefined) => Promise<TokenClaims>;
 
 const CLOCK_SKEW_MS = 5000;
 
-const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+/** A usable string claim: non-empty, without NUL characters (a claim holding one is treated as absent). */
+const optionalString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' && !value.includes('\u0000') ? value.trim() : undefined;
 
 /**
  * Networkless Clerk session-token verification (RS256 against the PEM key): signature,
@@ -23,16 +27,12 @@ const optionalString = (value: unknown): string | undefined => (typeof value ===
 /** Verified tokens kept (by their exact text) until they expire: a signature check is ~0.5 ms. */
 const CACHE_MAX = 10_000;
 
-interface Cached {
-  claims: TokenClaims;
-  /** ms since epoch after which the token is refused (its `exp` plus the skew). */
-  expiresAt: number;
-}
+type Cached = TokenClaims;
 
 export function createTokenVerifier(jwtKey: string, authorizedParties?: string[]): TokenVerifier {
   const cache = new Map<string, Cached>();
 
-  const verify = async (token: string): Promise<{ claims: TokenClaims; exp: number }> => {
+  const verify = async (token: string): Promise<TokenClaims> => {
     let data: object;
     try {
       // The public export throws TokenVerificationError on any failure and returns the payload.
@@ -46,14 +46,12 @@ export function createTokenVerifier(jwtKey: string, authorizedParties?: string[]
     const sub = optionalString(claims.sub);
     if (!sub || sub.length > 191) throw unauthenticated('Invalid or expired token');
     return {
-      claims: {
-        sub,
-        username: optionalString(claims.username),
-        email: optionalString(claims.email),
-        firstName: optionalString(claims.first_name),
-        lastName: optionalString(claims.last_name),
-      },
-      exp: typeof claims.exp === 'number' ? claims.exp : 0,
+      sub,
+      username: optionalString(claims.username),
+      email: optionalString(claims.email),
+      firstName: optionalString(claims.first_name),
+      lastName: optionalString(claims.last_name),
+      expiresAt: (typeof claims.exp === 'number' ? claims.exp : 0) * 1000 + CLOCK_SKEW_MS,
     };
   };
 
@@ -62,18 +60,18 @@ export function createTokenVerifier(jwtKey: string, authorizedParties?: string[]
     const now = Date.now();
     const hit = cache.get(token);
     if (hit) {
-      if (hit.expiresAt > now) return hit.claims;
+      if (hit.expiresAt > now) return hit;
       cache.delete(token);
       throw unauthenticated('Invalid or expired token');
     }
-    const { claims, exp } = await verify(token);
+    const claims: Cached = await verify(token);
     // Only tokens already valid now are verified successfully (nbf passed), so the one
     // remaining condition, `exp`, is what the cached entry checks.
     if (cache.size >= CACHE_MAX) {
       const oldest = cache.keys().next();
       if (!oldest.done) cache.delete(oldest.value);
     }
-    cache.set(token, { claims, expiresAt: exp * 1000 + CLOCK_SKEW_MS });
+    cache.set(token, claims);
     return claims;
   };
 }

@@ -8,12 +8,27 @@ import { deleteMessage, editMessage, sendMessage } from './chat.service';
 /** `chat:send` / `chat:edit` / `chat:delete` / `chat:typing`. */
 export function registerChatHandlers(ctx: AppContext, socket: IoSocket): void {
   const user = { userId: socket.data.userId, username: socket.data.username };
-  handle(ctx, socket, 'chat:send', ChatSendInput, async ({ groupId, ...input }) => ({ message: await sendMessage(ctx, user, groupId, input) }));
-  handle(ctx, socket, 'chat:edit', ChatEditInput, async ({ messageId, content }) => ({ message: await editMessage(ctx, user.userId, messageId, content) }));
-  handle(ctx, socket, 'chat:delete', ChatDeleteInput, async ({ messageId }) => {
-    await deleteMessage(ctx, user.userId, messageId);
-    return {};
-  });
+  const writes = { limit: 'writes' } as const;
+  handle(ctx, socket, 'chat:send', ChatSendInput, async ({ groupId, ...input }) => ({ message: await sendMessage(ctx, user, groupId, input) }), writes);
+  handle(
+    ctx,
+    socket,
+    'chat:edit',
+    ChatEditInput,
+    async ({ messageId, content }) => ({ message: await editMessage(ctx, user.userId, messageId, content) }),
+    writes,
+  );
+  handle(
+    ctx,
+    socket,
+    'chat:delete',
+    ChatDeleteInput,
+    async ({ messageId }) => {
+      await deleteMessage(ctx, user.userId, messageId);
+      return {};
+    },
+    writes,
+  );
   // Typing is a hint: like every chat:* event it needs membership of the group (not a
   // joined room; strangers get NOT_FOUND/FORBIDDEN in the optional ack), volatile,
   // never to the typist's sockets; nothing is stored.
@@ -29,6 +44,6 @@ export function registerChatHandlers(ctx: AppContext, socket: IoSocket): void {
       socket.volatile.to(groupRoom(groupId)).except(userRoom(user.userId)).emit('chat:typing', { groupId, userId: user.userId });
       return {};
     },
-    { ackOptional: true },
+    { ackOptional: true, limit: 'typing' },
   );
 }

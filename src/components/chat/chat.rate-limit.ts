@@ -1,5 +1,5 @@
 import type { AppContext } from '../../lib/context';
-import { AppError } from '../../lib/errors';
+import { rateLimitedCounter, RateLimitedError } from '../../lib/rate-limit';
 
 /**
  * Redis key `chat-rate:<userId>`: a fixed-window counter shared by every node
@@ -8,12 +8,16 @@ import { AppError } from '../../lib/errors';
 const HIT = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n`;
+return {n, redis.call('PTTL', KEYS[1])}`;
 
 /** Counts one message; RATE_LIMITED over the limit. */
 export async function hitChatRateLimit(ctx: AppContext, userId: string): Promise<void> {
-  const n = (await ctx.redis.eval(HIT, 1, ctx.key('chat-rate', userId), ctx.config.chatRateWindowSeconds * 1000)) as number;
+  const [n, ttl] = (await ctx.redis.eval(HIT, 1, ctx.key('chat-rate', userId), ctx.config.chatRateWindowSeconds * 1000)) as [number, number];
   if (n > ctx.config.chatRateLimit) {
-    throw new AppError('RATE_LIMITED', `At most ${ctx.config.chatRateLimit} messages per ${ctx.config.chatRateWindowSeconds} s; slow down`);
+    rateLimitedCounter(ctx.metrics).inc({ limit: 'chat' });
+    throw new RateLimitedError(
+      `At most ${ctx.config.chatRateLimit} messages per ${ctx.config.chatRateWindowSeconds} s; slow down`,
+      Math.max(1, Math.ceil(ttl / 1000)),
+    );
   }
 }

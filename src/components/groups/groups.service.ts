@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { QueryTypes, type Transaction } from 'sequelize';
+import { Op, QueryTypes, type Transaction } from 'sequelize';
 import { Group, Grouping, type GroupRole, type GroupType, type Visibility } from '../../db/models';
 import type { AppContext } from '../../lib/context';
 import { conflict, forbidden, notFound } from '../../lib/errors';
@@ -7,7 +7,7 @@ import { decodeCursor, idPage, isIdCursor } from '../../lib/cursor';
 import { notify } from '../notifications/notify';
 import { loadGroupAccess, requireMember, requireRole } from './group-access';
 import { toGroupDto, toMemberDto, type GroupDto, type GroupRow, type MemberDto, type MemberRow } from './group.dto';
-import { breaksLastLeader, canChangeRole, canRemoveMember, isFull } from './membership.rules';
+import { breaksLastLeader, canChangeRole, canRemoveMember, isFull, successorLeader } from './membership.rules';
 
 /** A random, unguessable invite code (72 bits, URL-safe). */
 export const newInviteCode = (): string => randomBytes(9).toString('base64url');
@@ -247,6 +247,51 @@ export async function removeMember(ctx: AppContext, groupId: number, callerId: s
     if (!target) throw notFound('Member');
     if (!canRemoveMember(role, target.role)) throw forbidden('Admins may remove plain members only');
   });
+}
+
+/**
+ * A deleted account leaves every group, inside the caller's transaction (one group row
+ * locked at a time, in id order): the group keeps a leader (successorLeader: the
+ * longest-standing admin, else member, is promoted and notified) and a group left empty
+ * is deactivated. Returns what to broadcast once the transaction has committed.
+ */
+export async function removeUserFromAllGroups(ctx: AppContext, userId: string, transaction: Transaction): Promise<() => void> {
+  const memberships = await Grouping.findAll({ where: { userId }, attributes: ['groupId', 'role'], order: [['groupId', 'ASC']], transaction });
+  const announcements: Array<() => void> = [];
+  for (const membership of memberships) {
+    const groupId = membership.groupId;
+    const group = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
+    if (!group) continue;
+    const others = await Grouping.findAll({
+      where: { groupId, userId: { [Op.ne]: userId } },
+      attributes: ['userId', 'role', 'joinedAt'],
+      transaction,
+    });
+    await Grouping.destroy({ where: { groupId, userId }, transaction });
+    const successor = membership.role === 'leader' ? successorLeader(others) : null;
+    if (successor) {
+      await Grouping.update({ role: 'leader' }, { where: { groupId, userId: successor }, transaction });
+      await notify(
+        ctx,
+        [{ userId: successor, type: 'role_changed', message: `Your role in ${group.groupName} is now leader`, data: { groupId, role: 'leader' } }],
+        transaction,
+      );
+    }
+    const deactivated = others.length === 0 && group.isActive;
+    if (deactivated) await group.update({ isActive: false }, { transaction });
+    announcements.push(() => {
+      ctx.broadcast.toGroup(groupId, 'member:left', { groupId, userId, role: membership.role });
+      ctx.broadcast.removeUserFromGroup(userId, groupId);
+      if (successor) ctx.broadcast.toGroup(groupId, 'member:updated', { groupId, userId: successor, role: 'leader' });
+      if (deactivated) {
+        ctx.broadcast.toGroup(groupId, 'group:deleted', { groupId });
+        ctx.broadcast.closeGroup(groupId);
+      }
+    });
+  }
+  return () => {
+    for (const announce of announcements) announce();
+  };
 }
 
 export async function listMembers(ctx: AppContext, groupId: number, userId: string): Promise<MemberDto[]> {

@@ -2,6 +2,7 @@ import { Op, type Transaction } from 'sequelize';
 import { Group, GroupInvitation, Grouping, User } from '../../db/models';
 import type { AppContext } from '../../lib/context';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors';
+import { enforce, limitsOf } from '../../lib/rate-limit';
 import { notify } from '../notifications/notify';
 import { requireMember } from './group-access';
 import { toInvitationDto, type InvitationDto, type MemberDto } from './group.dto';
@@ -36,6 +37,11 @@ export async function createInvitation(
       if (pending.expiresAt > now) throw conflict('That user already has a pending invitation');
       await pending.update({ status: 'expired' }, { transaction });
     }
+    // Counted only for invitations that would really be sent: per inviter, and per invitee
+    // from anyone (a user cannot be flooded by many groups or many accounts).
+    const limits = limitsOf(ctx.config);
+    await enforce(ctx, 'invitations_inviter', inviter.userId, limits.invitationsInviter, 'invitations sent in an hour');
+    await enforce(ctx, 'invitations_invitee', invitee.userId, limits.invitationsInvitee, 'invitations to this user in an hour');
     const invitation = await GroupInvitation.create(
       {
         groupId,

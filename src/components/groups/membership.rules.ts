@@ -38,3 +38,21 @@ export function canInvite(callerRole: GroupRole, groupType: GroupType): boolean 
 export function isFull(memberCount: number, maxMembers: number | null): boolean {
   return maxMembers !== null && memberCount >= maxMembers;
 }
+
+export interface RemainingMember {
+  userId: string;
+  role: GroupRole;
+  joinedAt: Date;
+}
+
+/**
+ * Who becomes leader when the only leader goes for good (account deleted) while others
+ * remain: the longest-standing admin, else the longest-standing member (ties by user
+ * id). Null when a leader remains or nobody does.
+ */
+export function successorLeader(remaining: RemainingMember[]): string | null {
+  if (remaining.length === 0 || remaining.some((m) => m.role === 'leader')) return null;
+  const rank = (m: RemainingMember): number => (m.role === 'admin' ? 0 : 1);
+  const [first] = [...remaining].sort((a, b) => rank(a) - rank(b) || a.joinedAt.getTime() - b.joinedAt.getTime() || a.userId.localeCompare(b.userId));
+  return first?.userId ?? null;
+}

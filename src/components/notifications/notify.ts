@@ -1,7 +1,9 @@
 import type { Transaction } from 'sequelize';
-import { Notification, type NotificationType } from '../../db/models';
+import { Op } from 'sequelize';
+import { Notification, User, type NotificationType } from '../../db/models';
 import type { AppContext } from '../../lib/context';
 import type { NotificationDto } from '../../realtime/events';
+import { wantsNotification } from '../users/preferences.rules';
 
 export function toNotificationDto(n: Notification): NotificationDto {
   return {
@@ -21,12 +23,23 @@ export interface NewNotification {
   data?: Record<string, unknown>;
 }
 
+/** Drops the items whose recipient turned that category off (`preferences.notifications`). */
+async function wanted(items: NewNotification[], transaction?: Transaction): Promise<NewNotification[]> {
+  const ids = [...new Set(items.map((item) => item.userId))];
+  const users = await User.findAll({ where: { userId: { [Op.in]: ids } }, attributes: ['userId', 'preferences'], transaction });
+  const preferences = new Map(users.map((u) => [u.userId, u.preferences]));
+  return items.filter((item) => wantsNotification(preferences.get(item.userId), item.type));
+}
+
 /**
- * The one place notifications are created: stores them, then pushes `notification:new`
- * to each user's sockets. Inside a transaction, the push waits for the commit so no
- * client hears of a notification that was rolled back.
+ * The one place notifications are created: stores them (unless the recipient turned that
+ * category off), then pushes `notification:new` to each user's sockets. Inside a
+ * transaction, the push waits for the commit so no client hears of a notification that
+ * was rolled back.
  */
-export async function notify(ctx: AppContext, items: NewNotification[], transaction?: Transaction): Promise<Notification[]> {
+export async function notify(ctx: AppContext, all: NewNotification[], transaction?: Transaction): Promise<Notification[]> {
+  if (all.length === 0) return [];
+  const items = await wanted(all, transaction);
   if (items.length === 0) return [];
   const rows = await Notification.bulkCreate(
     items.map((item) => ({

@@ -17,21 +17,28 @@ export function registerPresenceHandlers(ctx: AppContext, socket: IoSocket): voi
   const userId = socket.data.userId;
   const log = ctx.logger.child({ component: 'presence' });
 
-  handle(ctx, socket, 'room:join', RoomInput, async ({ groupId }) => ({
-    state: await joinRoom(ctx, socket, userId, groupId, groupRoom(groupId)),
-  }));
-
-  handle(ctx, socket, 'room:leave', RoomInput, async ({ groupId }) => {
-    const room = groupRoom(groupId);
-    if (!socket.rooms.has(room)) {
-      // Like every group event: NOT_FOUND (absent/private) or FORBIDDEN (public) for non-members.
-      await requireMember(groupId, userId);
-      return {};
-    }
-    await socket.leave(room);
-    await leaveRoom(ctx, socket.id, userId, groupId);
-    return {};
+  handle(ctx, socket, 'room:join', RoomInput, async ({ groupId }) => ({ state: await joinRoom(ctx, socket, userId, groupId, groupRoom(groupId)) }), {
+    limit: 'writes',
   });
+
+  handle(
+    ctx,
+    socket,
+    'room:leave',
+    RoomInput,
+    async ({ groupId }) => {
+      const room = groupRoom(groupId);
+      if (!socket.rooms.has(room)) {
+        // Like every group event: NOT_FOUND (absent/private) or FORBIDDEN (public) for non-members.
+        await requireMember(groupId, userId);
+        return {};
+      }
+      await socket.leave(room);
+      await leaveRoom(ctx, socket.id, userId, groupId);
+      return {};
+    },
+    { limit: 'writes' },
+  );
 
   socket.on('disconnecting', (reason) => {
     // A node shutting down leaves the entries to expire: its clients reconnect to

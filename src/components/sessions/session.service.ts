@@ -1,7 +1,7 @@
 import { Op, QueryTypes, type WhereOptions } from 'sequelize';
 import { StudySession } from '../../db/models';
 import type { AppContext } from '../../lib/context';
-import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { decodeCursor, encodeCursor, isCursorId, isCursorInstant } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto } from '../../realtime/events';
@@ -71,11 +71,7 @@ interface SessionCursor {
   i: number;
 }
 const isSessionCursor = (v: unknown): v is SessionCursor =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as SessionCursor).s === 'string' &&
-  !Number.isNaN(Date.parse((v as SessionCursor).s)) &&
-  Number.isInteger((v as SessionCursor).i);
+  typeof v === 'object' && v !== null && isCursorInstant((v as SessionCursor).s) && isCursorId((v as SessionCursor).i);
 
 /** My sessions, newest first (`started_at DESC, id DESC` keyset), optionally in [from, to) and one group. */
 export async function listSessions(

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../lib/context';
 import type { ApiRouter } from '../../lib/http/api-router';
-import { z } from '../../lib/validation';
+import { DecimalIntSchema, z } from '../../lib/validation';
 import { myStats } from './stats.service';
 
 export const StatsSchema = z
@@ -21,7 +21,7 @@ export function registerStatsRoutes(api: ApiRouter, ctx: AppContext): void {
       path: '/me/stats',
       summary: 'My study time per local day and my streak',
       tags: ['Users'],
-      query: z.object({ days: z.coerce.number().int().min(1).max(90).default(7) }),
+      query: z.object({ days: DecimalIntSchema(1, 90).default(7) }),
       response: StatsSchema,
     },
     ({ user, query }) => myStats(ctx, user, query.days),

@@ -1,4 +1,4 @@
-export { getTimer, startTimer, stopTimer, stopRunningTimer } from './timer.service';
+export { getTimer, startTimer, stopTimer, stopRunningTimer, recoverPendingStops, startStopRecovery } from './timer.service';
 export { registerTimerRoutes } from './timer.routes';
 export { registerTimerHandlers } from './timer.handlers';
 export { readTimers } from './timer.store';

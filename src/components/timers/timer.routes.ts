@@ -20,7 +20,17 @@ export function registerTimerRoutes(api: ApiRouter, ctx: AppContext): void {
     ({ user, body }) => startTimer(ctx, user.userId, body.groupId ?? null),
   );
   api.route(
-    { method: 'post', path: '/timer/stop', summary: 'Stop my study timer', tags: ['Timers'], body: StopTimerInput, response: StopResultSchema, errors: [409] },
+    {
+      method: 'post',
+      path: '/timer/stop',
+      summary: 'Stop my study timer',
+      tags: ['Timers'],
+      body: StopTimerInput,
+      response: StopResultSchema,
+      errors: [409],
+      // Never refused by the write limit: a stop only ends what a (limited) start began.
+      unlimited: true,
+    },
     ({ user, body }) => stopRunningTimer(ctx, user.userId, { notes: body.notes ?? null }),
   );
   api.route(

@@ -23,6 +23,37 @@ export function parseStoredTimer(raw: string | null | undefined): StoredTimer | 
   }
 }
 
+/**
+ * A stop recorded in Redis before its persist job is known to be queued: the timer as it
+ * ran, the stop instant, the notes and the cap. Everything the session is computed from,
+ * so whoever finishes the hand-over (the stopping node, a retried stop, the recovery
+ * sweep) computes the same session.
+ */
+export interface PendingStop {
+  stoppedAt: Date;
+  notes: string | null;
+  capSeconds: number | null;
+  timer: StoredTimer;
+}
+
+/** Reads a pending stop; null when unreadable (its timer could not have been stored either). */
+export function parsePendingStop(raw: string): PendingStop | null {
+  try {
+    const value = JSON.parse(raw) as { stoppedAt?: unknown; notes?: unknown; capSeconds?: unknown; timer?: unknown };
+    const timer = parseStoredTimer(JSON.stringify(value.timer ?? null));
+    const stoppedAt = typeof value.stoppedAt === 'string' ? new Date(value.stoppedAt) : undefined;
+    if (!timer || !stoppedAt || Number.isNaN(stoppedAt.getTime())) return null;
+    return {
+      stoppedAt,
+      notes: typeof value.notes === 'string' ? value.notes : null,
+      capSeconds: typeof value.capSeconds === 'number' && Number.isInteger(value.capSeconds) && value.capSeconds > 0 ? value.capSeconds : null,
+      timer,
+    };
+  } catch {
+    return null;
+  }
+}
+
 export interface StoppedSession {
   session: SessionDto;
   /** Under MIN_SESSION_SECONDS: not stored. */

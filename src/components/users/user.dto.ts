@@ -1,4 +1,5 @@
-import type { Streak, User } from '../../db/models';
+import type { Streak, User, UserPreferences } from '../../db/models';
+import { knownPreferences } from './preferences.rules';
 import { effectiveCurrentStreak } from '../streaks/streak.rules';
 
 export interface PublicUserDto {
@@ -15,7 +16,7 @@ export interface PublicUserDto {
 
 export interface SelfUserDto extends PublicUserDto {
   email: string;
-  preferences: Record<string, unknown>;
+  preferences: UserPreferences;
 }
 
 export const userTimeZone = (user: Pick<User, 'preferences'>): string => {
@@ -38,5 +39,5 @@ export function toPublicUser(user: User, streak: Streak | null, now = new Date()
 }
 
 export function toSelfUser(user: User, streak: Streak | null, now = new Date()): SelfUserDto {
-  return { ...toPublicUser(user, streak, now), email: user.email, preferences: (user.preferences ?? {}) as Record<string, unknown> };
+  return { ...toPublicUser(user, streak, now), email: user.email, preferences: knownPreferences(user.preferences) };
 }

@@ -1,10 +1,11 @@
 import { Op } from 'sequelize';
 import { Streak, User } from '../../db/models';
 import type { AppContext } from '../../lib/context';
-import { AppError, notFound } from '../../lib/errors';
+import { AppError, notFound, validationFailed } from '../../lib/errors';
 import type { ApiRouter } from '../../lib/http/api-router';
 import { UserIdSchema, z } from '../../lib/validation';
-import { canonicalTimeZone } from '../streaks/streak.rules';
+import { isReservedUsername, USERNAME_MAX, USERNAME_MIN } from './username.rules';
+import { mergePreferences, PREFERENCES_MAX_BYTES, PreferencesPatchSchema, PreferencesSchema, preferencesBytes } from './preferences.rules';
 import { toPublicUser, toSelfUser } from './user.dto';
 
 export const PublicUserSchema = z
@@ -20,36 +21,23 @@ export const PublicUserSchema = z
     updatedAt: z.string(),
   })
   .openapi('PublicUser');
-export const SelfUserSchema = PublicUserSchema.extend({ email: z.string(), preferences: z.record(z.string(), z.unknown()) }).openapi('User');
+export const SelfUserSchema = PublicUserSchema.extend({ email: z.string(), preferences: PreferencesSchema }).openapi('User');
 
+/** The username rules (username.rules.ts): 3–64 of `A-Z a-z 0-9 _ . -`, not a reserved name (400, not 409: nobody may ever take one). */
 export const UsernameSchema = z
   .string()
   .trim()
-  .min(3)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'may hold only letters, digits, _ . and -');
-
-const Preferences = z
-  .object({
-    timezone: z
-      .string()
-      .max(64)
-      .transform((tz, ctx) => {
-        const canonical = canonicalTimeZone(tz);
-        if (canonical === undefined) ctx.addIssue({ code: 'custom', message: 'must be an IANA timezone such as Europe/Paris' });
-        return canonical ?? z.NEVER;
-      })
-      .optional(),
-  })
-  .catchall(z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
-  .refine((p) => Object.keys(p).length <= 50, 'at most 50 preferences');
+  .min(USERNAME_MIN)
+  .max(USERNAME_MAX)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'may hold only letters, digits, _ . and -')
+  .refine((name) => !isReservedUsername(name), 'is reserved');
 
 export const PatchMeBody = z
   .object({
     username: UsernameSchema.optional(),
     firstName: z.string().trim().max(100).nullable().optional(),
     lastName: z.string().trim().max(100).nullable().optional(),
-    preferences: Preferences.optional(),
+    preferences: PreferencesPatchSchema.optional(),
   })
   .strict()
   .openapi('PatchMe');
@@ -74,11 +62,19 @@ export function registerUserRoutes(api: ApiRouter, ctx: AppContext): void {
       if (body.username !== undefined) changes.username = body.username;
       if (body.firstName !== undefined) changes.firstName = body.firstName;
       if (body.lastName !== undefined) changes.lastName = body.lastName;
-      // Merged in SQL (jsonb ||), so two concurrent PATCHes of different keys both stick.
-      if (body.preferences !== undefined)
-        changes.preferences = ctx.sequelize.literal(`preferences || ${ctx.sequelize.escape(JSON.stringify(body.preferences))}::jsonb`);
       try {
-        await User.update(changes, { where: { userId: user.userId } });
+        // Merged under the row lock, so two concurrent PATCHes of different keys both stick.
+        await ctx.sequelize.transaction(async (transaction) => {
+          if (body.preferences !== undefined) {
+            const row = await User.findByPk(user.userId, { attributes: ['userId', 'preferences'], transaction, lock: transaction.LOCK.UPDATE });
+            const merged = mergePreferences(row?.preferences, body.preferences);
+            if (preferencesBytes(merged) > PREFERENCES_MAX_BYTES) {
+              throw validationFailed([{ field: 'body.preferences', message: `at most ${PREFERENCES_MAX_BYTES} bytes in total` }], 'Invalid body.preferences');
+            }
+            changes.preferences = merged;
+          }
+          await User.update(changes, { where: { userId: user.userId }, transaction });
+        });
       } catch (error) {
         if ((error as Error).name === 'SequelizeUniqueConstraintError') throw new AppError('CONFLICT', 'That username is taken');
         throw error;

@@ -1,12 +1,15 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
 /**
- * `users.preferences` (JSONB object). `timezone` is an IANA zone name; absent means
- * `UTC`. Other keys are free-form client settings.
+ * `users.preferences` (JSONB object, at most 4 KB): known keys only, see
+ * `src/components/users/preferences.rules.ts`. `timezone` is an IANA zone name; absent
+ * means `UTC`.
  */
 export interface UserPreferences {
   timezone?: string;
-  [key: string]: unknown;
+  dailyGoalMinutes?: number;
+  theme?: 'light' | 'dark' | 'system';
+  notifications?: { mentions?: boolean; invitations?: boolean; groupActivity?: boolean };
 }
 
 /**

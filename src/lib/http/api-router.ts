@@ -1,10 +1,10 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { ZodObject, ZodType } from 'zod';
 import type { User } from '../../db/models';
 import { unauthenticated } from '../errors';
 import { parseInput, type z } from '../validation';
-import { takeDeferredBodyError } from './json-body';
+import { jsonBody, parseBody } from './json-body';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Out<S> = S extends ZodType ? z.output<S> : undefined;
@@ -24,6 +24,8 @@ export interface RouteSpec<P extends ZodObject | undefined, Q extends ZodObject 
   status?: 200 | 201 | 204;
   /** Error codes this route can answer, for the OpenAPI document. */
   errors?: number[];
+  /** A write that is never refused by the per-user write limit (e.g. stopping a timer). */
+  unlimited?: boolean;
   /** The body is raw bytes of this media type, streamed by the handler (never parsed): documented as binary. */
   rawBody?: string;
   /** The success body is bytes of any type (`*\/*`, binary) rather than JSON. */
@@ -44,6 +46,18 @@ export interface RouteInput<P, Q, B> {
 
 /** Resolves the caller of an authenticated route (or throws UNAUTHENTICATED / USER_NOT_SYNCED). */
 export type Authenticate = (req: Request) => Promise<User>;
+
+export interface ApiRouterOptions {
+  /** Body size limit of this router's JSON routes (body-parser syntax, e.g. `64kb`). */
+  jsonLimit: string;
+  /**
+   * Runs after authentication and before the body is read, for every authenticated
+   * route that changes something (POST, PUT, PATCH, DELETE): the per-user write limit.
+   */
+  beforeWrite?: (user: User, req: Request) => Promise<void>;
+}
+
+const WRITE_METHODS = new Set<Method>(['post', 'put', 'patch', 'delete']);
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'VALIDATION_FAILED',
@@ -71,11 +85,15 @@ export function withoutEmptyValues(query: Request['query']): Record<string, unkn
  */
 export class ApiRouter {
   readonly router: Router = express.Router();
+  private readonly json: RequestHandler;
 
   constructor(
     private readonly registry: OpenAPIRegistry,
     private readonly authenticate: Authenticate,
-  ) {}
+    private readonly options: ApiRouterOptions,
+  ) {
+    this.json = jsonBody(options.jsonLimit);
+  }
 
   /** An authenticated route: the handler receives the caller as `user`. */
   route<P extends ZodObject | undefined = undefined, Q extends ZodObject | undefined = undefined, B extends ZodType | undefined = undefined>(
@@ -105,10 +123,11 @@ export class ApiRouter {
     const status = spec.status ?? 200;
     this.router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
-        // Authenticate before validating so strangers learn nothing from validation errors.
+        // Authenticate before reading the body: an anonymous request costs no parsing, and
+        // strangers learn nothing from validation errors. Only routes taking a body read one.
         const user = auth ? await this.authenticate(req) : undefined;
-        const bodyError = takeDeferredBodyError(req);
-        if (bodyError) throw bodyError;
+        if (user && WRITE_METHODS.has(spec.method) && !spec.unlimited) await this.options.beforeWrite?.(user, req);
+        if (spec.body) await parseBody(this.json, req, res);
         const input = {
           params: (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Out<P>,
           query: (spec.query ? parseInput(spec.query, withoutEmptyValues(req.query), 'query') : undefined) as Out<Q>,
@@ -135,7 +154,15 @@ export class ApiRouter {
         ? { description: status === 204 ? 'No content' : 'Success' }
         : { description: 'Success', content: { 'application/json': { schema: spec.response } } };
     for (const [code, description] of Object.entries(spec.otherResponses ?? {})) responses[Number(code)] = { description };
-    const codes = new Set<number>([...(spec.params || spec.query || spec.body ? [400] : []), ...(auth ? [401, 403] : []), 503, ...(spec.errors ?? [])]);
+    const limited = auth && WRITE_METHODS.has(spec.method) && !spec.unlimited;
+    const codes = new Set<number>([
+      ...(spec.params || spec.query || spec.body ? [400] : []),
+      ...(auth ? [401, 403] : []),
+      ...(spec.body || spec.rawBody ? [413] : []),
+      ...(limited ? [429] : []),
+      503,
+      ...(spec.errors ?? []),
+    ]);
     const body = spec.rawBody
       ? { required: true, content: { [spec.rawBody]: { schema: { type: 'string' as const, format: 'binary' } } } }
       : spec.body

@@ -1,0 +1,96 @@
+import { Counter, type Registry } from 'prom-client';
+import type { Config } from './config';
+import type { AppContext } from './context';
+import { AppError } from './errors';
+
+/**
+ * Per-user rate limits in Redis, shared by every node. Each limit is a token bucket
+ * (`capacity` tokens, refilled continuously at `perMs`), so a short burst is allowed and
+ * the sustained rate is bounded; Redis' own clock (`TIME`) is the clock, so nodes with
+ * skewed clocks agree. Key: `rate:<limit>:<subject>` → HASH `{tokens, at}`, expiring once
+ * the bucket would be full again.
+ */
+const TAKE = `
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate) end
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)
+return wait`;
+
+export interface BucketLimit {
+  /** The burst: how many may be spent at once. */
+  capacity: number;
+  /** Refill rate in tokens per millisecond. */
+  perMs: number;
+}
+
+export const perMinute = (capacity: number, rate: number): BucketLimit => ({ capacity, perMs: rate / 60_000 });
+export const perHour = (capacity: number, rate: number): BucketLimit => ({ capacity, perMs: rate / 3_600_000 });
+
+export type LimitName = 'writes' | 'typing' | 'chat' | 'invitations_inviter' | 'invitations_invitee' | 'sockets';
+
+/** The limits of a deployment (config.ts; README and docs/CONFIGURATION.md explain the defaults). */
+export function limitsOf(config: Config): Record<'writes' | 'typing' | 'invitationsInviter' | 'invitationsInvitee', BucketLimit> {
+  return {
+    writes: perMinute(config.writeRateBurst, config.writeRatePerMinute),
+    typing: perMinute(config.typingRateBurst, config.typingRatePerMinute),
+    invitationsInviter: perHour(config.invitationsPerHourPerInviter, config.invitationsPerHourPerInviter),
+    invitationsInvitee: perHour(config.invitationsPerHourPerInvitee, config.invitationsPerHourPerInvitee),
+  };
+}
+
+/** A RATE_LIMITED error that knows when to try again (REST sends it as `Retry-After`). */
+export class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('RATE_LIMITED', message);
+  }
+}
+
+const counters = new WeakMap<Registry, Counter<'limit'>>();
+
+/** `studysync_rate_limited_total{limit}`: requests, events and handshakes refused by a limit. */
+export function rateLimitedCounter(registry: Registry): Counter<'limit'> {
+  let counter = counters.get(registry);
+  if (!counter) {
+    counter = new Counter({
+      name: 'studysync_rate_limited_total',
+      help: 'Requests, socket events and handshakes refused by a rate limit, by limit',
+      labelNames: ['limit'],
+      registers: [registry],
+    });
+    counters.set(registry, counter);
+  }
+  return counter;
+}
+
+/** Takes one token: 0 when allowed, else the ms until one is available. */
+export async function takeToken(ctx: AppContext, name: LimitName, subject: string, limit: BucketLimit): Promise<number> {
+  return (await ctx.redis.eval(TAKE, 1, ctx.key('rate', name, subject), limit.capacity, limit.perMs)) as number;
+}
+
+/** Takes one token or throws RATE_LIMITED (counted in /metrics). */
+export async function enforce(ctx: AppContext, name: LimitName, subject: string, limit: BucketLimit, what: string): Promise<void> {
+  const waitMs = await takeToken(ctx, name, subject, limit);
+  if (waitMs <= 0) return;
+  rateLimitedCounter(ctx.metrics).inc({ limit: name });
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  throw new RateLimitedError(`Too many ${what}; try again in ${seconds} s`, seconds);
+}
+
+/** The per-user write limit (REST mutating routes and socket write events, across all nodes). */
+export const enforceWriteLimit = (ctx: AppContext, userId: string): Promise<void> =>
+  enforce(ctx, 'writes', userId, limitsOf(ctx.config).writes, 'changes in a short time');
+
+export const enforceTypingLimit = (ctx: AppContext, userId: string): Promise<void> =>
+  enforce(ctx, 'typing', userId, limitsOf(ctx.config).typing, 'typing notices');

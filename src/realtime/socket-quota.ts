@@ -1,0 +1,47 @@
+import type { AppContext } from '../lib/context';
+import { rateLimitedCounter } from '../lib/rate-limit';
+import type { IoServer } from './io-server';
+
+/**
+ * How many sockets each user holds, across all nodes: `sockets:<userId>` → ZSET of
+ * socket ids scored by the ms their entry expires. Each node refreshes its own sockets'
+ * entries (like presence), so a killed node's sockets stop counting within
+ * PRESENCE_TTL_SECONDS. A handshake beyond MAX_SOCKETS_PER_USER is refused.
+ */
+const ADMIT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1`;
+
+const socketsKey = (ctx: AppContext, userId: string): string => ctx.key('sockets', userId);
+const ttlMs = (ctx: AppContext): number => ctx.config.presenceTtlSeconds * 1000;
+
+/** Counts the socket in, unless the user already holds the maximum; true when admitted. */
+export async function admitSocket(ctx: AppContext, userId: string, socketId: string): Promise<boolean> {
+  const now = Date.now();
+  const admitted =
+    (await ctx.redis.eval(ADMIT, 1, socketsKey(ctx, userId), now, now + ttlMs(ctx), ctx.config.maxSocketsPerUser, socketId, ttlMs(ctx) * 2)) === 1;
+  if (!admitted) rateLimitedCounter(ctx.metrics).inc({ limit: 'sockets' });
+  return admitted;
+}
+
+export async function releaseSocket(ctx: AppContext, userId: string, socketId: string): Promise<void> {
+  await ctx.redis.zrem(socketsKey(ctx, userId), socketId);
+}
+
+/** Refreshes this node's sockets' entries three times per TTL; returns the stop function. */
+export function startSocketQuotaRefresh(io: IoServer, ctx: AppContext): () => void {
+  const interval = setInterval(() => {
+    const expires = Date.now() + ttlMs(ctx);
+    const pipeline = ctx.redis.pipeline();
+    for (const socket of io.of('/').sockets.values()) {
+      pipeline.zadd(socketsKey(ctx, socket.data.userId), 'XX', expires, socket.id);
+      pipeline.pexpire(socketsKey(ctx, socket.data.userId), ttlMs(ctx) * 2);
+    }
+    if (pipeline.length > 0) pipeline.exec().catch((error: unknown) => ctx.logger.warn({ err: error, component: 'socket' }, 'socket quota refresh failed'));
+  }, ttlMs(ctx) / 3);
+  interval.unref();
+  return () => clearInterval(interval);
+}
