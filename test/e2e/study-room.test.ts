@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { eventually } from '../helpers/eventually';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { BURSTING_TEST_LIMITS, startTestApp, type TestApp } from '../helpers/test-app';
 import { artifact, DESKTOP, ensureWebBuilt, launchBrowser, WEB_DIST } from './browser';
 
 jest.setTimeout(90_000);
@@ -49,7 +49,7 @@ const text = async (page: Page, testid: string): Promise<string> => (await page.
 beforeAll(async () => {
   ensureWebBuilt();
   [app, browser] = await Promise.all([
-    startTestApp({ devAuth: true, worker: true, env: { MIN_SESSION_SECONDS: '1', WEB_DIR: WEB_DIST, CHAT_RATE_LIMIT: '1000' } }),
+    startTestApp({ devAuth: true, worker: true, env: { ...BURSTING_TEST_LIMITS, MIN_SESSION_SECONDS: '1', WEB_DIR: WEB_DIST, CHAT_RATE_LIMIT: '1000' } }),
     launchBrowser(),
   ]);
 });
