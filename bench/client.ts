@@ -131,8 +131,12 @@ function onPresenceEvents(o: Observer, socket: Socket): void {
     if (p?.groupId !== o.groupId) return;
     o.events += 1;
     storm.lastPresenceAt = Date.now();
-    for (const j of p.joins ?? []) apply(String(j.userId), true);
-    for (const l of p.leaves ?? []) apply(String(l.userId), false);
+    // A user in both lists: their entries' lastSeen order them (a tie reads leave, then join).
+    const changes = [
+      ...(p.leaves ?? []).map((l: any) => ({ userId: String(l.userId), online: false, at: Date.parse(l.lastSeen) || 0 })),
+      ...(p.joins ?? []).map((j: any) => ({ userId: String(j.userId), online: true, at: Date.parse(j.lastSeen) || 0 })),
+    ].sort((a, b) => a.at - b.at);
+    for (const c of changes) apply(c.userId, c.online);
   });
 }
 
@@ -461,9 +465,10 @@ const handlers: Record<string, (msg: any) => Promise<object>> = {
         if (!o.valid) continue;
         const count = o.count.get(userId) ?? 0;
         const last = o.last.get(userId) ?? false;
-        if (count > (online ? 1 : 0)) flag(userId, online ? 'events: present more than once' : 'events: online but gone (ghost)');
+        if (count > (online ? 1 : 0))
+          flag(userId, online ? 'events: announced online again without a leave (present twice)' : 'events: online but gone (ghost)');
         else if (count < (online ? 1 : 0)) flag(userId, 'events: offline but connected');
-        else if (last !== online) flag(userId, `events: last event says ${last ? 'online' : 'offline'}`);
+        else if (last !== online) flag(userId, online ? 'events: last event says offline, but connected' : 'events: last event says online, but gone (ghost)');
       }
       if (!o.valid) invalidObservers += 1;
     }
