@@ -106,6 +106,7 @@ const storm = {
   attempts: 0,
   errors: {} as Record<string, number>,
   droppedOnTarget: 0,
+  survivorsRejoined: 0,
   observers: [] as Observer[],
   lastPresenceAt: 0,
   closing: false,
@@ -169,7 +170,9 @@ async function rejoin(c: Conn): Promise<void> {
         c.socket = socket;
         c.url = storm.toUrl;
         c.joined = true;
-        if (!storm.rejoinedUs.has(c)) storm.rejoinedUs.set(c, nowUs());
+        // The measure is the killed node's clients; a survivor's socket dropped and re-joined is counted apart.
+        if (!storm.movers.includes(c)) storm.survivorsRejoined += 1;
+        else if (!storm.rejoinedUs.has(c)) storm.rejoinedUs.set(c, nowUs());
         watch(c);
         return;
       }
@@ -419,6 +422,7 @@ const handlers: Record<string, (msg: any) => Promise<object>> = {
       attempts: storm.attempts,
       errors: storm.errors,
       droppedOnTarget: storm.droppedOnTarget,
+      survivorsRejoined: storm.survivorsRejoined,
       pending: conns.filter((c) => !storm.gone.has(c) && !(c.socket.connected && c.joined)).length,
     };
   },
