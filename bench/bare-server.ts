@@ -1,7 +1,7 @@
 /**
  * Baselines: the same wire protocol with nothing behind it. `BARE_KIND=io` — Socket.IO,
  * no auth, no adapter; `io-redis` — with the same Redis adapter as the API nodes (run
- * two for a pair); `express` — one Express route answering a User-sized JSON body.
+ * two for a pair); `express` — Express routes answering fixed JSON bodies (BARE_ROUTES).
  * No validation, storage, or authorization: the floor the real node is compared with.
  */
 import http from 'node:http';
@@ -15,23 +15,34 @@ const kind = process.env.BARE_KIND ?? 'io';
 
 if (kind === 'express') {
   const app = express();
-  const body = {
-    userId: 'user_bench_0',
-    username: 'user_bench_0',
-    email: 'user_bench_0@bench.test',
-    firstName: null,
-    lastName: null,
-    totalStudyTime: 0,
-    preferences: {},
-    currentStreak: 0,
-    longestStreak: 0,
-    createdAt: new Date().toISOString(),
-    updatedAt: new Date().toISOString(),
-  };
-  app.get('/api/me', (_req, res) => {
-    res.json(body);
-  });
-  app.listen(port, () => console.log('listening'));
+  // BARE_ROUTES: [{path, body}] — each route answers exactly the JSON StudySync gave for it
+  // in the same run (a probe request), so both sides serialise and send the same bytes.
+  const routes: Array<{ path: string; body: unknown }> = process.env.BARE_ROUTES
+    ? JSON.parse(process.env.BARE_ROUTES)
+    : [
+        {
+          path: '/api/me',
+          body: {
+            userId: 'user_bench_0',
+            username: 'user_bench_0',
+            email: 'user_bench_0@bench.test',
+            firstName: null,
+            lastName: null,
+            totalStudyTime: 0,
+            preferences: {},
+            currentStreak: 0,
+            longestStreak: 0,
+            createdAt: new Date().toISOString(),
+            updatedAt: new Date().toISOString(),
+          },
+        },
+      ];
+  for (const route of routes) {
+    app.get(route.path, (_req, res) => {
+      res.json(route.body);
+    });
+  }
+  app.listen(port, '127.0.0.1', () => console.log('listening'));
 } else {
   const server = http.createServer();
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -79,6 +90,6 @@ if (kind === 'express') {
       ack?.({ ok: true, session: null, discarded: true });
     });
   });
-  server.listen(port, () => console.log('listening'));
+  server.listen(port, '127.0.0.1', () => console.log('listening'));
 }
 process.on('SIGTERM', () => process.exit(0));

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { Check } from './checks';
 import { forkClient, type Proc } from './procs';
 import type { BenchKeys } from './tokens';
 
@@ -62,6 +63,8 @@ export async function stopClients(clients: Client[]): Promise<void> {
 export interface BenchEnv {
   databaseUrl: string;
   redisUrl: string;
+  /** REDIS_KEY_PREFIX of every node and worker of the run (flushed between scenarios). */
+  redisPrefix: string;
   keys: BenchKeys;
   /** Environment of every API node / worker of the run. */
   nodeEnv: Record<string, string>;
@@ -80,13 +83,21 @@ export interface Row {
   note?: string;
 }
 
+export type Status = 'ok' | 'partial' | 'failed' | 'timed out' | 'skipped';
+
 export interface ScenarioResult {
   name: string;
-  status: 'ok' | 'partial' | 'failed' | 'timed out' | 'skipped';
+  status: Status;
   seconds?: number;
+  /** 1-, 5- and 15-minute load averages just before the scenario started (os.loadavg()). */
+  loadAvg?: number[];
   rows: Row[];
+  /** The issue's machine-readable targets (bench/lib/checks.ts); empty for scenarios without. */
+  checks: Check[];
   notes: string[];
   data?: object;
+  /** With `--runs=N` (N > 1): every run's own result; the fields above are their medians. */
+  runs?: ScenarioResult[];
 }
 
 export const ratio = (a: number, b: number): string => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : 'n/a');

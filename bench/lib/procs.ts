@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,6 +8,31 @@ import { ensureServerBuild } from './build';
 export { freePort };
 
 export const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * A scenario that overran its time limit keeps running in the background (a promise
+ * cannot be stopped from outside): the run marks its scope cancelled, and from then on
+ * every spawn, waitFor and sleep inside that scenario throws, so it can neither start
+ * processes nor wait on anything while the next scenario runs.
+ */
+const scope = new AsyncLocalStorage<{ cancelled?: string }>();
+
+/** Runs `fn` in a scope `cancel(reason)` cancels (see above). */
+export function cancellable<T>(fn: () => Promise<T>): { promise: Promise<T>; cancel(reason: string): void } {
+  const state: { cancelled?: string } = {};
+  return {
+    promise: scope.run(state, fn),
+    cancel: (reason) => {
+      state.cancelled = reason;
+    },
+  };
+}
+
+/** Throws when the current scenario was cancelled (time limit). */
+export function throwIfCancelled(): void {
+  const reason = scope.getStore()?.cancelled;
+  if (reason) throw new Error(`cancelled: ${reason}`);
+}
 
 /** Every child this process started; all are killed on exit, failure or SIGINT. */
 const children = new Set<ChildProcess>();
@@ -63,6 +89,7 @@ function track(child: ChildProcess, url = ''): Proc {
  * would leave the real server running.
  */
 export function runScript(script: string, env: Record<string, string>, args: string[] = []): Proc {
+  throwIfCancelled();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -77,6 +104,7 @@ export function runScript(script: string, env: Record<string, string>, args: str
  * is missing or stale (bench/lib/build.ts).
  */
 export function runProduction(entry: 'api' | 'worker', env: Record<string, string>): Proc {
+  throwIfCancelled();
   ensureServerBuild();
   const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist', 'src', 'bin', `${entry}.js`)], {
     cwd: ROOT,
@@ -88,6 +116,7 @@ export function runProduction(entry: 'api' | 'worker', env: Record<string, strin
 
 /** A load-generating client process (bench/client.ts) speaking by IPC. */
 export function forkClient(): Proc {
+  throwIfCancelled();
   const child = fork(path.join(ROOT, 'bench', 'client.ts'), [], {
     cwd: ROOT,
     execArgv: ['--import', 'tsx'],
@@ -100,6 +129,7 @@ export async function waitFor<T>(check: () => Promise<T> | T, timeout: number, i
   const deadline = Date.now() + timeout;
   let last: unknown;
   for (;;) {
+    throwIfCancelled();
     try {
       return await check();
     } catch (error) {
@@ -110,7 +140,10 @@ export async function waitFor<T>(check: () => Promise<T> | T, timeout: number, i
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise<void>((r) => setTimeout(r, ms)).then(() => {
+    throwIfCancelled();
+  });
 
 /** An API node process (the production build); resolves once /readyz answers 200. */
 export async function startApi(env: Record<string, string>, port?: number): Promise<Proc> {
