@@ -6,7 +6,6 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import type { User } from './db/models';
 import { bearerToken } from './components/auth/token-verifier';
 import type { Authenticator } from './components/auth/auth.service';
 import type { DevKeys } from './components/auth/dev-keys';
@@ -23,7 +22,7 @@ import { registerGroupRoutes } from './components/groups/groups.routes';
 import { registerResourceRoutes } from './components/resources/resources.routes';
 import { registerNotificationRoutes } from './components/notifications/notifications.routes';
 import { registerUploadReceiver, registerUploadRoutes } from './components/uploads/uploads.routes';
-import type { AppContext } from './lib/context';
+import type { AppContext, SignedInUser } from './context';
 import { ApiRouter } from './lib/http/api-router';
 import { errorHandler, notFoundHandler } from './lib/http/error-handler';
 import { createRegistry, generateOpenApi } from './lib/http/openapi';
@@ -115,7 +114,7 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.use(createClerkWebhookRouter(ctx));
 
   const registry = createRegistry();
-  const authenticate = async (req: express.Request): Promise<User> => (await deps.authenticate(bearerToken(req.header('authorization')))).user;
+  const authenticate = async (req: express.Request): Promise<SignedInUser> => (await deps.authenticate(bearerToken(req.header('authorization')))).user;
 
   if (deps.devKeys) {
     // Unauthenticated: a small body limit (its body is four short strings).

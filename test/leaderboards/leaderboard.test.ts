@@ -1,5 +1,5 @@
 import { Grouping, User } from '../../src/db/models';
-import type { AppContext } from '../../src/lib/context';
+import type { AppContext } from '../../src/context';
 import { deleteByPrefix } from '../../src/lib/redis';
 import { getLeaderboard } from '../../src/components/leaderboards/leaderboard.service';
 import { rebuildBoards } from '../../src/components/leaderboards/leaderboard.store';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { GroupInvitation, User } from '../../src/db/models';
-import type { AppContext } from '../../src/lib/context';
+import type { AppContext } from '../../src/context';
 import { expireInvitations, stopStaleTimers } from '../../workers/processors/maintenance.processor';
 import { processSessionJob } from '../../workers/processors/persist-session.processor';
 import { eventually } from '../helpers/eventually';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { QueryTypes } from 'sequelize';
 import { stopTimer } from '../../src/components/timers/timer.service';
-import type { AppContext } from '../../src/lib/context';
+import type { AppContext } from '../../src/context';
 import { stopStaleTimers } from '../../workers/processors/maintenance.processor';
 import { eventually } from '../helpers/eventually';
 import { startTestApp, type TestApp } from '../helpers/test-app';

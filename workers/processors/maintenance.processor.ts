@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { boardsMissing, rebuildBoards } from '../../src/components/leaderboards/leaderboard.store';
 import { stopTimer } from '../../src/components/timers/timer.service';
 import { sweepUploads } from '../../src/components/uploads/uploads.service';
-import type { AppContext } from '../../src/lib/context';
+import type { AppContext } from '../../src/context';
 import type { MaintenanceJob, MaintenanceJobName } from '../../src/lib/queues';
 
 /** Stops timers running longer than MAX_SESSION_HOURS, their duration capped there. */

@@ -1,6 +1,6 @@
 import { Op, type Transaction } from 'sequelize';
 import { User } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { AppError } from '../../lib/errors';
 import { z } from '../../lib/validation';
 import { removeUserFromAllGroups } from '../groups/groups.service';

@@ -1,4 +1,4 @@
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api } from '../../context';
 import { UserIdSchema, z } from '../../lib/validation';
 import { findDemoUsers } from './demo-users.repository';
 import type { DevKeys } from './dev-keys';
@@ -38,7 +38,7 @@ const DemoUsersSchema = z
  *   before seeding would create a user the seed then keeps, under the wrong name.
  *   Its 200/404 also tells a client whether dev sign-in is available.
  */
-export function registerDevTokenRoute(api: ApiRouter, keys: DevKeys, azp?: string): void {
+export function registerDevTokenRoute(api: Api, keys: DevKeys, azp?: string): void {
   api.publicRoute(
     {
       method: 'post',

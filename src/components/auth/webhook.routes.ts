@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { Webhook, WebhookVerificationError } from 'svix';
 import { WebhookEvent } from '../../db/models';
 import { AppError } from '../../lib/errors';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { parseInput } from '../../lib/validation';
 import { applyClerkEvent, ClerkEvent } from './clerk-sync.service';
 

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { groupRoom, userRoom } from '../../realtime/events';
 import { requireMember } from '../groups/group-access';
 import { handle, type IoSocket } from '../../realtime/socket-handler';

@@ -1,5 +1,4 @@
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
 import { IdSchema, z } from '../../lib/validation';
 import { EditMessageBody, HistoryQuery, MessagePageSchema, MessageSchema, SendMessageBody } from './chat.schemas';
 import { deleteMessage, editMessage, listMessages, sendMessage } from './chat.service';
@@ -8,7 +7,7 @@ const GroupParams = z.object({ id: IdSchema });
 const MessageParams = z.object({ id: IdSchema });
 
 /** Chat over REST: the same use-cases (and broadcasts) as the `chat:*` socket events. */
-export function registerChatRoutes(api: ApiRouter, ctx: AppContext): void {
+export function registerChatRoutes(api: Api, ctx: AppContext): void {
   api.route(
     {
       method: 'get',

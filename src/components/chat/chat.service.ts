@@ -1,6 +1,6 @@
 import { Op, UniqueConstraintError, type IncludeOptions } from 'sequelize';
 import { Grouping, Message, User } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { AppError, forbidden, notFound, validationFailed } from '../../lib/errors';
 import type { MessageDto } from '../../realtime/events';
 import { requireMember } from '../groups/group-access';

@@ -1,6 +1,5 @@
 import { GROUP_ROLES, GROUP_TYPES, VISIBILITIES } from '../../db/models';
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
 import { CursorSchema, HttpUrlSchema, IdSchema, LimitSchema, UserIdSchema, z } from '../../lib/validation';
 import { GroupSchema, InvitationSchema, MemberSchema } from './group.dto';
 import {
@@ -66,7 +65,7 @@ export const CreateInvitationBody = z
   .strict()
   .openapi('CreateInvitation');
 
-export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
+export function registerGroupRoutes(api: Api, ctx: AppContext): void {
   const tags = ['Groups'];
   api.route(
     { method: 'post', path: '/groups', summary: 'Create a group (caller becomes leader)', tags, body: CreateGroupBody, response: GroupSchema, status: 201 },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Op, QueryTypes, type Transaction } from 'sequelize';
 import { Group, Grouping, type GroupRole, type GroupType, type Visibility } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { conflict, forbidden, notFound } from '../../lib/errors';
 import { decodeCursor, idPage, isIdCursor } from '../../lib/cursor';
 import { notify } from '../notifications/notify';

@@ -1,6 +1,6 @@
 import { Op, type Transaction } from 'sequelize';
 import { Group, GroupInvitation, Grouping, User } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors';
 import { enforce, limitsOf } from '../../lib/rate-limit';
 import { notify } from '../notifications/notify';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { requireMember } from '../groups/group-access';
 import { effectiveCurrentStreak } from '../streaks/streak.rules';
 import { groupMembers, periodTotals } from './leaderboard.repository';

@@ -1,9 +1,8 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { Notification } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { Api, AppContext } from '../../context';
 import { decodeCursor, idPage, isIdCursor } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
-import type { ApiRouter } from '../../lib/http/api-router';
 import { CursorSchema, IdSchema, LimitSchema, z } from '../../lib/validation';
 import { NOTIFICATION_TYPES } from '../../db/models';
 import { toNotificationDto } from './notify';
@@ -21,7 +20,7 @@ export const NotificationSchema = z
 
 const NotificationPage = z.object({ items: z.array(NotificationSchema), nextCursor: z.string().nullable() }).openapi('NotificationPage');
 
-export function registerNotificationRoutes(api: ApiRouter, _ctx: AppContext): void {
+export function registerNotificationRoutes(api: Api, _ctx: AppContext): void {
   const tags = ['Notifications'];
   api.route(
     {

@@ -1,7 +1,7 @@
 import type { Transaction } from 'sequelize';
 import { Op } from 'sequelize';
 import { Notification, User, type NotificationType } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import type { NotificationDto } from '../../realtime/events';
 import { wantsNotification } from '../users/preferences.rules';
 

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import type { IoServer } from '../../realtime/io';
 import { joinedGroups } from './presence.handlers';
 import { presenceIntervals } from './presence.rules';

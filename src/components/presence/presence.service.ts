@@ -1,5 +1,5 @@
 import { Grouping, User } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import type { RoomState } from '../../realtime/events';
 import { isMember, requireMember } from '../groups/group-access';
 import { readTimers } from '../timers/timer.store';

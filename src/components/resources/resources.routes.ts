@@ -1,6 +1,5 @@
 import { PROGRESS_STATUSES, RESOURCE_TYPES } from '../../db/models';
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
 import { HttpUrlSchema, IdSchema, IdValue, z } from '../../lib/validation';
 import { ProgressSchema, ResourceSchema } from './resource.dto';
 import { createResource, deleteResource, getAllProgress, getMyProgress, listResources, putProgress, updateResource } from './resources.service';
@@ -62,7 +61,7 @@ export const PutProgressBody = z
 
 const ById = z.object({ id: IdSchema });
 
-export function registerResourceRoutes(api: ApiRouter, ctx: AppContext): void {
+export function registerResourceRoutes(api: Api, ctx: AppContext): void {
   const tags = ['Resources'];
   api.route(
     {

@@ -1,6 +1,6 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { Group, Resource, ResourceProgress, type ResourceType } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { conflict, forbidden, notFound, validationFailed } from '../../lib/errors';
 import { requireMember } from '../groups/group-access';
 import { markAttached, takeUpload } from '../uploads/uploads.service';

@@ -1,6 +1,6 @@
 import { Op, QueryTypes, type WhereOptions } from 'sequelize';
 import { StudySession } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { decodeCursor, encodeCursor, isCursorId, isCursorInstant } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';

@@ -1,5 +1,4 @@
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
 import { CursorSchema, IdSchema, LimitSchema, z } from '../../lib/validation';
 import { SessionSchema } from './session.dto';
 import { listSessions, updateSessionNotes } from './session.service';
@@ -21,7 +20,7 @@ export const PatchSessionBody = z
   .strict()
   .openapi('PatchSession');
 
-export function registerSessionRoutes(api: ApiRouter, _ctx: AppContext): void {
+export function registerSessionRoutes(api: Api, _ctx: AppContext): void {
   api.route(
     {
       method: 'get',

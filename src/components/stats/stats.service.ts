@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { Streak, type User } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { addDays, canonicalTimeZone, effectiveCurrentStreak, localDate } from '../streaks/streak.rules';
 import { userTimeZone } from '../users/user.dto';
 

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
 import { StartTimerInput, StopTimerInput } from './timer.schemas';
 import { startTimer, stopRunningTimer } from './timer.service';

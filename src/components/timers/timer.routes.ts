@@ -1,11 +1,10 @@
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
 import { z } from '../../lib/validation';
 import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema } from './timer.schemas';
 import { getTimer, startTimer, stopRunningTimer } from './timer.service';
 
 /** `POST /timer/start`, `POST /timer/stop`, `GET /timer` (API.md "Timers and sessions"). */
-export function registerTimerRoutes(api: ApiRouter, ctx: AppContext): void {
+export function registerTimerRoutes(api: Api, ctx: AppContext): void {
   api.route(
     {
       method: 'post',

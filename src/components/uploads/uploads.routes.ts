@@ -1,8 +1,8 @@
 import { pipeline } from 'node:stream';
 import type { Request } from 'express';
-import type { AppContext } from '../../lib/context';
+import type { Api, AppContext, SignedInUser } from '../../context';
 import { notFound } from '../../lib/errors';
-import type { ApiRouter, Authenticate } from '../../lib/http/api-router';
+import type { Authenticate } from '../../lib/http/api-router';
 import { ObjectNotFoundError } from '../../lib/storage';
 import { IdSchema, z } from '../../lib/validation';
 import { accessTokenUser, contentUrl, createUpload, openContent, receiveUpload } from './uploads.service';
@@ -56,7 +56,7 @@ const ById = z.object({ id: IdSchema });
 const originOf = (req: Request): string => `${req.protocol}://${req.get('host')}`;
 
 /** Uploads on the JSON API: create an upload, the content, and content URLs for browsers. */
-export function registerUploadRoutes(api: ApiRouter, ctx: AppContext, authenticate: Authenticate): void {
+export function registerUploadRoutes(api: Api, ctx: AppContext, authenticate: Authenticate<SignedInUser>): void {
   const tags = ['Uploads'];
   api.route(
     {
@@ -146,7 +146,7 @@ export function registerUploadRoutes(api: ApiRouter, ctx: AppContext, authentica
  * through a body parser), authorised by the signed single-use token alone. Mount its
  * router on `/api` before any body parser.
  */
-export function registerUploadReceiver(api: ApiRouter, ctx: AppContext): void {
+export function registerUploadReceiver(api: Api, ctx: AppContext): void {
   api.publicRoute(
     {
       method: 'put',

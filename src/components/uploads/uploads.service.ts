@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Transaction } from 'sequelize';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { AppError, forbidden, notFound, validationFailed } from '../../lib/errors';
 import { ObjectSizeMismatchError, ObjectTooLargeError } from '../../lib/storage';
 import { loadGroupAccess, requireMember } from '../groups/group-access';

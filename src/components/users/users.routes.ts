@@ -1,8 +1,7 @@
 import { Op } from 'sequelize';
 import { Streak, User } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { Api, AppContext } from '../../context';
 import { AppError, notFound, validationFailed } from '../../lib/errors';
-import type { ApiRouter } from '../../lib/http/api-router';
 import { UserIdSchema, z } from '../../lib/validation';
 import { isReservedUsername, USERNAME_MAX, USERNAME_MIN } from './username.rules';
 import { mergePreferences, PREFERENCES_MAX_BYTES, PreferencesPatchSchema, PreferencesSchema, preferencesBytes } from './preferences.rules';
@@ -46,7 +45,7 @@ async function streakOf(userId: string): Promise<Streak | null> {
   return Streak.findOne({ where: { userId } });
 }
 
-export function registerUserRoutes(api: ApiRouter, ctx: AppContext): void {
+export function registerUserRoutes(api: Api, ctx: AppContext): void {
   api.route({ method: 'get', path: '/me', summary: 'My profile', tags: ['Users'], response: SelfUserSchema }, async ({ user }) =>
     toSelfUser(user, await streakOf(user.userId)),
   );
