@@ -23,6 +23,6 @@ export function registerStatsRoutes(api: Api, ctx: AppContext): void {
       query: z.object({ days: DecimalIntSchema(1, 90).default(7) }),
       response: StatsSchema,
     },
-    ({ user, query }) => myStats(ctx, user, query.days),
+    ({ user, query }) => myStats(ctx, user, { days: query.days }),
   );
 }
