@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { QueryTypes } from 'sequelize';
+import { expireInvitations } from '../../src/components/groups';
 import { boardsMissing, rebuildBoards } from '../../src/components/leaderboards/leaderboard.store';
 import { stopTimer } from '../../src/components/timers/timer.service';
 import { sweepUploads } from '../../src/components/uploads/uploads.service';
@@ -16,14 +16,6 @@ export async function stopStaleTimers(ctx: AppContext, now: Date = new Date()): 
     if (result) stopped += 1;
   }
   return { stopped };
-}
-
-/** Records expiry of pending invitations past `expires_at` (they are expired either way). */
-export async function expireInvitations(ctx: AppContext): Promise<{ expired: number }> {
-  const rows = await ctx.sequelize.query(`UPDATE group_invitations SET status = 'expired' WHERE status = 'pending' AND expires_at <= now() RETURNING id`, {
-    type: QueryTypes.SELECT,
-  });
-  return { expired: rows.length };
 }
 
 export async function processMaintenanceJob(ctx: AppContext, job: Pick<Job<MaintenanceJob, unknown, MaintenanceJobName>, 'name' | 'data'>): Promise<unknown> {

@@ -3,7 +3,7 @@ import { User } from '../../db/models';
 import type { AppContext } from '../../context';
 import { AppError } from '../../lib/errors';
 import { z } from '../../lib/validation';
-import { removeUserFromAllGroups } from '../groups/groups.service';
+import { removeUserFromAllGroups } from '../groups';
 import { stopTimer } from '../timers/timer.service';
 import { baseUsername, erasedEmail, erasedUsername } from '../users/username.rules';
 import { nameFromClaim, usableEmail, writeWithFreeUsername } from './auth.service';
@@ -84,7 +84,7 @@ async function eraseUser(ctx: AppContext, userId: string, eventAt: Date, transac
   }
   const deletedAt = existing.deletedAt && existing.deletedAt > eventAt ? existing.deletedAt : eventAt;
   await existing.update({ ...erased, deletedAt }, { transaction });
-  const announce = await removeUserFromAllGroups(ctx, userId, transaction);
+  const announce = await removeUserFromAllGroups(ctx, { userId }, transaction);
   return () => {
     announce();
     ctx.broadcast.disconnectUser(userId);

@@ -19,7 +19,8 @@ export function registerChatRoutes(api: Api, ctx: AppContext): void {
       response: MessagePageSchema,
       errors: [404],
     },
-    ({ user, params, query: { cursor, ...query } }) => listMessages(user.userId, params.id, cursor === undefined ? query : { ...query, before: cursor }),
+    ({ user, params, query: { cursor, ...query } }) =>
+      listMessages(ctx, user, { groupId: params.id, ...query, ...(cursor === undefined ? {} : { before: cursor }) }),
   );
   api.route(
     {
@@ -33,7 +34,7 @@ export function registerChatRoutes(api: Api, ctx: AppContext): void {
       status: 201,
       errors: [404, 409, 429],
     },
-    ({ user, params, body }) => sendMessage(ctx, user, params.id, body),
+    ({ user, params, body }) => sendMessage(ctx, user, { ...body, groupId: params.id }),
   );
   api.route(
     {
@@ -46,7 +47,7 @@ export function registerChatRoutes(api: Api, ctx: AppContext): void {
       response: MessageSchema,
       errors: [404],
     },
-    ({ user, params, body }) => editMessage(ctx, user.userId, params.id, body.content),
+    ({ user, params, body }) => editMessage(ctx, user, { messageId: params.id, content: body.content }),
   );
   api.route(
     {
@@ -59,7 +60,7 @@ export function registerChatRoutes(api: Api, ctx: AppContext): void {
       errors: [404],
     },
     async ({ user, params }) => {
-      await deleteMessage(ctx, user.userId, params.id);
+      await deleteMessage(ctx, user, { messageId: params.id });
     },
   );
 }

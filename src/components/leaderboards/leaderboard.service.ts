@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context';
-import { requireMember } from '../groups/group-access';
+import { requireAccess } from '../groups';
 import { effectiveCurrentStreak } from '../streaks/streak.rules';
 import { groupMembers, periodTotals } from './leaderboard.repository';
 import { boardView, periodBounds, rankEntries, type Period } from './leaderboard.rules';
@@ -24,7 +24,7 @@ export async function getLeaderboard(
   input: { groupId: number; userId: string; period: Period; limit: number; now?: Date },
 ): Promise<LeaderboardDto> {
   const now = input.now ?? new Date();
-  await requireMember(input.groupId, input.userId);
+  await requireAccess(ctx.sequelize, input.groupId, input.userId, 'leaderboard.view');
   const bounds = periodBounds(input.period, now);
   let board = await readBoard(ctx, input.groupId, input.period, now);
   if (!board) {

@@ -2,7 +2,7 @@ import type { AppContext } from '../../context';
 import { IdValue, z } from '../../lib/validation';
 import { groupRoom } from '../../realtime/events';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
-import { requireMember } from '../groups/group-access';
+import { requireAccess } from '../groups';
 import { joinRoom, leaveRoom } from './presence.service';
 
 export const RoomInput = z.object({ groupId: IdValue }).strict();
@@ -30,7 +30,7 @@ export function registerPresenceHandlers(ctx: AppContext, socket: IoSocket): voi
       const room = groupRoom(groupId);
       if (!socket.rooms.has(room)) {
         // Like every group event: NOT_FOUND (absent/private) or FORBIDDEN (public) for non-members.
-        await requireMember(groupId, userId);
+        await requireAccess(ctx.sequelize, groupId, userId, 'presence.view');
         return {};
       }
       await socket.leave(room);

@@ -1,7 +1,7 @@
 import { Grouping, User } from '../../db/models';
 import type { AppContext } from '../../context';
 import type { RoomState } from '../../realtime/events';
-import { isMember, requireMember } from '../groups/group-access';
+import { isMember, requireAccess } from '../groups';
 import { readTimers } from '../timers/timer.store';
 import { toTimerDto } from '../timers/timer.rules';
 import { usersGoneOffline } from './presence.rules';
@@ -45,14 +45,14 @@ export async function joinRoom(
   groupId: number,
   room: string,
 ): Promise<RoomState> {
-  await requireMember(groupId, userId);
+  await requireAccess(ctx.sequelize, groupId, userId, 'presence.view');
   await socket.join(room);
   // Checked again once in the room: a removal (or group deletion) committed while this
   // join was in flight would otherwise leave a former member in the room, since its
   // socketsLeave may have run before the join. One committed after this check sends its
   // socketsLeave after the join, so either way the socket ends up out.
   try {
-    await requireMember(groupId, userId);
+    await requireAccess(ctx.sequelize, groupId, userId, 'presence.view');
   } catch (error) {
     await socket.leave(room);
     throw error;
@@ -71,7 +71,7 @@ export async function leaveRoom(ctx: AppContext, socketId: string, userId: strin
  * than the TTL): put it back if the user is still a member, announcing them online.
  */
 export async function restoreEntry(ctx: AppContext, socketId: string, userId: string, groupId: number): Promise<void> {
-  if (!(await isMember(groupId, userId))) return;
+  if (!(await isMember(ctx.sequelize, groupId, userId))) return;
   if (await addEntry(ctx, groupId, socketId, userId)) await announce(ctx, groupId, userId, true);
 }
 

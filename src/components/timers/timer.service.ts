@@ -3,7 +3,7 @@ import type { AppContext } from '../../context';
 import { AppError, conflict } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto, TimerDto } from '../../realtime/events';
-import { isMember, requireMember } from '../groups/group-access';
+import { isMember, requireAccess } from '../groups';
 import { sessionFromTimer, toTimerDto, type StoredTimer } from './timer.rules';
 import { clearPendingStop, pendingStopsBefore, putTimerIfAbsent, readPendingStop, readTimer, takeTimer, type PendingRecord } from './timer.store';
 
@@ -29,7 +29,7 @@ export const PENDING_STOP_GRACE_MS = 5000;
  * of the user still pending (its node died mid-stop) is handed over first.
  */
 export async function startTimer(ctx: AppContext, userId: string, groupId: number | null, options: ActorOptions = {}): Promise<TimerDto> {
-  if (groupId !== null) await requireMember(groupId, userId);
+  if (groupId !== null) await requireAccess(ctx.sequelize, groupId, userId, 'timer.start');
   const timer: StoredTimer = { startedAt: new Date().toISOString(), groupId, sessionUuid: randomUUID() };
   let put = await putTimerIfAbsent(ctx, userId, timer);
   if (put === 'pending') {
@@ -110,7 +110,7 @@ async function handOver(ctx: AppContext, userId: string, record: PendingRecord, 
   // A timer keeps its group (the session is the user's history), but a user who left
   // the group meanwhile is no longer announced in its room.
   const groupId = stop.timer.groupId;
-  if (groupId !== null && (await isMember(groupId, userId).catch(() => false))) {
+  if (groupId !== null && (await isMember(ctx.sequelize, groupId, userId).catch(() => false))) {
     ctx.broadcast.toGroup(groupId, 'timer:stopped', { groupId, userId, durationSeconds: session.durationSeconds });
   }
   ctx.broadcast.toUser(userId, 'timer:state', { timer: null }, options);
