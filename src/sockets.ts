@@ -16,7 +16,7 @@ export function withPresenceHooks(ctx: AppContext, inner: Broadcaster): Broadcas
   const log = ctx.logger.child({ component: 'socket' });
   return withMembershipHooks(
     inner,
-    { userRemoved: (userId, groupId) => userRemovedFromGroup(ctx, userId, groupId), groupClosed: (groupId) => groupClosed(ctx, groupId) },
+    { userRemoved: (userId, groupId) => userRemovedFromGroup(ctx, { userId, groupId }), groupClosed: (groupId) => groupClosed(ctx, { groupId }) },
     (error) => log.warn({ err: error }, 'presence update after a membership change failed'),
   );
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readinessResponse } from '../src/components/ops/readiness';
+import { readinessResponse } from '../src/components/ops';
 import type { InfraContext } from '../src/lib/context';
 import { METRICS_UNAUTHORIZED, metricsAllowed } from '../src/lib/http/metrics-access';
 

@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { GroupInvitation, User } from '../../src/db/models';
 import type { AppContext } from '../../src/context';
 import { expireInvitations } from '../../src/components/groups';
-import { stopStaleTimers } from '../../workers/processors/maintenance.processor';
+import { stopStaleTimers } from '../../src/components/timers';
 import { processSessionJob } from '../../workers/processors/persist-session.processor';
 import { eventually } from '../helpers/eventually';
 import { startTestApp, type TestApp } from '../helpers/test-app';

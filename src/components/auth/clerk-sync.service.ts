@@ -4,7 +4,7 @@ import type { AppContext } from '../../context';
 import { AppError } from '../../lib/errors';
 import { z } from '../../lib/validation';
 import { removeUserFromAllGroups } from '../groups';
-import { stopTimer } from '../timers/timer.service';
+import { stopTimer } from '../timers';
 import { baseUsername, erasedEmail, erasedUsername } from '../users/username.rules';
 import { nameFromClaim, usableEmail, writeWithFreeUsername } from './auth.service';
 
@@ -89,7 +89,7 @@ async function eraseUser(ctx: AppContext, userId: string, eventAt: Date, transac
     announce();
     ctx.broadcast.disconnectUser(userId);
     // A running timer stops at the deletion (its session stays in the history, as the others do).
-    stopTimer(ctx, userId).catch((error: unknown) => ctx.logger.warn({ err: error, userId }, 'could not stop the timer of a deleted user'));
+    stopTimer(ctx, { userId }).catch((error: unknown) => ctx.logger.warn({ err: error, userId }, 'could not stop the timer of a deleted user'));
   };
 }
 

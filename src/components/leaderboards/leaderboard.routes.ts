@@ -27,6 +27,6 @@ export function registerLeaderboardRoutes(api: Api, ctx: AppContext): void {
       response: LeaderboardSchema,
       errors: [404],
     },
-    ({ user, params, query }) => getLeaderboard(ctx, { groupId: params.id, userId: user.userId, period: query.period, limit: query.limit }),
+    ({ user, params, query }) => getLeaderboard(ctx, user, { groupId: params.id, period: query.period, limit: query.limit }),
   );
 }

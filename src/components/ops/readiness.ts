@@ -1,12 +1,13 @@
 import type { InfraContext } from '../../lib/context';
 import { withTimeout } from '../../lib/metrics';
+import { ping } from './ops.repository';
 
 type Check = 'up' | 'down';
 export type ReadinessChecks = { postgres: Check; redis: Check };
 
 /** Checks PostgreSQL and Redis, each within 2 s. */
 export async function readiness(ctx: InfraContext): Promise<ReadinessChecks> {
-  const [pg, redis] = await Promise.allSettled([withTimeout(ctx.sequelize.query('SELECT 1'), 2000, 'postgres'), withTimeout(ctx.redis.ping(), 2000, 'redis')]);
+  const [pg, redis] = await Promise.allSettled([withTimeout(ping(ctx.sequelize), 2000, 'postgres'), withTimeout(ctx.redis.ping(), 2000, 'redis')]);
   return { postgres: pg.status === 'fulfilled' ? 'up' : 'down', redis: redis.status === 'fulfilled' ? 'up' : 'down' };
 }
 

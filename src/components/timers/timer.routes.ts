@@ -16,7 +16,7 @@ export function registerTimerRoutes(api: Api, ctx: AppContext): void {
       status: 201,
       errors: [404, 409],
     },
-    ({ user, body }) => startTimer(ctx, user.userId, body.groupId ?? null),
+    ({ user, body }) => startTimer(ctx, user, { groupId: body.groupId ?? null }),
   );
   api.route(
     {
@@ -30,10 +30,10 @@ export function registerTimerRoutes(api: Api, ctx: AppContext): void {
       // Never refused by the write limit: a stop only ends what a (limited) start began.
       unlimited: true,
     },
-    ({ user, body }) => stopRunningTimer(ctx, user.userId, { notes: body.notes ?? null }),
+    ({ user, body }) => stopRunningTimer(ctx, user, { notes: body.notes ?? null }),
   );
   api.route(
     { method: 'get', path: '/timer', summary: 'My running timer', tags: ['Timers'], response: z.object({ timer: TimerSchema.nullable() }) },
-    async ({ user }) => ({ timer: await getTimer(ctx, user.userId) }),
+    async ({ user }) => ({ timer: await getTimer(ctx, user) }),
   );
 }
