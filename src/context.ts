@@ -1,3 +1,4 @@
+import type { InferAttributes } from 'sequelize';
 import type { User } from './db/models';
 import type { InfraContext } from './lib/context';
 import type { ApiRouter } from './lib/http/api-router';
@@ -24,8 +25,8 @@ export interface Actor {
   socketId?: string;
 }
 
-/** The signed-in user of a request: their `users` row, as authentication loaded it. */
-export type SignedInUser = User;
+/** The signed-in user of a request: their `users` row (a plain object), as authentication loaded it. */
+export type SignedInUser = InferAttributes<User>;
 
 /** The router every component registers its REST routes on (`register…Routes(api, ctx)`). */
 export type Api = ApiRouter<SignedInUser>;

@@ -1,9 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApplication, corsOrigin } from './app';
-import { createAuthenticator } from './components/auth/auth.service';
-import { loadDevKeys, type DevKeys } from './components/auth/dev-keys';
-import { createTokenVerifier } from './components/auth/token-verifier';
+import { createAuthenticator, createTokenVerifier, type DevKeys, loadDevKeys } from './components/auth';
 import { startStopRecovery } from './components/timers';
 import type { AppContext } from './context';
 import { initModels } from './db/models';
@@ -47,7 +45,7 @@ export async function startApiNode(config: Config, logger?: Logger): Promise<Api
     const publicPem = config.clerkJwtKey ?? devKeys?.publicPem;
     if (!publicPem) throw new Error('no key to verify tokens: CLERK_JWT_KEY is unset and dev auth is off');
     const verify = createTokenVerifier(publicPem, config.clerkAuthorizedParties);
-    const authenticate = createAuthenticator(verify);
+    const authenticate = createAuthenticator(ctx, verify);
 
     // Express is the server's request listener; Socket.IO attaches after it, so engine.io
     // sees /socket.io/ requests first (long-polling) and hands every other one to Express.

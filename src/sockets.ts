@@ -1,9 +1,8 @@
 import { Gauge } from 'prom-client';
-import { registerAuthHandlers } from './components/auth/auth.handlers';
-import type { Authenticator } from './components/auth/auth.service';
-import { registerChatHandlers } from './components/chat/chat.handlers';
+import { type Authenticator, registerAuthHandlers } from './components/auth';
+import { registerChatHandlers } from './components/chat';
 import { groupClosed, registerPresenceHandlers, startPresenceLoop, userRemovedFromGroup } from './components/presence';
-import { registerTimerHandlers } from './components/timers/timer.handlers';
+import { registerTimerHandlers } from './components/timers';
 import type { AppContext } from './context';
 import { type Broadcaster, withMembershipHooks } from './realtime/broadcaster';
 import type { IoServer } from './realtime/io-server';
