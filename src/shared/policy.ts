@@ -215,15 +215,15 @@ export type LeaderChange =
   | { change: 'leave'; targetRole: Role; leaderCount: number; memberCount: number }
   | { change: 'remove' | 'demote'; targetRole: Role; leaderCount: number };
 
+/** Is this role a leader's (the last-leader rule counts them)? */
+export const isLeader = (role: Role | null): boolean => role === LEADER_ROLE;
+
 export function breaksLastLeader(input: LeaderChange): boolean {
   if (!isLeader(input.targetRole) || input.leaderCount > 1) return false;
   // The very last member may leave: the group is then deactivated.
   if (input.change === 'leave' && input.memberCount <= 1) return false;
   return true;
 }
-
-/** Is this role a leader's (the last-leader rule counts them)? */
-export const isLeader = (role: Role | null): boolean => role === LEADER_ROLE;
 
 export interface RemainingMember {
   userId: string;
@@ -244,4 +244,4 @@ export function successorLeader(remaining: RemainingMember[]): string | null {
 }
 
 /** Whether a member list shows the role next to a name (plain members carry none). */
-export const showsRole = (role: string | null | undefined): boolean => role === LEADER_ROLE || role === 'admin';
+export const showsRole = (role: string | null | undefined): boolean => role === 'leader' || role === 'admin';
