@@ -3,7 +3,7 @@
  * data, then asks the workers to rebuild the leaderboard caches when Redis answers.
  * Safe to run again: nothing is duplicated (see seed.ts).
  */
-import { runMain } from '../src/bin/main';
+import { runMain } from '../src/lib/process';
 import { initModels } from '../src/db/models';
 import { createSequelize } from '../src/lib/db';
 import type { Config } from '../src/lib/config';

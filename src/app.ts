@@ -6,24 +6,19 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import type { User } from './db/models';
-import { bearerToken } from './components/auth/token-verifier';
-import type { Authenticator } from './components/auth/auth.service';
-import type { DevKeys } from './components/auth/dev-keys';
-import { registerDevTokenRoute } from './components/auth/dev-token.routes';
-import { createClerkWebhookRouter } from './components/auth/webhook.routes';
-import { createOpsRouter } from './components/ops/ops.routes';
-import { registerUserRoutes } from './components/users/users.routes';
-import { registerTimerRoutes } from './components/timers/timer.routes';
-import { registerChatRoutes } from './components/chat/chat.routes';
+import { type Authenticator, bearerToken, createClerkWebhookRouter, type DevKeys, registerDevTokenRoute } from './components/auth';
+import { registerChatRoutes } from './components/chat';
+import { registerGroupRoutes } from './components/groups';
 import { registerLeaderboardRoutes } from './components/leaderboards';
+import { registerNotificationRoutes } from './components/notifications';
+import { createOpsRouter } from './components/ops';
+import { registerResourceRoutes } from './components/resources';
 import { registerSessionRoutes } from './components/sessions';
 import { registerStatsRoutes } from './components/stats';
-import { registerGroupRoutes } from './components/groups/groups.routes';
-import { registerResourceRoutes } from './components/resources/resources.routes';
-import { registerNotificationRoutes } from './components/notifications/notifications.routes';
-import { registerUploadReceiver, registerUploadRoutes } from './components/uploads/uploads.routes';
-import type { AppContext } from './lib/context';
+import { registerTimerRoutes } from './components/timers';
+import { registerUploadReceiver, registerUploadRoutes } from './components/uploads';
+import { registerUserRoutes } from './components/users';
+import type { AppContext, SignedInUser } from './context';
 import { ApiRouter } from './lib/http/api-router';
 import { errorHandler, notFoundHandler } from './lib/http/error-handler';
 import { createRegistry, generateOpenApi } from './lib/http/openapi';
@@ -84,7 +79,11 @@ function securityHeaders(ctx: AppContext): express.RequestHandler {
   return (req, res, next) => (req.secure ? overHttps : overHttp)(req, res, next);
 }
 
-/** Builds the Express app without listening (server.ts does that). */
+/**
+ * Builds the Express app without listening (server.ts does that): every component's REST
+ * routes on one ApiRouter (the one list of them), the ops and webhook routers, the
+ * OpenAPI document and the web client.
+ */
 export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -115,12 +114,12 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.use(createClerkWebhookRouter(ctx));
 
   const registry = createRegistry();
-  const authenticate = async (req: express.Request): Promise<User> => (await deps.authenticate(bearerToken(req.header('authorization')))).user;
+  const authenticate = async (req: express.Request): Promise<SignedInUser> => (await deps.authenticate(bearerToken(req.header('authorization')))).user;
 
   if (deps.devKeys) {
     // Unauthenticated: a small body limit (its body is four short strings).
     const dev = new ApiRouter(createRegistry(), authenticate, { jsonLimit: DEV_TOKEN_BODY_LIMIT });
-    registerDevTokenRoute(dev, deps.devKeys, ctx.config.clerkAuthorizedParties?.[0]);
+    registerDevTokenRoute(dev, ctx, deps.devKeys);
     app.use('/dev', dev.router);
   }
 

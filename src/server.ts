@@ -1,18 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApplication, corsOrigin } from './app';
-import { createAuthenticator } from './components/auth/auth.service';
-import { loadDevKeys, type DevKeys } from './components/auth/dev-keys';
-import { createTokenVerifier } from './components/auth/token-verifier';
+import { createAuthenticator, createTokenVerifier, type DevKeys, loadDevKeys } from './components/auth';
 import { startStopRecovery } from './components/timers';
-import { createContext } from './lib/bootstrap';
+import type { AppContext } from './context';
+import { initModels } from './db/models';
+import { createInfrastructure } from './lib/bootstrap';
 import type { Config } from './lib/config';
 import { guardRequestListeners } from './lib/http/guard-listeners';
-import type { AppContext } from './lib/context';
 import type { Logger } from './lib/logger';
-import { createBroadcaster } from './realtime/broadcaster';
+import { createBroadcaster, detachedBroadcaster } from './realtime/broadcaster';
 import { createIo, type IoServer } from './realtime/io';
-import { registerSocketHandlers } from './realtime/handlers';
+import { registerSocketHandlers, withPresenceHooks } from './sockets';
 
 export interface ApiNode {
   ctx: AppContext;
@@ -30,16 +29,23 @@ function localAddress(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** Starts one API node (Express + Socket.IO on one port) and returns its address. */
+/**
+ * Starts one API node (Express + Socket.IO on one port) and returns its address. The
+ * composition root of an API process: config → toolbox (pool, Redis, queues, storage) →
+ * models bound to the pool → authentication → REST app → Socket.IO server and the
+ * broadcaster on it → every component's socket handlers → listen.
+ */
 export async function startApiNode(config: Config, logger?: Logger): Promise<ApiNode> {
-  const handle = await createContext(config, 'api', logger);
-  const { ctx } = handle;
+  const handle = await createInfrastructure(config, 'api', logger);
+  const { infra } = handle;
+  initModels(infra.sequelize);
+  const ctx: AppContext = { ...infra, broadcast: detachedBroadcaster(() => infra.logger.error('broadcast before the broadcaster was attached')) };
   try {
     const devKeys = config.devAuth ? await loadDevKeys(ctx.redis, ctx.key('dev', 'jwt-keys')) : undefined;
     const publicPem = config.clerkJwtKey ?? devKeys?.publicPem;
     if (!publicPem) throw new Error('no key to verify tokens: CLERK_JWT_KEY is unset and dev auth is off');
     const verify = createTokenVerifier(publicPem, config.clerkAuthorizedParties);
-    const authenticate = createAuthenticator(verify);
+    const authenticate = createAuthenticator(ctx, verify);
 
     // Express is the server's request listener; Socket.IO attaches after it, so engine.io
     // sees /socket.io/ requests first (long-polling) and hands every other one to Express.
@@ -47,7 +53,7 @@ export async function startApiNode(config: Config, logger?: Logger): Promise<Api
     server.keepAliveTimeout = 65_000;
     const allowed = corsOrigin(ctx);
     const ioHandle = createIo(server, ctx, authenticate, allowed);
-    ctx.broadcast = createBroadcaster(ioHandle.io);
+    ctx.broadcast = withPresenceHooks(ctx, createBroadcaster(ioHandle.io));
     registerSocketHandlers(ioHandle.io, ctx, authenticate);
     guardRequestListeners(server, ctx.logger);
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readinessResponse } from '../src/components/ops/readiness';
-import type { AppContext } from '../src/lib/context';
+import { readinessResponse } from '../src/components/ops';
+import type { InfraContext } from '../src/lib/context';
 import { METRICS_UNAUTHORIZED, metricsAllowed } from '../src/lib/http/metrics-access';
 
 export interface OpsServer {
@@ -20,7 +20,7 @@ const json = (res: http.ServerResponse, status: number, body: object): void => {
  * (Prometheus, including the queue depths; METRICS_TOKEN rule as on API nodes), on HOST.
  * Anything else is 404.
  */
-export async function serveOps(ctx: AppContext, port: number): Promise<OpsServer> {
+export async function serveOps(ctx: InfraContext, port: number): Promise<OpsServer> {
   const log = ctx.logger.child({ component: 'worker-ops' });
   const server = http.createServer((req, res) => {
     const route = req.method === 'GET' ? (req.url ?? '').split('?')[0] : undefined;

@@ -1,5 +1,5 @@
 import { Gauge } from 'prom-client';
-import type { AppContext } from '../src/lib/context';
+import type { InfraContext } from '../src/lib/context';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
@@ -7,7 +7,7 @@ const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
  * `studysync_queue_jobs{queue, state}`: BullMQ queue depths, read from Redis on each
  * scrape. Registered once per registry (a second call is a no-op).
  */
-export function registerQueueMetrics(ctx: AppContext): void {
+export function registerQueueMetrics(ctx: InfraContext): void {
   if (ctx.metrics.getSingleMetric('studysync_queue_jobs')) return;
   const queues = [ctx.queues.sessions, ctx.queues.maintenance];
   new Gauge({

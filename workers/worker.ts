@@ -1,7 +1,9 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { Worker } from 'bullmq';
-import { startStopRecovery } from '../src/components/timers/timer.service';
-import { createContext } from '../src/lib/bootstrap';
+import { startStopRecovery } from '../src/components/timers';
+import type { AppContext } from '../src/context';
+import { initModels } from '../src/db/models';
+import { createInfrastructure } from '../src/lib/bootstrap';
 import type { Config } from '../src/lib/config';
 import type { Logger } from '../src/lib/logger';
 import { bullPrefix, QUEUE_NAMES, type MaintenanceJob, type MaintenanceJobName, type PersistSessionJob } from '../src/lib/queues';
@@ -21,15 +23,21 @@ export interface WorkerNode {
 
 /**
  * One worker process: BullMQ workers for session persistence and scheduled upkeep,
- * writing through Sequelize and pushing results to rooms with the Redis emitter.
+ * writing through the components' use-cases and pushing results to rooms with the Redis
+ * emitter. The composition root of a worker process: config → toolbox → models bound to
+ * the pool → the emitter's broadcaster → processors → schedules.
  */
 export async function startWorker(config: Config, logger?: Logger): Promise<WorkerNode> {
-  const handle = await createContext(config, 'worker', logger);
-  const { ctx } = handle;
-  const log = ctx.logger.child({ component: 'worker' });
+  const handle = await createInfrastructure(config, 'worker', logger);
+  const { infra } = handle;
+  initModels(infra.sequelize);
+  const log = infra.logger.child({ component: 'worker' });
   const emitterClient = createSubscriberClient(config.redisUrl, 'studysync-emitter');
   emitterClient.on('error', (error) => log.warn({ err: error }, 'emitter redis error'));
-  ctx.broadcast = createBroadcaster(new Emitter<ServerToClientEvents>(emitterClient, { key: ioChannelKey(config.redisKeyPrefix) }));
+  const ctx: AppContext = {
+    ...infra,
+    broadcast: createBroadcaster(new Emitter<ServerToClientEvents>(emitterClient, { key: ioChannelKey(config.redisKeyPrefix) })),
+  };
 
   const connection = bullConnection(config.redisUrl, true);
   const prefix = bullPrefix(config);

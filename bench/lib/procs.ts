@@ -98,15 +98,18 @@ export function runScript(script: string, env: Record<string, string>, args: str
   return track(child);
 }
 
+/** The compiled entry point of each process (package.json `start:api`, `start:worker`). */
+const ENTRIES = { api: ['dist', 'src', 'bin', 'api.js'], worker: ['dist', 'workers', 'main.js'] } as const;
+
 /**
  * Runs a StudySync process as production does (Dockerfile, compose): the compiled entry
- * point, `node --enable-source-maps dist/src/bin/<entry>.js`, building dist/ first when it
- * is missing or stale (bench/lib/build.ts).
+ * point, `node --enable-source-maps dist/src/bin/api.js` or `dist/workers/main.js`,
+ * building dist/ first when it is missing or stale (bench/lib/build.ts).
  */
 export function runProduction(entry: 'api' | 'worker', env: Record<string, string>): Proc {
   throwIfCancelled();
   ensureServerBuild();
-  const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist', 'src', 'bin', `${entry}.js`)], {
+  const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, ...ENTRIES[entry])], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

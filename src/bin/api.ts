@@ -1,4 +1,4 @@
 import { startApiNode } from '../server';
-import { runMain } from './main';
+import { runMain } from '../lib/process';
 
 void runMain('api', (config, logger) => startApiNode(config, logger));

@@ -1,5 +1,5 @@
 import { createSequelize, createMigrator, ensureDatabase } from '../lib/db';
-import { runMain } from './main';
+import { runMain } from '../lib/process';
 
 /** `npm run migrate` (all up, creating the database if missing) and `npm run migrate:undo` (one down; `--all` for every one). */
 void runMain('migrate', async (config, logger) => {

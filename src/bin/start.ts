@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createMigrator, createSequelize, ensureDatabase } from '../lib/db';
-import { runMain } from './main';
+import { runMain } from '../lib/process';
 import { preflight } from './preflight';
 
 /**
@@ -24,9 +24,9 @@ void runMain('start', async (config, logger) => {
   // points with source-mapped stack traces. Under tsx (`npm run dev`): the TypeScript ones.
   const ext = path.extname(__filename);
   const runner = ext === '.ts' ? ['--import', 'tsx'] : ['--enable-source-maps'];
-  const children: ChildProcess[] = ['api', 'worker'].map((role) =>
-    spawn(process.execPath, [...runner, path.join(__dirname, `${role}${ext}`)], { stdio: 'inherit', env: process.env }),
-  );
+  // The entry points: this folder's api, and the worker's own (workers/main) beside src/.
+  const entries = [path.join(__dirname, `api${ext}`), path.join(__dirname, '..', '..', 'workers', `main${ext}`)];
+  const children: ChildProcess[] = entries.map((entry) => spawn(process.execPath, [...runner, entry], { stdio: 'inherit', env: process.env }));
   let stopping = false;
   for (const child of children) {
     child.on('exit', (code, signal) => {

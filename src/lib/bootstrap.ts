@@ -1,7 +1,5 @@
-import { initModels } from '../db/models';
-import type { Broadcaster } from '../realtime/broadcaster';
 import type { Config } from './config';
-import { keyMaker, type AppContext } from './context';
+import { keyMaker, type InfraContext } from './context';
 import { createSequelize } from './db';
 import { createLogger, type Logger } from './logger';
 import { createMetricsRegistry } from './metrics';
@@ -9,22 +7,22 @@ import { createQueues } from './queues';
 import { closeRedis, connectRedis, createCommandClient } from './redis';
 import { createStorage } from './storage';
 
-export interface ContextHandle {
-  ctx: AppContext;
-  /** Closes queues → Sequelize → Redis; idempotent. */
+export interface InfraHandle {
+  infra: InfraContext;
+  /** Closes queues → Sequelize → Redis → storage; idempotent. */
   close(): Promise<void>;
 }
 
 /**
- * Builds the per-process context. `broadcast` is attached by the caller once the
- * Socket.IO server (API) or Redis emitter (worker) exists.
+ * Builds the per-process toolbox: logger, the Sequelize pool, the Redis command client,
+ * the object store and the queues. The composition root of the process (src/server.ts,
+ * workers/worker.ts) binds the models to the pool and adds the broadcaster.
  */
-export async function createContext(config: Config, role: 'api' | 'worker', logger?: Logger): Promise<ContextHandle> {
+export async function createInfrastructure(config: Config, role: 'api' | 'worker', logger?: Logger): Promise<InfraHandle> {
   const log = logger ?? createLogger(config.logLevel, { role });
   // Operators check that every process of one deployment uses the same prefix (and no other deployment does).
   log.info({ redisKeyPrefix: config.redisKeyPrefix }, 'redis key prefix (keys, queues and pub/sub channels)');
   const sequelize = createSequelize(config.databaseUrl, { poolMax: role === 'worker' ? Math.max(10, config.workerConcurrency + 2) : 20 });
-  initModels(sequelize);
   const redis = createCommandClient(config.redisUrl, `studysync-${role}`);
   redis.on('error', (error) => log.warn({ err: error }, 'redis error'));
   await connectRedis(redis);
@@ -38,20 +36,12 @@ export async function createContext(config: Config, role: 'api' | 'worker', logg
     throw error;
   }
   const queues = createQueues(config, role === 'worker');
-  const unset: Broadcaster = {
-    toGroup: () => log.error('broadcast before the broadcaster was attached'),
-    toUser: () => log.error('broadcast before the broadcaster was attached'),
-    removeUserFromGroup: () => log.error('broadcast before the broadcaster was attached'),
-    closeGroup: () => log.error('broadcast before the broadcaster was attached'),
-    disconnectUser: () => log.error('broadcast before the broadcaster was attached'),
-  };
-  const ctx: AppContext = {
+  const infra: InfraContext = {
     config,
     logger: log,
     sequelize,
     redis,
     queues,
-    broadcast: unset,
     metrics: createMetricsRegistry(role),
     storage,
     key: keyMaker(config.redisKeyPrefix),
@@ -64,5 +54,5 @@ export async function createContext(config: Config, role: 'api' | 'worker', logg
       await closeRedis(redis);
       await storage.close().catch(() => undefined);
     })());
-  return { ctx, close };
+  return { infra, close };
 }

@@ -1,24 +1,25 @@
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Sequelize } from 'sequelize';
-import type { Broadcaster } from '../realtime/broadcaster';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Queues } from './queues';
 import type { ObjectStorage } from './storage';
 
 /**
- * Everything a use-case may need, built once per process (API node or worker) and
- * passed down explicitly: no module-level singletons besides the Sequelize models.
+ * The toolbox of one process (API node or worker), built once by `createInfrastructure`
+ * (bootstrap.ts) and passed down explicitly: no module-level singletons. It knows no
+ * table, socket or feature; the application's context (`src/context.ts`) adds the
+ * broadcaster on top of it.
  */
-export interface AppContext {
+export interface InfraContext {
   config: Config;
   logger: Logger;
+  /** The connection pool; repositories run on it (or in a transaction of it). */
   sequelize: Sequelize;
   /** Command client; fails fast while Redis is down. */
   redis: Redis;
   queues: Queues;
-  broadcast: Broadcaster;
   metrics: Registry;
   /** Uploaded bytes (`STORAGE_DRIVER`): the embedded disk store or S3. */
   storage: ObjectStorage;

@@ -6,7 +6,7 @@ export type { Logger };
  * Structured JSON logs; one child logger per component (`logger.child({ component })`).
  * Log errors under `err` (`logger.warn({ err: error }, '…')`), never `error.message`: the
  * `err` serializer keeps the type, message, stack and `cause` chain. Call `flush()` before
- * `process.exit` (src/bin/main.ts does) so the last line is not lost.
+ * `process.exit` (src/lib/process.ts does) so the last line is not lost.
  */
 export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
   return pino({

@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from './config';
-import type { AppContext } from './context';
+import type { InfraContext } from './context';
 import { AppError } from './errors';
 
 /**
@@ -75,12 +75,12 @@ export function rateLimitedCounter(registry: Registry): Counter<'limit'> {
 }
 
 /** Takes one token: 0 when allowed, else the ms until one is available. */
-export async function takeToken(ctx: AppContext, name: LimitName, subject: string, limit: BucketLimit): Promise<number> {
+export async function takeToken(ctx: InfraContext, name: LimitName, subject: string, limit: BucketLimit): Promise<number> {
   return (await ctx.redis.eval(TAKE, 1, ctx.key('rate', name, subject), limit.capacity, limit.perMs)) as number;
 }
 
 /** Takes one token or throws RATE_LIMITED (counted in /metrics). */
-export async function enforce(ctx: AppContext, name: LimitName, subject: string, limit: BucketLimit, what: string): Promise<void> {
+export async function enforce(ctx: InfraContext, name: LimitName, subject: string, limit: BucketLimit, what: string): Promise<void> {
   const waitMs = await takeToken(ctx, name, subject, limit);
   if (waitMs <= 0) return;
   rateLimitedCounter(ctx.metrics).inc({ limit: name });
@@ -89,8 +89,8 @@ export async function enforce(ctx: AppContext, name: LimitName, subject: string,
 }
 
 /** The per-user write limit (REST mutating routes and socket write events, across all nodes). */
-export const enforceWriteLimit = (ctx: AppContext, userId: string): Promise<void> =>
+export const enforceWriteLimit = (ctx: InfraContext, userId: string): Promise<void> =>
   enforce(ctx, 'writes', userId, limitsOf(ctx.config).writes, 'changes in a short time');
 
-export const enforceTypingLimit = (ctx: AppContext, userId: string): Promise<void> =>
+export const enforceTypingLimit = (ctx: InfraContext, userId: string): Promise<void> =>
   enforce(ctx, 'typing', userId, limitsOf(ctx.config).typing, 'typing notices');

@@ -56,6 +56,14 @@ export function createBroadcaster(target: Target): Broadcaster {
   };
 }
 
+/**
+ * The broadcaster of a context whose rooms do not exist yet (the API node's context is
+ * built before its Socket.IO server): every use is a bug, reported to `onUse`.
+ */
+export function detachedBroadcaster(onUse: () => void): Broadcaster {
+  return { toGroup: onUse, toUser: onUse, removeUserFromGroup: onUse, closeGroup: onUse, disconnectUser: onUse };
+}
+
 export interface MembershipHooks {
   userRemoved(userId: string, groupId: number): Promise<void>;
   groupClosed(groupId: number): Promise<void>;

@@ -1,9 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
-import type { Authenticator } from '../components/auth/auth.service';
 import type { Redis } from 'ioredis';
-import type { AppContext } from '../lib/context';
+import type { InfraContext } from '../lib/context';
 import type { Logger } from '../lib/logger';
 import { toAppError } from '../lib/error-mapping';
 import { closeRedis, createSubscriberClient } from '../lib/redis';
@@ -13,6 +12,13 @@ import { userRoom } from './events';
 import type { IoServer } from './io-server';
 
 export type { IoServer };
+
+/**
+ * Checks a handshake's token: who it is and until when (ms since epoch) the token is
+ * valid; throws UNAUTHENTICATED, USER_NOT_SYNCED or UNAVAILABLE. The API node's
+ * composition root passes the auth component's authenticator.
+ */
+export type SocketAuthenticator = (token: string | undefined) => Promise<{ user: { userId: string; username: string }; expiresAt: number }>;
 
 export interface IoHandle {
   io: IoServer;
@@ -40,7 +46,7 @@ function observeSubscriptions(client: Redis, log: Logger): void {
  * Socket.IO on the API node's HTTP server: Redis adapter (every event reaches every
  * node), origin allowlist, 64 KB frames, and the token checked in the handshake.
  */
-export function createIo(httpServer: HttpServer, ctx: AppContext, authenticate: Authenticator, allowedOrigins: string[] | boolean): IoHandle {
+export function createIo(httpServer: HttpServer, ctx: InfraContext, authenticate: SocketAuthenticator, allowedOrigins: string[] | boolean): IoHandle {
   const pub = createSubscriberClient(ctx.config.redisUrl, 'studysync-io-pub');
   const sub = pub.duplicate({ connectionName: 'studysync-io-sub' });
   const log = ctx.logger.child({ component: 'socket' });

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import type { ZodType } from 'zod';
-import type { AppContext } from '../lib/context';
+import type { InfraContext } from '../lib/context';
 import { toAppError } from '../lib/error-mapping';
 import { AppError } from '../lib/errors';
 import { enforceTypingLimit, enforceWriteLimit } from '../lib/rate-limit';
@@ -34,7 +34,7 @@ export interface HandleOptions {
  * `{ok: false, error}` through `toAppError` — never an unhandled rejection.
  */
 export function handle<S extends ZodType>(
-  ctx: AppContext,
+  ctx: InfraContext,
   socket: IoSocket,
   event: keyof ClientToServerEvents,
   schema: S,

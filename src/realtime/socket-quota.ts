@@ -1,4 +1,4 @@
-import type { AppContext } from '../lib/context';
+import type { InfraContext } from '../lib/context';
 import { rateLimitedCounter } from '../lib/rate-limit';
 import type { IoServer } from './io-server';
 
@@ -15,11 +15,11 @@ redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1`;
 
-const socketsKey = (ctx: AppContext, userId: string): string => ctx.key('sockets', userId);
-const ttlMs = (ctx: AppContext): number => ctx.config.presenceTtlSeconds * 1000;
+const socketsKey = (ctx: InfraContext, userId: string): string => ctx.key('sockets', userId);
+const ttlMs = (ctx: InfraContext): number => ctx.config.presenceTtlSeconds * 1000;
 
 /** Counts the socket in, unless the user already holds the maximum; true when admitted. */
-export async function admitSocket(ctx: AppContext, userId: string, socketId: string): Promise<boolean> {
+export async function admitSocket(ctx: InfraContext, userId: string, socketId: string): Promise<boolean> {
   const now = Date.now();
   const admitted =
     (await ctx.redis.eval(ADMIT, 1, socketsKey(ctx, userId), now, now + ttlMs(ctx), ctx.config.maxSocketsPerUser, socketId, ttlMs(ctx) * 2)) === 1;
@@ -27,12 +27,12 @@ export async function admitSocket(ctx: AppContext, userId: string, socketId: str
   return admitted;
 }
 
-export async function releaseSocket(ctx: AppContext, userId: string, socketId: string): Promise<void> {
+export async function releaseSocket(ctx: InfraContext, userId: string, socketId: string): Promise<void> {
   await ctx.redis.zrem(socketsKey(ctx, userId), socketId);
 }
 
 /** Refreshes this node's sockets' entries three times per TTL; returns the stop function. */
-export function startSocketQuotaRefresh(io: IoServer, ctx: AppContext): () => void {
+export function startSocketQuotaRefresh(io: IoServer, ctx: InfraContext): () => void {
   const interval = setInterval(() => {
     const expires = Date.now() + ttlMs(ctx);
     const pipeline = ctx.redis.pipeline();

@@ -29,6 +29,8 @@ export function ensureWebBuilt(): void {
   const index = path.join(WEB_DIST, 'index.html');
   const sources = Math.max(
     newestMtime(path.join(web, 'src')),
+    // The server's code the client bundles (the permission policy).
+    newestMtime(path.join(ROOT, 'src', 'shared')),
     newestMtime(path.join(web, 'public')),
     newestMtime(path.join(web, 'index.html')),
     newestMtime(path.join(web, 'vite.config.mts')),

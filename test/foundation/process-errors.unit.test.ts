@@ -18,7 +18,7 @@ function runCrashing(mode: 'rejection' | 'exception') {
   return { status: result.status, signal: result.signal, lines, stderr: result.stderr };
 }
 
-describe('process-level errors in an entry point (src/bin/main.ts)', () => {
+describe('process-level errors in an entry point (src/lib/process.ts)', () => {
   jest.setTimeout(40_000);
 
   it.each([

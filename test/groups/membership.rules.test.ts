@@ -1,4 +1,4 @@
-import { successorLeader } from '../../src/components/groups/membership.rules';
+import { successorLeader } from '../../src/shared/policy';
 import { baseUsername, candidateUsername, isReservedUsername, sanitizeUsername, usernameProblem } from '../../src/components/users/username.rules';
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 0, minutes));

@@ -78,7 +78,7 @@ export async function spawnApiNode(env: Record<string, string>): Promise<Proc> {
 
 /** A worker in its own process; resolves once it logs "worker running". */
 export async function spawnWorker(env: Record<string, string>): Promise<Proc> {
-  const proc = run('src/bin/worker.ts', { ...env, LOG_LEVEL: 'info' });
+  const proc = run('workers/main.ts', { ...env, LOG_LEVEL: 'info' });
   await eventually(
     () => {
       if (proc.child.exitCode !== null) throw new Error(`worker exited: ${proc.output()}`);

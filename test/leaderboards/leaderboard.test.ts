@@ -1,5 +1,5 @@
 import { Grouping, User } from '../../src/db/models';
-import type { AppContext } from '../../src/lib/context';
+import type { AppContext } from '../../src/context';
 import { deleteByPrefix } from '../../src/lib/redis';
 import { getLeaderboard } from '../../src/components/leaderboards/leaderboard.service';
 import { rebuildBoards } from '../../src/components/leaderboards/leaderboard.store';
@@ -34,7 +34,7 @@ describe('group leaderboards', () => {
     await insertSession(ctx, a!.userId, '2026-02-28T23:59:59Z', 400, group.id); // last month
     await insertSession(ctx, a!.userId, '2026-03-16T01:00:00Z', 7, null); // no group: never on a board
     await rebuildBoards(ctx, { groupId: group.id, now });
-    const board = (period: (typeof PERIODS)[number]) => getLeaderboard(ctx, { groupId: group.id, userId: a!.userId, period, limit: 10, now });
+    const board = (period: (typeof PERIODS)[number]) => getLeaderboard(ctx, a!, { groupId: group.id, period, limit: 10, now });
 
     const week = await board('week');
     expect(totals(week)).toEqual([['pc', 200]]);
@@ -73,7 +73,7 @@ describe('group leaderboards', () => {
       [td, 10],
     ] as const)
       await processSessionJob(ctx, { data: sessionJob(u!.userId, at, s, group.id) });
-    const board = (userId: string, limit = 10) => getLeaderboard(ctx, { groupId: group.id, userId, period: 'week', limit });
+    const board = (userId: string, limit = 10) => getLeaderboard(ctx, { userId, username: userId }, { groupId: group.id, period: 'week', limit });
     await rebuildBoards(ctx, { groupId: group.id });
     const full = await board(td!.userId);
     expect(full.entries.map((e) => [e.rank, e.username.split('_')[0], e.totalSeconds, e.currentStreak])).toEqual([
@@ -132,9 +132,7 @@ describe('group leaderboards', () => {
     }
     await rebuildBoards(ctx, { groupId: group.id });
     const snapshot = async () =>
-      Promise.all(
-        PERIODS.map((period) => getLeaderboard(ctx, { groupId: group.id, userId: users[0]!.userId, period, limit: 10 }).then((b) => ({ ...b, to: 'x' }))),
-      );
+      Promise.all(PERIODS.map((period) => getLeaderboard(ctx, users[0]!, { groupId: group.id, period, limit: 10 }).then((b) => ({ ...b, to: 'x' }))));
     const before = await snapshot();
     expect(before[3]!.entries.map((e) => e.totalSeconds)).toEqual([60 + 240 + 420, 120 + 300 + 480, 180 + 360 + 540].sort((x, y) => y - x));
 

@@ -1,6 +1,12 @@
-import { canDelete, canEdit, contentProblem, excerpt, extractMentions } from '../../src/components/chat/chat.rules';
+import { contentProblem, excerpt, extractMentions } from '../../src/components/chat/chat.rules';
 import { presenceIntervals, usersGoneOffline } from '../../src/components/presence/presence.rules';
 import { parseStoredTimer, sessionFromTimer } from '../../src/components/timers/timer.rules';
+import { can, type Role } from '../../src/shared/policy';
+
+// Who may edit and delete messages is the permission policy's table (src/shared/policy.ts), read here as the helpers it replaced.
+const member = (role: Role) => ({ role, groupType: 'community' as const, visibility: 'private' as const });
+const canEdit = (authorId: string, userId: string) => can('chat.edit', member('member'), { own: authorId === userId });
+const canDelete = (authorId: string, userId: string, role: Role) => can('chat.delete', member(role), { own: authorId === userId });
 
 describe('timer rules', () => {
   const timer = { startedAt: '2026-01-01T10:00:00.000Z', groupId: 3, sessionUuid: 'u-1' };

@@ -92,10 +92,10 @@ describe('study timers', () => {
     await app.http.post('/api/timer/start', { token: u.token, body: {} });
     const stored = JSON.parse((await redis.get(key('timer', u.userId)))!);
     await redis.set(key('timer', u.userId), JSON.stringify({ ...stored, startedAt: new Date(Date.now() - 20 * 3600_000).toISOString() }));
-    const result = await stopTimer(app.node.ctx, u.userId, { capSeconds: 12 * 3600 });
+    const result = await stopTimer(app.node.ctx, { userId: u.userId, capSeconds: 12 * 3600 });
     expect(result?.session).toMatchObject({ durationSeconds: 12 * 3600 });
     expect(Date.parse(result!.session!.endedAt) - Date.parse(result!.session!.startedAt)).toBe(12 * 3600_000);
-    expect(await stopTimer(app.node.ctx, u.userId)).toBeNull();
+    expect(await stopTimer(app.node.ctx, { userId: u.userId })).toBeNull();
   });
 
   it('when the session cannot be queued, then the stop is still acknowledged from its durable pending record and queued once the queue answers', async () => {

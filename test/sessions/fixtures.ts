@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { Group, Grouping, User } from '../../src/db/models';
-import type { AppContext } from '../../src/lib/context';
+import type { AppContext } from '../../src/context';
 import type { PersistSessionJob } from '../../src/lib/queues';
 import { newUser } from '../helpers/tokens';
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { GroupInvitation, User } from '../../src/db/models';
-import type { AppContext } from '../../src/lib/context';
-import { expireInvitations, stopStaleTimers } from '../../workers/processors/maintenance.processor';
+import type { AppContext } from '../../src/context';
+import { expireInvitations } from '../../src/components/groups';
+import { stopStaleTimers } from '../../src/components/timers';
 import { processSessionJob } from '../../workers/processors/persist-session.processor';
 import { eventually } from '../helpers/eventually';
 import { startTestApp, type TestApp } from '../helpers/test-app';

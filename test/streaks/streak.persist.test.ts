@@ -1,5 +1,5 @@
 import { Streak, User } from '../../src/db/models';
-import type { AppContext } from '../../src/lib/context';
+import type { AppContext } from '../../src/context';
 import { processSessionJob } from '../../workers/processors/persist-session.processor';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { insertSession, makeUser, sessionJob } from '../sessions/fixtures';

@@ -1,5 +1,5 @@
 import { QueryTypes } from 'sequelize';
-import type { AppContext } from '../../src/lib/context';
+import type { AppContext } from '../../src/context';
 import { eventually } from '../helpers/eventually';
 import { spawnWorker, type Proc } from '../helpers/processes';
 import { startTestApp, type TestApp } from '../helpers/test-app';

@@ -1,5 +1,5 @@
 import { User } from '../../src/db/models';
-import type { AppContext } from '../../src/lib/context';
+import type { AppContext } from '../../src/context';
 import { boardKey } from '../../src/components/leaderboards/leaderboard.store';
 import { periodBounds } from '../../src/components/leaderboards/leaderboard.rules';
 import { processSessionJob } from '../../workers/processors/persist-session.processor';

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { QueryTypes } from 'sequelize';
 import { stopTimer } from '../../src/components/timers/timer.service';
-import type { AppContext } from '../../src/lib/context';
-import { stopStaleTimers } from '../../workers/processors/maintenance.processor';
+import type { AppContext } from '../../src/context';
+import { stopStaleTimers } from '../../src/components/timers';
 import { eventually } from '../helpers/eventually';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -85,7 +85,7 @@ describe('the stop hand-over survives a node dying mid-stop', () => {
     const sessionUuid = await startBackdated(u.token, u.userId, 90);
     const cut = cutOffAtEnqueue();
     try {
-      void stopTimer(ctx, u.userId, { notes: 'mid-stop' });
+      void stopTimer(ctx, { userId: u.userId, notes: 'mid-stop' });
       await cut.reached;
       expect(await redis.get(key('timer', u.userId))).toBeNull();
       // The timer is no longer running: it must be somewhere durable.
@@ -109,7 +109,7 @@ describe('the stop hand-over survives a node dying mid-stop', () => {
     const sessionUuid = await startBackdated(u.token, u.userId, 60);
     const cut = cutOffAtEnqueue();
     try {
-      void stopTimer(ctx, u.userId, { notes: 'first try' });
+      void stopTimer(ctx, { userId: u.userId, notes: 'first try' });
       await cut.reached;
       expect(await redis.get(key('timer', u.userId))).toBeNull();
     } finally {
@@ -130,7 +130,7 @@ describe('the stop hand-over survives a node dying mid-stop', () => {
     const first = await startBackdated(u.token, u.userId, 30);
     const cut = cutOffAtEnqueue();
     try {
-      void stopTimer(ctx, u.userId);
+      void stopTimer(ctx, { userId: u.userId });
       await cut.reached;
       expect(await redis.get(key('timer', u.userId))).toBeNull();
     } finally {

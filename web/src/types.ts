@@ -2,6 +2,8 @@
  * Wire shapes from /work/shared/spec/API.md. The socket events are the server's own
  * contract (src/realtime/events.ts), imported as types only so the two cannot drift.
  */
+import type { Role } from '../../src/shared/policy';
+
 export type {
   ClientToServerEvents,
   MessageDto as Message,
@@ -25,7 +27,8 @@ export interface User {
   longestStreak: number;
 }
 
-export type Role = 'leader' | 'admin' | 'member';
+/** Member roles: the permission policy's (src/shared/policy.ts). */
+export type { Role };
 
 export interface Group {
   id: number;

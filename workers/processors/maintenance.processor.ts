@@ -1,30 +1,10 @@
 import type { Job } from 'bullmq';
-import { QueryTypes } from 'sequelize';
-import { boardsMissing, rebuildBoards } from '../../src/components/leaderboards/leaderboard.store';
-import { stopTimer } from '../../src/components/timers/timer.service';
-import { sweepUploads } from '../../src/components/uploads/uploads.service';
-import type { AppContext } from '../../src/lib/context';
+import { expireInvitations } from '../../src/components/groups';
+import { boardsMissing, rebuildBoards } from '../../src/components/leaderboards';
+import { stopStaleTimers } from '../../src/components/timers';
+import { sweepUploads } from '../../src/components/uploads';
+import type { AppContext } from '../../src/context';
 import type { MaintenanceJob, MaintenanceJobName } from '../../src/lib/queues';
-
-/** Stops timers running longer than MAX_SESSION_HOURS, their duration capped there. */
-export async function stopStaleTimers(ctx: AppContext, now: Date = new Date()): Promise<{ stopped: number }> {
-  const capSeconds = ctx.config.maxSessionHours * 3600;
-  const userIds = await ctx.redis.zrangebyscore(ctx.key('timers'), '-inf', now.getTime() - capSeconds * 1000, 'LIMIT', 0, 1000);
-  let stopped = 0;
-  for (const userId of userIds) {
-    const result = await stopTimer(ctx, userId, { notes: null, now, capSeconds });
-    if (result) stopped += 1;
-  }
-  return { stopped };
-}
-
-/** Records expiry of pending invitations past `expires_at` (they are expired either way). */
-export async function expireInvitations(ctx: AppContext): Promise<{ expired: number }> {
-  const rows = await ctx.sequelize.query(`UPDATE group_invitations SET status = 'expired' WHERE status = 'pending' AND expires_at <= now() RETURNING id`, {
-    type: QueryTypes.SELECT,
-  });
-  return { expired: rows.length };
-}
 
 export async function processMaintenanceJob(ctx: AppContext, job: Pick<Job<MaintenanceJob, unknown, MaintenanceJobName>, 'name' | 'data'>): Promise<unknown> {
   switch (job.name) {

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
-import { refreshUserBoards } from '../../src/components/leaderboards/leaderboard.store';
-import { persistSession, type PersistResult } from '../../src/components/sessions/session.service';
-import type { AppContext } from '../../src/lib/context';
+import { refreshUserBoards } from '../../src/components/leaderboards';
+import { persistSession, type PersistResult } from '../../src/components/sessions';
+import type { AppContext } from '../../src/context';
 import type { PersistSessionJob } from '../../src/lib/queues';
 import { parseInput, z } from '../../src/lib/validation';
 

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { unauthenticated } from '../../lib/errors';
 import { z } from '../../lib/validation';
 import { handle, type IoSocket } from '../../realtime/socket-handler';

@@ -1,12 +1,12 @@
-import { Op, type Transaction } from 'sequelize';
-import { User } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { Transaction } from 'sequelize';
+import type { AppContext } from '../../context';
 import { AppError } from '../../lib/errors';
-import { z } from '../../lib/validation';
-import { removeUserFromAllGroups } from '../groups/groups.service';
-import { stopTimer } from '../timers/timer.service';
-import { baseUsername, erasedEmail, erasedUsername } from '../users/username.rules';
-import { nameFromClaim, usableEmail, writeWithFreeUsername } from './auth.service';
+import { parseInput, z } from '../../lib/validation';
+import { removeUserFromAllGroups } from '../groups';
+import { stopTimer } from '../timers';
+import { baseUsername, erasedEmail, erasedUsername, insertUser, lockUser, lockUsernameHolder, updateUser, writeWithFreeUsername } from '../users';
+import { nameFromClaim, usableEmail } from './auth.service';
+import { recordDelivery } from './auth.repository';
 
 const EmailAddress = z.object({ id: z.string(), email_address: z.string() });
 export const ClerkUser = z.object({
@@ -41,7 +41,7 @@ async function upsertUser(
   const primary = data.email_addresses.find((e) => e.id === data.primary_email_address_id)?.email_address ?? data.email_addresses[0]?.email_address;
   const email = usableEmail(primary);
   if (!email) throw new AppError('VALIDATION_FAILED', 'The user has no usable email address', [{ field: 'data.email_addresses', message: 'required' }]);
-  const existing = await User.findByPk(data.id, { transaction, lock: transaction.LOCK.UPDATE });
+  const existing = await lockUser(transaction, data.id);
   if (existing?.deletedAt) {
     const revives = event.type === 'user.created' && eventAt.getTime() > existing.deletedAt.getTime();
     if (!revives) {
@@ -53,10 +53,8 @@ async function upsertUser(
   const keep = existing && !existing.deletedAt ? existing.username : undefined;
   const base = baseUsername(data.username || keep, email);
   const profile = { email, firstName: nameFromClaim(data.first_name), lastName: nameFromClaim(data.last_name) };
-  await writeWithFreeUsername(base, { exceptUserId: data.id, transaction }, (username, t) =>
-    existing
-      ? existing.update({ username, ...profile, deletedAt: null }, { transaction: t })
-      : User.create({ userId: data.id, username, ...profile }, { transaction: t }),
+  await writeWithFreeUsername(transaction, base, data.id, (username, t) =>
+    existing ? updateUser(t, data.id, { username, ...profile, deletedAt: null }) : insertUser(t, { userId: data.id, username, ...profile }),
   );
 }
 
@@ -68,33 +66,33 @@ async function upsertUser(
  * Returns what to do once the transaction has committed.
  */
 async function eraseUser(ctx: AppContext, userId: string, eventAt: Date, transaction: Transaction): Promise<() => void> {
-  const existing = await User.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
+  const existing = await lockUser(transaction, userId);
   const username = erasedUsername(userId);
-  const squatter = await User.findOne({ where: { username, userId: { [Op.ne]: userId } }, transaction, lock: transaction.LOCK.UPDATE });
+  const squatter = await lockUsernameHolder(transaction, username, userId);
   if (squatter) {
-    await writeWithFreeUsername(baseUsername(null, squatter.email), { exceptUserId: squatter.userId, transaction }, (name, t) =>
-      squatter.update({ username: name }, { transaction: t }),
+    await writeWithFreeUsername(transaction, baseUsername(null, squatter.email), squatter.userId, (name, t) =>
+      updateUser(t, squatter.userId, { username: name }),
     );
   }
   const erased = { username, email: erasedEmail(userId), firstName: null, lastName: null, preferences: {} };
   if (!existing) {
     // Deleted before it was ever synced: keep the tombstone so an older user.created cannot create it.
-    await User.create({ userId, ...erased, deletedAt: eventAt }, { transaction });
+    await insertUser(transaction, { userId, ...erased, deletedAt: eventAt });
     return () => undefined;
   }
   const deletedAt = existing.deletedAt && existing.deletedAt > eventAt ? existing.deletedAt : eventAt;
-  await existing.update({ ...erased, deletedAt }, { transaction });
-  const announce = await removeUserFromAllGroups(ctx, userId, transaction);
+  await updateUser(transaction, userId, { ...erased, deletedAt });
+  const announce = await removeUserFromAllGroups(ctx, { userId }, transaction);
   return () => {
     announce();
     ctx.broadcast.disconnectUser(userId);
     // A running timer stops at the deletion (its session stays in the history, as the others do).
-    stopTimer(ctx, userId).catch((error: unknown) => ctx.logger.warn({ err: error, userId }, 'could not stop the timer of a deleted user'));
+    stopTimer(ctx, { userId }).catch((error: unknown) => ctx.logger.warn({ err: error, userId }, 'could not stop the timer of a deleted user'));
   };
 }
 
 /** Applies one verified Clerk event inside the caller's transaction; `afterCommit` work is registered on it. */
-export async function applyClerkEvent(ctx: AppContext, event: ClerkEvent, eventAt: Date, transaction: Transaction): Promise<void> {
+async function applyClerkEvent(ctx: AppContext, event: ClerkEvent, eventAt: Date, transaction: Transaction): Promise<void> {
   const log = ctx.logger.child({ component: 'clerk-webhook' });
   if (event.type === 'user.deleted') {
     const after = await eraseUser(ctx, event.data.id, eventAt, transaction);
@@ -102,4 +100,36 @@ export async function applyClerkEvent(ctx: AppContext, event: ClerkEvent, eventA
   } else {
     await upsertUser(event, eventAt, transaction, (fields, message) => log.info(fields, message));
   }
+}
+
+export interface WebhookDelivery {
+  /** The `svix-id` header: one effect per delivery id. */
+  svixId: string;
+  /** The verified payload (an object). */
+  payload: Record<string, unknown>;
+  /** When the event happened (orders a deletion against later events). */
+  eventAt: Date;
+}
+
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(['user.created', 'user.updated', 'user.deleted']);
+
+/**
+ * A verified Clerk webhook delivery takes effect once: its `svix-id` row and the user
+ * change commit together, so a replay changes nothing. Unknown event types are recorded
+ * and acknowledged; a known type with an invalid payload is VALIDATION_FAILED.
+ */
+export async function receiveClerkDelivery(ctx: AppContext, delivery: WebhookDelivery): Promise<void> {
+  const log = ctx.logger.child({ component: 'clerk-webhook' });
+  const { svixId, payload } = delivery;
+  const type = payload.type;
+  await ctx.sequelize.transaction(async (tx) => {
+    if (!(await recordDelivery(tx, svixId, typeof type === 'string' ? type.slice(0, 100) : 'unknown'))) {
+      log.info({ svixId }, 'replayed webhook ignored');
+      return;
+    }
+    if (typeof type !== 'string' || !KNOWN_EVENTS.has(type)) return; // acknowledged, nothing to do
+    const event = parseInput(ClerkEvent, payload, 'body');
+    await applyClerkEvent(ctx, event, delivery.eventAt, tx);
+    log.info({ svixId, type: event.type }, 'webhook applied');
+  });
 }

@@ -1,3 +1,4 @@
+import { type Db, within } from '../../db/access';
 import { Group, Grouping, User } from '../../db/models';
 
 /**
@@ -17,7 +18,7 @@ export interface DemoUser {
 }
 
 /** The demo users that exist (none before seeding), in id order, with their active groups. */
-export async function findDemoUsers(): Promise<DemoUser[]> {
+export async function findDemoUsers(db: Db): Promise<DemoUser[]> {
   const users = await User.findAll({
     where: { userId: [...DEMO_USER_IDS], deletedAt: null },
     attributes: ['userId', 'username', 'email', 'firstName', 'lastName'],
@@ -34,6 +35,7 @@ export async function findDemoUsers(): Promise<DemoUser[]> {
       ['userId', 'ASC'],
       [{ model: Grouping, as: 'groupings' }, 'groupId', 'ASC'],
     ],
+    ...within(db),
   });
   return users.map((u) => ({
     userId: u.userId,

@@ -1,6 +1,6 @@
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
 import { UserIdSchema, z } from '../../lib/validation';
-import { findDemoUsers } from './demo-users.repository';
+import { listDemoUsers } from './auth.service';
 import type { DevKeys } from './dev-keys';
 
 export const DevTokenBody = z
@@ -38,7 +38,8 @@ const DemoUsersSchema = z
  *   before seeding would create a user the seed then keeps, under the wrong name.
  *   Its 200/404 also tells a client whether dev sign-in is available.
  */
-export function registerDevTokenRoute(api: ApiRouter, keys: DevKeys, azp?: string): void {
+export function registerDevTokenRoute(api: Api, ctx: AppContext, keys: DevKeys): void {
+  const azp = ctx.config.clerkAuthorizedParties?.[0];
   api.publicRoute(
     {
       method: 'post',
@@ -58,6 +59,6 @@ export function registerDevTokenRoute(api: ApiRouter, keys: DevKeys, azp?: strin
       tags: ['Development'],
       response: DemoUsersSchema,
     },
-    async () => ({ items: await findDemoUsers() }),
+    async () => ({ items: await listDemoUsers(ctx) }),
   );
 }

@@ -1,10 +1,8 @@
 import express, { type Router } from 'express';
 import { Webhook, WebhookVerificationError } from 'svix';
-import { WebhookEvent } from '../../db/models';
+import type { AppContext } from '../../context';
 import { AppError } from '../../lib/errors';
-import type { AppContext } from '../../lib/context';
-import { parseInput } from '../../lib/validation';
-import { applyClerkEvent, ClerkEvent } from './clerk-sync.service';
+import { receiveClerkDelivery } from './clerk-sync.service';
 
 /**
  * When the event happened: Clerk's payloads carry a top-level `timestamp` (ms); without
@@ -26,7 +24,6 @@ const WEBHOOK_BODY_LIMIT = '128kb';
 export function createClerkWebhookRouter(ctx: AppContext): Router {
   const router = express.Router();
   const secret = ctx.config.clerkWebhookSigningSecret;
-  const log = ctx.logger.child({ component: 'clerk-webhook' });
   // Unauthenticated until the signature is checked: a small limit (a Clerk user event is a few KB).
   router.post('/webhooks/clerk', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res, next) => {
     try {
@@ -51,24 +48,8 @@ export function createClerkWebhookRouter(ctx: AppContext): Router {
       if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
         throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object', [{ field: 'body', message: 'must be an object' }]);
       }
-      const svixId = headers['svix-id'];
-      const type = (payload as { type?: unknown }).type;
-      const known = typeof type === 'string' && ['user.created', 'user.updated', 'user.deleted'].includes(type);
-      await ctx.sequelize.transaction(async (transaction) => {
-        const [, created] = await WebhookEvent.findOrCreate({
-          where: { svixId },
-          defaults: { svixId, eventType: typeof type === 'string' ? type.slice(0, 100) : 'unknown' },
-          transaction,
-        });
-        if (!created) {
-          log.info({ svixId }, 'replayed webhook ignored');
-          return;
-        }
-        if (!known) return; // acknowledged, nothing to do
-        const event = parseInput(ClerkEvent, payload, 'body');
-        await applyClerkEvent(ctx, event, eventInstant(payload as { timestamp?: unknown }, headers['svix-timestamp']), transaction);
-        log.info({ svixId, type: event.type }, 'webhook applied');
-      });
+      const fields = payload as Record<string, unknown>;
+      await receiveClerkDelivery(ctx, { svixId: headers['svix-id'], payload: fields, eventAt: eventInstant(fields, headers['svix-timestamp']) });
       res.status(200).json({ ok: true });
     } catch (error) {
       next(error);

@@ -1,30 +1,22 @@
-import type { AppContext } from '../../lib/context';
+import type { Actor, AppContext } from '../../context';
 import { groupRoom, userRoom } from '../../realtime/events';
-import { requireMember } from '../groups/group-access';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
 import { ChatDeleteInput, ChatEditInput, ChatSendInput, ChatTypingInput } from './chat.schemas';
-import { deleteMessage, editMessage, sendMessage } from './chat.service';
+import { checkTyping, deleteMessage, editMessage, sendMessage } from './chat.service';
 
 /** `chat:send` / `chat:edit` / `chat:delete` / `chat:typing`. */
 export function registerChatHandlers(ctx: AppContext, socket: IoSocket): void {
-  const user = { userId: socket.data.userId, username: socket.data.username };
+  const actor: Actor = { userId: socket.data.userId, username: socket.data.username, socketId: socket.id };
   const writes = { limit: 'writes' } as const;
-  handle(ctx, socket, 'chat:send', ChatSendInput, async ({ groupId, ...input }) => ({ message: await sendMessage(ctx, user, groupId, input) }), writes);
-  handle(
-    ctx,
-    socket,
-    'chat:edit',
-    ChatEditInput,
-    async ({ messageId, content }) => ({ message: await editMessage(ctx, user.userId, messageId, content) }),
-    writes,
-  );
+  handle(ctx, socket, 'chat:send', ChatSendInput, async (input) => ({ message: await sendMessage(ctx, actor, input) }), writes);
+  handle(ctx, socket, 'chat:edit', ChatEditInput, async (input) => ({ message: await editMessage(ctx, actor, input) }), writes);
   handle(
     ctx,
     socket,
     'chat:delete',
     ChatDeleteInput,
-    async ({ messageId }) => {
-      await deleteMessage(ctx, user.userId, messageId);
+    async (input) => {
+      await deleteMessage(ctx, actor, input);
       return {};
     },
     writes,
@@ -40,8 +32,8 @@ export function registerChatHandlers(ctx: AppContext, socket: IoSocket): void {
     async ({ groupId }) => {
       // A socket in the room is a member (removal and deletion empty it at once), so the
       // database is asked only for sockets that never joined: no query per keystroke.
-      if (!socket.rooms.has(groupRoom(groupId))) await requireMember(groupId, user.userId);
-      socket.volatile.to(groupRoom(groupId)).except(userRoom(user.userId)).emit('chat:typing', { groupId, userId: user.userId });
+      if (!socket.rooms.has(groupRoom(groupId))) await checkTyping(ctx, actor, { groupId });
+      socket.volatile.to(groupRoom(groupId)).except(userRoom(actor.userId)).emit('chat:typing', { groupId, userId: actor.userId });
       return {};
     },
     { ackOptional: true, limit: 'typing' },

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { rateLimitedCounter, RateLimitedError } from '../../lib/rate-limit';
 
 /**

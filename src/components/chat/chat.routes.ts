@@ -1,5 +1,4 @@
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
 import { IdSchema, z } from '../../lib/validation';
 import { EditMessageBody, HistoryQuery, MessagePageSchema, MessageSchema, SendMessageBody } from './chat.schemas';
 import { deleteMessage, editMessage, listMessages, sendMessage } from './chat.service';
@@ -8,7 +7,7 @@ const GroupParams = z.object({ id: IdSchema });
 const MessageParams = z.object({ id: IdSchema });
 
 /** Chat over REST: the same use-cases (and broadcasts) as the `chat:*` socket events. */
-export function registerChatRoutes(api: ApiRouter, ctx: AppContext): void {
+export function registerChatRoutes(api: Api, ctx: AppContext): void {
   api.route(
     {
       method: 'get',
@@ -20,7 +19,8 @@ export function registerChatRoutes(api: ApiRouter, ctx: AppContext): void {
       response: MessagePageSchema,
       errors: [404],
     },
-    ({ user, params, query: { cursor, ...query } }) => listMessages(user.userId, params.id, cursor === undefined ? query : { ...query, before: cursor }),
+    ({ user, params, query: { cursor, ...query } }) =>
+      listMessages(ctx, user, { groupId: params.id, ...query, ...(cursor === undefined ? {} : { before: cursor }) }),
   );
   api.route(
     {
@@ -34,7 +34,7 @@ export function registerChatRoutes(api: ApiRouter, ctx: AppContext): void {
       status: 201,
       errors: [404, 409, 429],
     },
-    ({ user, params, body }) => sendMessage(ctx, user, params.id, body),
+    ({ user, params, body }) => sendMessage(ctx, user, { ...body, groupId: params.id }),
   );
   api.route(
     {
@@ -47,7 +47,7 @@ export function registerChatRoutes(api: ApiRouter, ctx: AppContext): void {
       response: MessageSchema,
       errors: [404],
     },
-    ({ user, params, body }) => editMessage(ctx, user.userId, params.id, body.content),
+    ({ user, params, body }) => editMessage(ctx, user, { messageId: params.id, content: body.content }),
   );
   api.route(
     {
@@ -60,7 +60,7 @@ export function registerChatRoutes(api: ApiRouter, ctx: AppContext): void {
       errors: [404],
     },
     async ({ user, params }) => {
-      await deleteMessage(ctx, user.userId, params.id);
+      await deleteMessage(ctx, user, { messageId: params.id });
     },
   );
 }

@@ -1,5 +1,3 @@
-import type { GroupRole } from '../../db/models';
-
 export const MAX_CONTENT_LENGTH = 4000;
 /** Longest `replyTo.excerpt`, in characters (code points), the ellipsis included. */
 export const EXCERPT_LENGTH = 120;
@@ -43,9 +41,5 @@ export function extractMentions(content: string): string[] {
   }
   return [...found].filter((name) => name.length >= 3);
 }
-
-/** Only the author edits; the author, a leader or an admin deletes. */
-export const canEdit = (authorId: string, userId: string): boolean => authorId === userId;
-export const canDelete = (authorId: string, userId: string, role: GroupRole): boolean => authorId === userId || role === 'leader' || role === 'admin';
 
 /** Chat paging: `before` (default) walks back newest first, `after` walks forward oldest first. */

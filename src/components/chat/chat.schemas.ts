@@ -1,4 +1,4 @@
-import { MESSAGE_TYPES } from '../../db/models';
+import { MESSAGE_TYPES } from '../../db/models/enums';
 import { IdSchema, IdValue, LimitSchema, z } from '../../lib/validation';
 import { EXCERPT_LENGTH, MAX_CONTENT_LENGTH } from './chat.rules';
 

@@ -1,54 +1,37 @@
-import type { Transaction } from 'sequelize';
-import { Group, Grouping, type GroupRole } from '../../db/models';
-import { AppError, forbidden, notFound } from '../../lib/errors';
-
-export interface GroupAccess {
-  group: Group;
-  /** The caller's membership, or null for a stranger to a public group. */
-  membership: Grouping | null;
-  role: GroupRole | null;
-}
+import type { Db } from '../../db/access';
+import { AppError, notFound } from '../../lib/errors';
+import { type Action, decide, type Role, type Standing, type Subject } from '../../shared/policy';
+import { findGroupWithMembership, type GroupRecord } from './groups.repository';
 
 /**
- * The visibility rule of API.md, in one place: an absent or deleted group, or a private
- * group the caller is not in, is NOT_FOUND; a public group is visible to anyone.
+ * The server's side of the permission policy (src/shared/policy.ts): loads the group and
+ * the caller's role, and turns the policy's refusal into the AppError clients get. Every
+ * component's use-cases check access here; none compares roles itself.
  */
-export async function loadGroupAccess(groupId: number, userId: string, transaction?: Transaction): Promise<GroupAccess> {
-  // One round trip: the group with the caller's membership row, if any.
-  const group = await Group.findByPk(groupId, {
-    include: [{ model: Grouping, as: 'groupings', where: { userId }, required: false }],
-    transaction,
-  });
-  if (!group?.isActive) throw notFound('Group');
-  const membership = group.groupings?.[0] ?? null;
-  if (!membership && group.visibility === 'private') throw notFound('Group');
-  return { group, membership, role: membership?.role ?? null };
+export interface GroupAccess {
+  group: GroupRecord;
+  /** The caller's role; null for a non-member (who may see a public group only). */
+  role: Role | null;
 }
 
-/** Visible and a member (any role): otherwise NOT_FOUND (private) or FORBIDDEN (public). */
-export async function requireMember(
-  groupId: number,
-  userId: string,
-  transaction?: Transaction,
-): Promise<GroupAccess & { membership: Grouping; role: GroupRole }> {
-  const access = await loadGroupAccess(groupId, userId, transaction);
-  if (!access.membership) throw forbidden('Only members of this group can do that');
-  return access as GroupAccess & { membership: Grouping; role: GroupRole };
+export const standingOf = (access: GroupAccess): Standing => ({ role: access.role, groupType: access.group.groupType, visibility: access.group.visibility });
+
+/** The group and the caller's role in it: NOT_FOUND when there is no such group or it was deleted. */
+export async function groupAccess(db: Db, groupId: number, userId: string): Promise<GroupAccess> {
+  const found = await findGroupWithMembership(db, groupId, userId);
+  if (!found?.group.isActive) throw notFound('Group');
+  return { group: found.group, role: found.membership?.role ?? null };
 }
 
-/** A member holding one of `roles`: otherwise FORBIDDEN (or NOT_FOUND as above). */
-export async function requireRole(
-  groupId: number,
-  userId: string,
-  roles: readonly GroupRole[],
-  transaction?: Transaction,
-): Promise<GroupAccess & { membership: Grouping; role: GroupRole }> {
-  const access = await requireMember(groupId, userId, transaction);
-  if (!roles.includes(access.role)) throw new AppError('FORBIDDEN', `Only ${roles.join(' or ')}s can do that`);
+/** Throws the policy's refusal — NOT_FOUND (a private group a stranger cannot see) or FORBIDDEN — unless `action` is allowed. */
+export function authorize(action: Action, access: GroupAccess, subject?: Subject): void {
+  const decision = decide(action, standingOf(access), subject);
+  if (!decision.allowed) throw decision.error === 'NOT_FOUND' ? notFound('Group') : new AppError('FORBIDDEN', decision.message);
+}
+
+/** `groupAccess` then `authorize`: the group as the caller may see it, for `action`. */
+export async function requireAccess(db: Db, groupId: number, userId: string, action: Action, subject?: Subject): Promise<GroupAccess> {
+  const access = await groupAccess(db, groupId, userId);
+  authorize(action, access, subject);
   return access;
-}
-
-/** Is `userId` a member of the group right now? (cheap check for hot paths) */
-export async function isMember(groupId: number, userId: string): Promise<boolean> {
-  return (await Grouping.count({ where: { groupId, userId } })) > 0;
 }

@@ -1,6 +1,7 @@
-import { GROUP_ROLES, GROUP_TYPES, INVITATION_STATUSES, VISIBILITIES, type GroupRole, type GroupType, type Visibility } from '../../db/models';
+import { GROUP_ROLES, GROUP_TYPES, INVITATION_STATUSES, VISIBILITIES, type GroupRole, type GroupType, type Visibility } from '../../db/models/enums';
 import { z } from '../../lib/validation';
 import { iso } from '../../lib/iso';
+import { can } from '../../shared/policy';
 
 export const GroupSchema = z
   .object({
@@ -69,7 +70,7 @@ export interface GroupRow {
 }
 
 export function toGroupDto(row: GroupRow): GroupDto {
-  const privileged = row.my_role === 'leader' || row.my_role === 'admin';
+  const privileged = can('group.inviteCode', { role: row.my_role, groupType: row.group_type, visibility: row.visibility });
   return {
     id: row.id,
     creatorId: row.creator_id,

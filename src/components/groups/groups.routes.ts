@@ -1,6 +1,5 @@
-import { GROUP_ROLES, GROUP_TYPES, VISIBILITIES } from '../../db/models';
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
+import { GROUP_ROLES, GROUP_TYPES, VISIBILITIES } from '../../db/models/enums';
 import { CursorSchema, HttpUrlSchema, IdSchema, LimitSchema, UserIdSchema, z } from '../../lib/validation';
 import { GroupSchema, InvitationSchema, MemberSchema } from './group.dto';
 import {
@@ -66,15 +65,13 @@ export const CreateInvitationBody = z
   .strict()
   .openapi('CreateInvitation');
 
-export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
+export function registerGroupRoutes(api: Api, ctx: AppContext): void {
   const tags = ['Groups'];
   api.route(
     { method: 'post', path: '/groups', summary: 'Create a group (caller becomes leader)', tags, body: CreateGroupBody, response: GroupSchema, status: 201 },
-    ({ user, body }) => createGroup(ctx, user.userId, body),
+    ({ user, body }) => createGroup(ctx, user, body),
   );
-  api.route({ method: 'get', path: '/groups', summary: 'My active groups', tags, response: z.array(GroupSchema) }, ({ user }) =>
-    listMyGroups(ctx, user.userId),
-  );
+  api.route({ method: 'get', path: '/groups', summary: 'My active groups', tags, response: z.array(GroupSchema) }, ({ user }) => listMyGroups(ctx, user));
   api.route(
     {
       method: 'get',
@@ -84,7 +81,7 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       query: z.object({ q: z.string().trim().max(100).optional(), limit: LimitSchema(100, 20), cursor: CursorSchema }),
       response: DiscoverPage,
     },
-    ({ user, query }) => discoverGroups(ctx, user.userId, query),
+    ({ user, query }) => discoverGroups(ctx, user, query),
   );
   api.route(
     {
@@ -99,10 +96,10 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       response: GroupSchema,
       errors: [404, 409],
     },
-    ({ user, body }) => joinByInviteCode(ctx, body.inviteCode, user),
+    ({ user, body }) => joinByInviteCode(ctx, user, body),
   );
   api.route({ method: 'get', path: '/groups/:id', summary: 'A group', tags, params: GroupParams, response: GroupSchema, errors: [404] }, ({ user, params }) =>
-    getGroup(ctx, params.id, user.userId),
+    getGroup(ctx, user, { groupId: params.id }),
   );
   api.route(
     {
@@ -115,12 +112,12 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       response: GroupSchema,
       errors: [404, 409],
     },
-    ({ user, params, body }) => updateGroup(ctx, params.id, user.userId, body),
+    ({ user, params, body }) => updateGroup(ctx, user, { groupId: params.id, changes: body }),
   );
   api.route(
     { method: 'delete', path: '/groups/:id', summary: 'Delete a group (leader; soft)', tags, params: GroupParams, status: 204, errors: [404] },
     async ({ user, params }) => {
-      await deleteGroup(ctx, params.id, user.userId);
+      await deleteGroup(ctx, user, { groupId: params.id });
     },
   );
   api.route(
@@ -133,12 +130,12 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       response: MemberSchema,
       errors: [404, 409],
     },
-    ({ user, params }) => joinPublicGroup(ctx, params.id, user),
+    ({ user, params }) => joinPublicGroup(ctx, user, { groupId: params.id }),
   );
   api.route(
     { method: 'post', path: '/groups/:id/leave', summary: 'Leave a group', tags, params: GroupParams, status: 204, errors: [404, 409] },
     async ({ user, params }) => {
-      await leaveGroup(ctx, params.id, user.userId);
+      await leaveGroup(ctx, user, { groupId: params.id });
     },
   );
   api.route(
@@ -151,7 +148,7 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       response: z.array(MemberSchema),
       errors: [404],
     },
-    ({ user, params }) => listMembers(ctx, params.id, user.userId),
+    ({ user, params }) => listMembers(ctx, user, { groupId: params.id }),
   );
   api.route(
     {
@@ -167,7 +164,7 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       response: MemberSchema,
       errors: [404, 409],
     },
-    ({ user, params, body }) => changeRole(ctx, params.id, user.userId, params.userId, body.role),
+    ({ user, params, body }) => changeRole(ctx, user, { groupId: params.id, userId: params.userId, role: body.role }),
   );
   api.route(
     {
@@ -180,7 +177,7 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       errors: [404, 409],
     },
     async ({ user, params }) => {
-      await removeMember(ctx, params.id, user.userId, params.userId);
+      await removeMember(ctx, user, { groupId: params.id, userId: params.userId });
     },
   );
   api.route(
@@ -193,7 +190,7 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       response: z.object({ inviteCode: z.string() }).openapi('InviteCode'),
       errors: [404],
     },
-    ({ user, params }) => rotateInviteCode(ctx, params.id, user.userId),
+    ({ user, params }) => rotateInviteCode(ctx, user, { groupId: params.id }),
   );
 
   const itags = ['Invitations'];
@@ -209,11 +206,11 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       status: 201,
       errors: [404, 409],
     },
-    ({ user, params, body }) => createInvitation(ctx, params.id, user, body),
+    ({ user, params, body }) => createInvitation(ctx, user, { ...body, groupId: params.id }),
   );
   api.route(
     { method: 'get', path: '/invitations', summary: 'My pending, unexpired invitations', tags: itags, response: z.array(InvitationSchema) },
-    ({ user }) => listMyInvitations(user.userId),
+    ({ user }) => listMyInvitations(ctx, user),
   );
   api.route(
     {
@@ -225,7 +222,7 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       response: MemberSchema,
       errors: [404, 409, 410],
     },
-    ({ user, params }) => acceptInvitation(ctx, params.id, user),
+    ({ user, params }) => acceptInvitation(ctx, user, { invitationId: params.id }),
   );
   api.route(
     {
@@ -237,6 +234,6 @@ export function registerGroupRoutes(api: ApiRouter, ctx: AppContext): void {
       response: InvitationSchema,
       errors: [404, 409, 410],
     },
-    ({ user, params }) => declineInvitation(ctx, params.id, user.userId),
+    ({ user, params }) => declineInvitation(ctx, user, { invitationId: params.id }),
   );
 }

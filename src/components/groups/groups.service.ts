@@ -1,38 +1,39 @@
 import { randomBytes } from 'node:crypto';
-import { Op, QueryTypes, type Transaction } from 'sequelize';
-import { Group, Grouping, type GroupRole, type GroupType, type Visibility } from '../../db/models';
-import type { AppContext } from '../../lib/context';
-import { conflict, forbidden, notFound } from '../../lib/errors';
+import type { Transaction } from 'sequelize';
+import type { Actor, AppContext } from '../../context';
+import type { Db } from '../../db/access';
 import { decodeCursor, idPage, isIdCursor } from '../../lib/cursor';
-import { notify } from '../notifications/notify';
-import { loadGroupAccess, requireMember, requireRole } from './group-access';
-import { toGroupDto, toMemberDto, type GroupDto, type GroupRow, type MemberDto, type MemberRow } from './group.dto';
-import { breaksLastLeader, canChangeRole, canRemoveMember, isFull, successorLeader } from './membership.rules';
+import { conflict, notFound } from '../../lib/errors';
+import {
+  breaksLastLeader,
+  CREATOR_ROLE,
+  type GroupType,
+  isLeader,
+  LEADER_ROLE,
+  type LeaderChange,
+  NEW_MEMBER_ROLE,
+  type Role,
+  successorLeader,
+  type Visibility,
+} from '../../shared/policy';
+import { notify } from '../notifications';
+import { authorize, groupAccess, requireAccess } from './group-access';
+import { toGroupDto, toMemberDto, type GroupDto, type MemberDto } from './group.dto';
+import * as groups from './groups.repository';
+import { isFull } from './membership.rules';
 
 /** A random, unguessable invite code (72 bits, URL-safe). */
 export const newInviteCode = (): string => randomBytes(9).toString('base64url');
 
-const GROUP_SELECT = `
-  SELECT g.*, (SELECT count(*) FROM groupings m WHERE m.group_id = g.id)::int AS member_count, me.role AS my_role
-  FROM groups g LEFT JOIN groupings me ON me.group_id = g.id AND me.user_id = :userId`;
-
-async function selectGroups(ctx: AppContext, where: string, replacements: Record<string, unknown>, transaction?: Transaction): Promise<GroupRow[]> {
-  return ctx.sequelize.query<GroupRow>(`${GROUP_SELECT} ${where}`, { replacements, type: QueryTypes.SELECT, transaction });
-}
-
-/** The Group DTO as `userId` sees it (no visibility check: callers check access first). */
-export async function groupDto(ctx: AppContext, groupId: number, userId: string, transaction?: Transaction): Promise<GroupDto> {
-  const [row] = await selectGroups(ctx, 'WHERE g.id = :groupId', { groupId, userId }, transaction);
+/** The Group DTO as `userId` sees it (no access check: callers check first). */
+async function groupDto(db: Db, groupId: number, userId: string): Promise<GroupDto> {
+  const row = await groups.groupRow(db, groupId, userId);
   if (!row) throw notFound('Group');
   return toGroupDto(row);
 }
 
-export async function memberDto(ctx: AppContext, groupId: number, userId: string, transaction?: Transaction): Promise<MemberDto> {
-  const [row] = await ctx.sequelize.query<MemberRow>(
-    `SELECT m.user_id, u.username, m.role, m.joined_at, m.is_connected, m.last_seen
-     FROM groupings m JOIN users u ON u.user_id = m.user_id WHERE m.group_id = :groupId AND m.user_id = :userId`,
-    { replacements: { groupId, userId }, type: QueryTypes.SELECT, transaction },
-  );
+export async function memberDto(db: Db, groupId: number, userId: string): Promise<MemberDto> {
+  const row = await groups.memberRow(db, groupId, userId);
   if (!row) throw notFound('Member');
   return toMemberDto(row);
 }
@@ -46,183 +47,169 @@ export interface GroupInput {
   maxMembers?: number | null;
 }
 
-export async function createGroup(ctx: AppContext, userId: string, input: GroupInput): Promise<GroupDto> {
-  return ctx.sequelize.transaction(async (transaction) => {
-    const group = await Group.create(
-      {
-        creatorId: userId,
-        groupName: input.groupName,
-        description: input.description ?? null,
-        image: input.image ?? null,
-        groupType: input.groupType,
-        visibility: input.visibility,
-        maxMembers: input.maxMembers ?? null,
-        inviteCode: newInviteCode(),
-      },
-      { transaction },
-    );
-    await Grouping.create({ userId, groupId: group.id, role: 'leader' }, { transaction });
-    return groupDto(ctx, group.id, userId, transaction);
+/** A new group with the caller as its leader. */
+export async function createGroup(ctx: AppContext, actor: Actor, input: GroupInput): Promise<GroupDto> {
+  return ctx.sequelize.transaction(async (tx) => {
+    const groupId = await groups.insertGroup(tx, {
+      creatorId: actor.userId,
+      groupName: input.groupName,
+      description: input.description ?? null,
+      image: input.image ?? null,
+      groupType: input.groupType,
+      visibility: input.visibility,
+      maxMembers: input.maxMembers ?? null,
+      inviteCode: newInviteCode(),
+    });
+    await groups.insertMembership(tx, { userId: actor.userId, groupId, role: CREATOR_ROLE });
+    return groupDto(tx, groupId, actor.userId);
   });
 }
 
-export async function listMyGroups(ctx: AppContext, userId: string): Promise<GroupDto[]> {
-  const rows = await selectGroups(ctx, 'WHERE me.user_id IS NOT NULL AND g.is_active ORDER BY g.group_name, g.id', { userId });
-  return rows.map(toGroupDto);
+export async function listMyGroups(ctx: AppContext, actor: Actor): Promise<GroupDto[]> {
+  return (await groups.myGroupRows(ctx.sequelize, actor.userId)).map(toGroupDto);
 }
 
 export async function discoverGroups(
   ctx: AppContext,
-  userId: string,
+  actor: Actor,
   query: { q?: string; limit: number; cursor?: string },
 ): Promise<{ items: GroupDto[]; nextCursor: string | null }> {
   const after = decodeCursor(query.cursor, isIdCursor)?.id ?? 0;
-  const conditions = [`g.visibility = 'public'`, 'g.is_active', 'g.id > :after'];
-  const replacements: Record<string, unknown> = { userId, after, limit: query.limit + 1 };
-  if (query.q) {
-    conditions.push(`g.group_name ILIKE :pattern ESCAPE '\\'`);
-    replacements.pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  }
-  const rows = await selectGroups(ctx, `WHERE ${conditions.join(' AND ')} ORDER BY g.id LIMIT :limit`, replacements);
+  const rows = await groups.publicGroupRows(ctx.sequelize, actor.userId, { after, limit: query.limit + 1, search: query.q });
   const { page, nextCursor } = idPage(rows, query.limit);
   return { items: page.map(toGroupDto), nextCursor };
 }
 
-export async function getGroup(ctx: AppContext, groupId: number, userId: string): Promise<GroupDto> {
-  await loadGroupAccess(groupId, userId);
-  return groupDto(ctx, groupId, userId);
+export async function getGroup(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<GroupDto> {
+  await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'group.view');
+  return groupDto(ctx.sequelize, input.groupId, actor.userId);
 }
 
-export async function updateGroup(ctx: AppContext, groupId: number, userId: string, changes: Partial<GroupInput>): Promise<GroupDto> {
-  const dto = await ctx.sequelize.transaction(async (transaction) => {
-    await requireRole(groupId, userId, ['leader', 'admin'], transaction);
-    const group = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
-    if (!group) throw notFound('Group');
+export async function updateGroup(ctx: AppContext, actor: Actor, input: { groupId: number; changes: Partial<GroupInput> }): Promise<GroupDto> {
+  const { groupId, changes } = input;
+  const dto = await ctx.sequelize.transaction(async (tx) => {
+    await requireAccess(tx, groupId, actor.userId, 'group.edit');
+    if (!(await groups.lockGroup(tx, groupId))) throw notFound('Group');
     if (changes.maxMembers !== undefined && changes.maxMembers !== null) {
-      const count = await Grouping.count({ where: { groupId }, transaction });
+      const count = await groups.countMembers(tx, groupId);
       if (changes.maxMembers < count) throw conflict(`The group already has ${count} members`);
     }
-    await group.update(changes, { transaction });
-    return groupDto(ctx, groupId, userId, transaction);
+    await groups.updateGroup(tx, groupId, changes);
+    return groupDto(tx, groupId, actor.userId);
   });
   ctx.broadcast.toGroup(groupId, 'group:updated', { group: { ...dto, myRole: null, inviteCode: null } });
   return dto;
 }
 
-export async function deleteGroup(ctx: AppContext, groupId: number, userId: string): Promise<void> {
-  await ctx.sequelize.transaction(async (transaction) => {
-    const { group } = await requireRole(groupId, userId, ['leader'], transaction);
-    await group.update({ isActive: false }, { transaction });
+/** Soft delete: the group is deactivated and its room emptied. */
+export async function deleteGroup(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<void> {
+  const { groupId } = input;
+  await ctx.sequelize.transaction(async (tx) => {
+    await requireAccess(tx, groupId, actor.userId, 'group.delete');
+    await groups.updateGroup(tx, groupId, { isActive: false });
   });
   ctx.broadcast.toGroup(groupId, 'group:deleted', { groupId });
   ctx.broadcast.closeGroup(groupId);
 }
 
-async function leaderIds(groupId: number, transaction: Transaction): Promise<string[]> {
-  const rows = await Grouping.findAll({ where: { groupId, role: 'leader' }, attributes: ['userId'], transaction });
-  return rows.map((r) => r.userId);
+export interface NewMember {
+  groupId: number;
+  userId: string;
+  username: string;
+  /** Already a member: true answers as if added (a repeated join), false is CONFLICT. */
+  idempotent: boolean;
+  /** Joined by invitation: who invited, and when. */
+  invitedBy?: string | null;
+  invitedAt?: Date;
 }
 
 /**
- * Adds a member under the group row's lock (`SELECT … FOR UPDATE`), so concurrent joins
- * cannot over-fill `maxMembers`. Returns false when the user already was a member.
- * Notifies the leaders and broadcasts `member:joined` after the commit.
+ * Adds a member inside the caller's transaction, under the group row's lock, so
+ * concurrent joins cannot over-fill `maxMembers`. Notifies the leaders and broadcasts
+ * `member:joined` after the commit. Returns the group as locked.
  */
-export async function addMemberLocked(
-  ctx: AppContext,
-  transaction: Transaction,
-  groupId: number,
-  userId: string,
-  extra: { invitedBy?: string | null; invitedAt?: Date; username: string; idempotent: boolean },
-): Promise<Group> {
-  const group = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
+export async function addMember(ctx: AppContext, member: NewMember, tx: Transaction): Promise<groups.GroupRecord> {
+  const { groupId, userId } = member;
+  const group = await groups.lockGroup(tx, groupId);
   if (!group?.isActive) throw notFound('Group');
-  const existing = await Grouping.findOne({ where: { groupId, userId }, transaction });
-  if (existing) {
-    if (extra.idempotent) return group;
+  if (await groups.findMembership(tx, groupId, userId)) {
+    if (member.idempotent) return group;
     throw conflict('Already a member of this group');
   }
-  const count = await Grouping.count({ where: { groupId }, transaction });
-  if (isFull(count, group.maxMembers)) throw conflict('The group is full');
-  await Grouping.create(
-    {
-      userId,
-      groupId,
-      role: 'member',
-      ...(extra.invitedBy !== undefined ? { invitationStatus: 'accepted' as const, invitedBy: extra.invitedBy, invitedAt: extra.invitedAt ?? new Date() } : {}),
-    },
-    { transaction },
-  );
-  const leaders = (await leaderIds(groupId, transaction)).filter((id) => id !== userId);
+  if (isFull(await groups.countMembers(tx, groupId), group.maxMembers)) throw conflict('The group is full');
+  await groups.insertMembership(tx, {
+    userId,
+    groupId,
+    role: NEW_MEMBER_ROLE,
+    ...(member.invitedBy !== undefined
+      ? { invitationStatus: 'accepted' as const, invitedBy: member.invitedBy, invitedAt: member.invitedAt ?? new Date() }
+      : {}),
+  });
+  const leaders = (await groups.memberIdsWithRole(tx, groupId, LEADER_ROLE)).filter((id) => id !== userId);
   await notify(
     ctx,
     leaders.map((leader) => ({
       userId: leader,
       type: 'member_joined' as const,
-      message: `${extra.username} joined ${group.groupName}`,
+      message: `${member.username} joined ${group.groupName}`,
       data: { groupId, userId },
     })),
-    transaction,
+    tx,
   );
-  transaction.afterCommit(() => ctx.broadcast.toGroup(groupId, 'member:joined', { groupId, userId, role: 'member' }));
+  tx.afterCommit(() => ctx.broadcast.toGroup(groupId, 'member:joined', { groupId, userId, role: NEW_MEMBER_ROLE }));
   return group;
 }
 
-export async function joinPublicGroup(ctx: AppContext, groupId: number, user: { userId: string; username: string }): Promise<MemberDto> {
-  return ctx.sequelize.transaction(async (transaction) => {
-    const access = await loadGroupAccess(groupId, user.userId, transaction);
-    if (!access.membership && access.group.visibility !== 'public') throw notFound('Group');
-    await addMemberLocked(ctx, transaction, groupId, user.userId, { username: user.username, idempotent: true });
-    return memberDto(ctx, groupId, user.userId, transaction);
+/** Joins a public group (a member already in gets their membership: idempotent). */
+export async function joinPublicGroup(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<MemberDto> {
+  return ctx.sequelize.transaction(async (tx) => {
+    await requireAccess(tx, input.groupId, actor.userId, 'group.join');
+    await addMember(ctx, { groupId: input.groupId, userId: actor.userId, username: actor.username, idempotent: true }, tx);
+    return memberDto(tx, input.groupId, actor.userId);
   });
 }
 
-export async function joinByInviteCode(ctx: AppContext, inviteCode: string, user: { userId: string; username: string }): Promise<GroupDto> {
-  return ctx.sequelize.transaction(async (transaction) => {
-    const group = await Group.findOne({ where: { inviteCode, isActive: true }, attributes: ['id'], transaction });
-    if (!group) throw notFound('Invite code');
-    await addMemberLocked(ctx, transaction, group.id, user.userId, { username: user.username, idempotent: true });
-    const locked = await Group.findByPk(group.id, { transaction });
+export async function joinByInviteCode(ctx: AppContext, actor: Actor, input: { inviteCode: string }): Promise<GroupDto> {
+  return ctx.sequelize.transaction(async (tx) => {
+    const groupId = await groups.activeGroupIdByInviteCode(tx, input.inviteCode);
+    if (groupId === null) throw notFound('Invite code');
+    const group = await addMember(ctx, { groupId, userId: actor.userId, username: actor.username, idempotent: true }, tx);
     // The code may have been rotated while we waited for the lock.
-    if (locked?.inviteCode !== inviteCode) throw notFound('Invite code');
-    return groupDto(ctx, group.id, user.userId, transaction);
+    if (group.inviteCode !== input.inviteCode) throw notFound('Invite code');
+    return groupDto(tx, groupId, actor.userId);
   });
 }
 
-/** Removes `targetId` from the group under the group lock, keeping the last-leader rule. */
+/**
+ * Removes `targetId` from the group under the group lock, keeping the last-leader rule.
+ * `authorizeIn` runs after the lock is taken, so the caller's and the target's roles are
+ * read under it and a concurrent role change cannot make a stale permission check pass.
+ */
 async function removeMembership(
   ctx: AppContext,
-  groupId: number,
-  targetId: string,
-  change: 'leave' | 'remove',
-  authorize: (transaction: Transaction) => Promise<void>,
-): Promise<{ deactivated: boolean; groupName: string; role: GroupRole }> {
-  const result = await ctx.sequelize.transaction(async (transaction) => {
-    // Lock first, then authorize: the caller's and the target's roles are read under the
-    // lock, so a concurrent role change cannot make a stale permission check pass.
-    const locked = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
-    await authorize(transaction);
-    const group = locked;
+  input: { groupId: number; targetId: string; change: 'leave' | 'remove' },
+  authorizeIn: (tx: Transaction) => Promise<void>,
+): Promise<void> {
+  const { groupId, targetId, change } = input;
+  const result = await ctx.sequelize.transaction(async (tx) => {
+    const group = await groups.lockGroup(tx, groupId);
+    await authorizeIn(tx);
     if (!group) throw notFound('Group');
-    const target = await Grouping.findOne({ where: { groupId, userId: targetId }, transaction });
+    const target = await groups.findMembership(tx, groupId, targetId);
     if (!target) throw notFound('Member');
-    const memberCount = await Grouping.count({ where: { groupId }, transaction });
-    const leaderCount = await Grouping.count({ where: { groupId, role: 'leader' }, transaction });
-    if (breaksLastLeader({ targetRole: target.role, change, leaderCount, memberCount })) {
-      throw conflict('The last leader cannot leave or be removed; make another member leader first');
-    }
-    await target.destroy({ transaction });
+    const memberCount = await groups.countMembers(tx, groupId);
+    const leaderCount = await groups.countMembers(tx, groupId, LEADER_ROLE);
+    const leaderChange: LeaderChange =
+      change === 'leave' ? { change, targetRole: target.role, leaderCount, memberCount } : { change, targetRole: target.role, leaderCount };
+    if (breaksLastLeader(leaderChange)) throw conflict('The last leader cannot leave or be removed; make another member leader first');
+    await groups.deleteMembership(tx, groupId, targetId);
     const deactivated = memberCount <= 1;
-    if (deactivated) await group.update({ isActive: false }, { transaction });
+    if (deactivated) await groups.updateGroup(tx, groupId, { isActive: false });
     if (change === 'remove') {
       // Stored with the removal (pushed after the commit): never a removal without its notice.
-      await notify(
-        ctx,
-        [{ userId: targetId, type: 'removed_from_group', message: `You were removed from ${group.groupName}`, data: { groupId } }],
-        transaction,
-      );
+      await notify(ctx, [{ userId: targetId, type: 'removed_from_group', message: `You were removed from ${group.groupName}`, data: { groupId } }], tx);
     }
-    return { deactivated, groupName: group.groupName, role: target.role };
+    return { deactivated, role: target.role };
   });
   ctx.broadcast.toGroup(groupId, 'member:left', { groupId, userId: targetId, role: result.role });
   ctx.broadcast.removeUserFromGroup(targetId, groupId);
@@ -230,22 +217,23 @@ async function removeMembership(
     ctx.broadcast.toGroup(groupId, 'group:deleted', { groupId });
     ctx.broadcast.closeGroup(groupId);
   }
-  return result;
 }
 
-export async function leaveGroup(ctx: AppContext, groupId: number, userId: string): Promise<void> {
-  await removeMembership(ctx, groupId, userId, 'leave', async (transaction) => {
-    await requireMember(groupId, userId, transaction);
+export async function leaveGroup(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<void> {
+  await removeMembership(ctx, { groupId: input.groupId, targetId: actor.userId, change: 'leave' }, async (tx) => {
+    await requireAccess(tx, input.groupId, actor.userId, 'group.leave');
   });
 }
 
-export async function removeMember(ctx: AppContext, groupId: number, callerId: string, targetId: string): Promise<void> {
-  if (callerId === targetId) return leaveGroup(ctx, groupId, callerId);
-  await removeMembership(ctx, groupId, targetId, 'remove', async (transaction) => {
-    const { role } = await requireRole(groupId, callerId, ['leader', 'admin'], transaction);
-    const target = await Grouping.findOne({ where: { groupId, userId: targetId }, transaction });
+/** Removes a member (removing oneself is leaving). */
+export async function removeMember(ctx: AppContext, actor: Actor, input: { groupId: number; userId: string }): Promise<void> {
+  const { groupId, userId: targetId } = input;
+  if (actor.userId === targetId) return leaveGroup(ctx, actor, { groupId });
+  await removeMembership(ctx, { groupId, targetId, change: 'remove' }, async (tx) => {
+    const access = await groupAccess(tx, groupId, actor.userId);
+    const target = await groups.findMembership(tx, groupId, targetId);
+    authorize('member.remove', access, { targetRole: target?.role ?? null });
     if (!target) throw notFound('Member');
-    if (!canRemoveMember(role, target.role)) throw forbidden('Admins may remove plain members only');
   });
 }
 
@@ -255,34 +243,30 @@ export async function removeMember(ctx: AppContext, groupId: number, callerId: s
  * longest-standing admin, else member, is promoted and notified) and a group left empty
  * is deactivated. Returns what to broadcast once the transaction has committed.
  */
-export async function removeUserFromAllGroups(ctx: AppContext, userId: string, transaction: Transaction): Promise<() => void> {
-  const memberships = await Grouping.findAll({ where: { userId }, attributes: ['groupId', 'role'], order: [['groupId', 'ASC']], transaction });
+export async function removeUserFromAllGroups(ctx: AppContext, input: { userId: string }, tx: Transaction): Promise<() => void> {
+  const { userId } = input;
   const announcements: Array<() => void> = [];
-  for (const membership of memberships) {
+  for (const membership of await groups.membershipsOf(tx, userId)) {
     const groupId = membership.groupId;
-    const group = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
+    const group = await groups.lockGroup(tx, groupId);
     if (!group) continue;
-    const others = await Grouping.findAll({
-      where: { groupId, userId: { [Op.ne]: userId } },
-      attributes: ['userId', 'role', 'joinedAt'],
-      transaction,
-    });
-    await Grouping.destroy({ where: { groupId, userId }, transaction });
-    const successor = membership.role === 'leader' ? successorLeader(others) : null;
+    const others = await groups.otherMembers(tx, groupId, userId);
+    await groups.deleteMembership(tx, groupId, userId);
+    const successor = isLeader(membership.role) ? successorLeader(others) : null;
     if (successor) {
-      await Grouping.update({ role: 'leader' }, { where: { groupId, userId: successor }, transaction });
+      await groups.setRole(tx, groupId, successor, LEADER_ROLE);
       await notify(
         ctx,
-        [{ userId: successor, type: 'role_changed', message: `Your role in ${group.groupName} is now leader`, data: { groupId, role: 'leader' } }],
-        transaction,
+        [{ userId: successor, type: 'role_changed', message: `Your role in ${group.groupName} is now ${LEADER_ROLE}`, data: { groupId, role: LEADER_ROLE } }],
+        tx,
       );
     }
     const deactivated = others.length === 0 && group.isActive;
-    if (deactivated) await group.update({ isActive: false }, { transaction });
+    if (deactivated) await groups.updateGroup(tx, groupId, { isActive: false });
     announcements.push(() => {
       ctx.broadcast.toGroup(groupId, 'member:left', { groupId, userId, role: membership.role });
       ctx.broadcast.removeUserFromGroup(userId, groupId);
-      if (successor) ctx.broadcast.toGroup(groupId, 'member:updated', { groupId, userId: successor, role: 'leader' });
+      if (successor) ctx.broadcast.toGroup(groupId, 'member:updated', { groupId, userId: successor, role: LEADER_ROLE });
       if (deactivated) {
         ctx.broadcast.toGroup(groupId, 'group:deleted', { groupId });
         ctx.broadcast.closeGroup(groupId);
@@ -294,53 +278,43 @@ export async function removeUserFromAllGroups(ctx: AppContext, userId: string, t
   };
 }
 
-export async function listMembers(ctx: AppContext, groupId: number, userId: string): Promise<MemberDto[]> {
-  await requireMember(groupId, userId);
-  const rows = await ctx.sequelize.query<MemberRow>(
-    `SELECT m.user_id, u.username, m.role, m.joined_at, m.is_connected, m.last_seen
-     FROM groupings m JOIN users u ON u.user_id = m.user_id WHERE m.group_id = :groupId
-     ORDER BY CASE m.role WHEN 'leader' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, m.joined_at, m.user_id`,
-    { replacements: { groupId }, type: QueryTypes.SELECT },
-  );
-  return rows.map(toMemberDto);
+export async function listMembers(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<MemberDto[]> {
+  await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'members.view');
+  return (await groups.memberRows(ctx.sequelize, input.groupId)).map(toMemberDto);
 }
 
-export async function changeRole(ctx: AppContext, groupId: number, callerId: string, targetId: string, role: GroupRole): Promise<MemberDto> {
-  const { dto, changed } = await ctx.sequelize.transaction(async (transaction) => {
+export async function changeRole(ctx: AppContext, actor: Actor, input: { groupId: number; userId: string; role: Role }): Promise<MemberDto> {
+  const { groupId, userId: targetId, role } = input;
+  const { dto, changed } = await ctx.sequelize.transaction(async (tx) => {
     // Lock first, then read the caller's role under the lock (see removeMembership).
-    const locked = await Group.findByPk(groupId, { transaction, lock: transaction.LOCK.UPDATE });
-    const access = await requireMember(groupId, callerId, transaction);
-    if (!canChangeRole(access.role)) throw forbidden('Only leaders can change roles');
-    const group = locked;
+    const group = await groups.lockGroup(tx, groupId);
+    await requireAccess(tx, groupId, actor.userId, 'member.changeRole');
     if (!group) throw notFound('Group');
-    const target = await Grouping.findOne({ where: { groupId, userId: targetId }, transaction });
+    const target = await groups.findMembership(tx, groupId, targetId);
     if (!target) throw notFound('Member');
     const changed = target.role !== role;
-    if (changed && target.role === 'leader') {
-      const leaderCount = await Grouping.count({ where: { groupId, role: 'leader' }, transaction });
-      if (breaksLastLeader({ targetRole: 'leader', change: 'demote', leaderCount, memberCount: 2 })) {
+    if (changed && isLeader(target.role)) {
+      const leaderCount = await groups.countMembers(tx, groupId, LEADER_ROLE);
+      if (breaksLastLeader({ change: 'demote', targetRole: target.role, leaderCount })) {
         throw conflict('The last leader cannot be demoted; make another member leader first');
       }
     }
-    if (changed) await Grouping.update({ role }, { where: { groupId, userId: targetId }, transaction });
-    if (changed && targetId !== callerId) {
-      await notify(
-        ctx,
-        [{ userId: targetId, type: 'role_changed', message: `Your role in ${group.groupName} is now ${role}`, data: { groupId, role } }],
-        transaction,
-      );
+    if (changed) await groups.setRole(tx, groupId, targetId, role);
+    if (changed && targetId !== actor.userId) {
+      await notify(ctx, [{ userId: targetId, type: 'role_changed', message: `Your role in ${group.groupName} is now ${role}`, data: { groupId, role } }], tx);
     }
-    return { dto: await memberDto(ctx, groupId, targetId, transaction), changed };
+    return { dto: await memberDto(tx, groupId, targetId), changed };
   });
   if (changed) ctx.broadcast.toGroup(groupId, 'member:updated', { groupId, userId: targetId, role });
   return dto;
 }
 
-export async function rotateInviteCode(ctx: AppContext, groupId: number, userId: string): Promise<{ inviteCode: string }> {
-  return ctx.sequelize.transaction(async (transaction) => {
-    const { group } = await requireRole(groupId, userId, ['leader', 'admin'], transaction);
+/** A new invite code; the old one stops working. */
+export async function rotateInviteCode(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<{ inviteCode: string }> {
+  return ctx.sequelize.transaction(async (tx) => {
+    await requireAccess(tx, input.groupId, actor.userId, 'group.inviteCode');
     const inviteCode = newInviteCode();
-    await group.update({ inviteCode }, { transaction });
+    await groups.updateGroup(tx, input.groupId, { inviteCode });
     return { inviteCode };
   });
 }

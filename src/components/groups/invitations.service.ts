@@ -1,13 +1,14 @@
-import { Op, type Transaction } from 'sequelize';
-import { Group, GroupInvitation, Grouping, User } from '../../db/models';
-import type { AppContext } from '../../lib/context';
-import { AppError, conflict, forbidden, notFound } from '../../lib/errors';
+import type { Transaction } from 'sequelize';
+import type { Actor, AppContext } from '../../context';
+import { AppError, conflict, notFound } from '../../lib/errors';
 import { enforce, limitsOf } from '../../lib/rate-limit';
-import { notify } from '../notifications/notify';
-import { requireMember } from './group-access';
+import { notify } from '../notifications';
+import { findActiveUser } from '../users';
+import { requireAccess } from './group-access';
 import { toInvitationDto, type InvitationDto, type MemberDto } from './group.dto';
-import { addMemberLocked, memberDto } from './groups.service';
-import { canInvite } from './membership.rules';
+import { addMember, memberDto } from './groups.service';
+import * as groups from './groups.repository';
+import * as invitations from './invitations.repository';
 
 export interface InvitationInput {
   invitedUserId: string;
@@ -15,91 +16,82 @@ export interface InvitationInput {
   expiresInHours: number;
 }
 
-export async function createInvitation(
-  ctx: AppContext,
-  groupId: number,
-  inviter: { userId: string; username: string },
-  input: InvitationInput,
-): Promise<InvitationDto> {
-  return ctx.sequelize.transaction(async (transaction) => {
-    const { group, role } = await requireMember(groupId, inviter.userId, transaction);
-    if (!canInvite(role, group.groupType)) throw forbidden('Only leaders and admins can invite to this group');
-    const invitee = await User.findByPk(input.invitedUserId, { transaction });
-    if (!invitee || invitee.deletedAt) throw notFound('User');
-    if (await Grouping.findOne({ where: { groupId, userId: invitee.userId }, transaction })) throw conflict('That user is already a member');
+/**
+ * Invites a user (who may: the policy's `member.invite`). A pending invitation still
+ * valid is CONFLICT; one past its expiry is marked expired and replaced. Counted against
+ * the inviter's and the invitee's hourly limits only when really sent.
+ */
+export async function createInvitation(ctx: AppContext, actor: Actor, input: InvitationInput & { groupId: number }): Promise<InvitationDto> {
+  const { groupId } = input;
+  return ctx.sequelize.transaction(async (tx) => {
+    const { group } = await requireAccess(tx, groupId, actor.userId, 'member.invite');
+    const invitee = await findActiveUser(tx, input.invitedUserId);
+    if (!invitee) throw notFound('User');
+    if (await groups.findMembership(tx, groupId, invitee.userId)) throw conflict('That user is already a member');
     const now = new Date();
-    const pending = await GroupInvitation.findOne({
-      where: { groupId, invitedUserId: invitee.userId, status: 'pending' },
-      transaction,
-      lock: transaction.LOCK.UPDATE,
-    });
+    const pending = await invitations.lockPendingInvitation(tx, groupId, invitee.userId);
     if (pending) {
       if (pending.expiresAt > now) throw conflict('That user already has a pending invitation');
-      await pending.update({ status: 'expired' }, { transaction });
+      await invitations.setStatus(tx, pending, 'expired');
     }
     // Counted only for invitations that would really be sent: per inviter, and per invitee
     // from anyone (a user cannot be flooded by many groups or many accounts).
     const limits = limitsOf(ctx.config);
-    await enforce(ctx, 'invitations_inviter', inviter.userId, limits.invitationsInviter, 'invitations sent in an hour');
+    await enforce(ctx, 'invitations_inviter', actor.userId, limits.invitationsInviter, 'invitations sent in an hour');
     await enforce(ctx, 'invitations_invitee', invitee.userId, limits.invitationsInvitee, 'invitations to this user in an hour');
-    const invitation = await GroupInvitation.create(
-      {
-        groupId,
-        invitedUserId: invitee.userId,
-        invitedBy: inviter.userId,
-        invitationMessage: input.invitationMessage ?? null,
-        expiresAt: new Date(now.getTime() + input.expiresInHours * 3_600_000),
-      },
-      { transaction },
-    );
+    const invitation = await invitations.insertInvitation(tx, {
+      groupId,
+      invitedUserId: invitee.userId,
+      invitedBy: actor.userId,
+      invitationMessage: input.invitationMessage ?? null,
+      expiresAt: new Date(now.getTime() + input.expiresInHours * 3_600_000),
+    });
     await notify(
       ctx,
       [
         {
           userId: invitee.userId,
           type: 'invitation_received',
-          message: `${inviter.username} invited you to ${group.groupName}`,
+          message: `${actor.username} invited you to ${group.groupName}`,
           data: { groupId, invitationId: invitation.id },
         },
       ],
-      transaction,
+      tx,
     );
     return toInvitationDto(invitation, group.groupName);
   });
 }
 
-export async function listMyInvitations(userId: string): Promise<InvitationDto[]> {
-  const rows = await GroupInvitation.findAll({
-    where: { invitedUserId: userId, status: 'pending', expiresAt: { [Op.gt]: new Date() } },
-    include: [{ model: Group, as: 'group', where: { isActive: true }, attributes: ['groupName'] }],
-    order: [
-      ['createdAt', 'DESC'],
-      ['id', 'DESC'],
-    ],
-  });
-  // The include is an inner join (`where`): every row has its group.
-  return rows.flatMap((r) => (r.group ? [toInvitationDto(r, r.group.groupName)] : []));
+export async function listMyInvitations(ctx: AppContext, actor: Actor): Promise<InvitationDto[]> {
+  const rows = await invitations.pendingInvitationsOf(ctx.sequelize, actor.userId, new Date());
+  return rows.map((r) => toInvitationDto(r, r.groupName));
 }
 
 /** The caller's own invitation, locked; anyone else's is NOT_FOUND. Answered → 409, expired → 410. */
-async function loadAnswerable(id: number, userId: string, transaction: Transaction): Promise<GroupInvitation> {
-  const invitation = await GroupInvitation.findOne({ where: { id, invitedUserId: userId }, transaction, lock: transaction.LOCK.UPDATE });
+async function loadAnswerable(tx: Transaction, invitationId: number, userId: string): Promise<invitations.InvitationRecord> {
+  const invitation = await invitations.lockInvitationOf(tx, invitationId, userId);
   if (!invitation) throw notFound('Invitation');
   if (invitation.status === 'accepted' || invitation.status === 'declined') throw conflict(`The invitation was already ${invitation.status}`);
   if (invitation.status === 'expired' || invitation.expiresAt.getTime() <= Date.now()) throw new AppError('GONE', 'The invitation has expired');
   return invitation;
 }
 
-export async function acceptInvitation(ctx: AppContext, id: number, user: { userId: string; username: string }): Promise<MemberDto> {
-  return ctx.sequelize.transaction(async (transaction) => {
-    const invitation = await loadAnswerable(id, user.userId, transaction);
-    const group = await addMemberLocked(ctx, transaction, invitation.groupId, user.userId, {
-      username: user.username,
-      idempotent: false,
-      invitedBy: invitation.invitedBy ?? null,
-      invitedAt: invitation.createdAt,
-    });
-    await invitation.update({ status: 'accepted', respondedAt: new Date() }, { transaction });
+export async function acceptInvitation(ctx: AppContext, actor: Actor, input: { invitationId: number }): Promise<MemberDto> {
+  return ctx.sequelize.transaction(async (tx) => {
+    const invitation = await loadAnswerable(tx, input.invitationId, actor.userId);
+    const group = await addMember(
+      ctx,
+      {
+        groupId: invitation.groupId,
+        userId: actor.userId,
+        username: actor.username,
+        idempotent: false,
+        invitedBy: invitation.invitedBy ?? null,
+        invitedAt: invitation.createdAt,
+      },
+      tx,
+    );
+    await invitations.setStatus(tx, invitation, 'accepted', new Date());
     if (invitation.invitedBy) {
       await notify(
         ctx,
@@ -107,22 +99,27 @@ export async function acceptInvitation(ctx: AppContext, id: number, user: { user
           {
             userId: invitation.invitedBy,
             type: 'invitation_accepted',
-            message: `${user.username} accepted your invitation to ${group.groupName}`,
-            data: { groupId: group.id, invitationId: invitation.id, userId: user.userId },
+            message: `${actor.username} accepted your invitation to ${group.groupName}`,
+            data: { groupId: group.id, invitationId: invitation.id, userId: actor.userId },
           },
         ],
-        transaction,
+        tx,
       );
     }
-    return memberDto(ctx, invitation.groupId, user.userId, transaction);
+    return memberDto(tx, invitation.groupId, actor.userId);
   });
 }
 
-export async function declineInvitation(ctx: AppContext, id: number, userId: string): Promise<InvitationDto> {
-  return ctx.sequelize.transaction(async (transaction) => {
-    const invitation = await loadAnswerable(id, userId, transaction);
-    await invitation.update({ status: 'declined', respondedAt: new Date() }, { transaction });
-    const group = await Group.findByPk(invitation.groupId, { attributes: ['groupName'], transaction });
-    return toInvitationDto(invitation, group?.groupName ?? '');
+export async function declineInvitation(ctx: AppContext, actor: Actor, input: { invitationId: number }): Promise<InvitationDto> {
+  return ctx.sequelize.transaction(async (tx) => {
+    const invitation = await loadAnswerable(tx, input.invitationId, actor.userId);
+    const declined = await invitations.setStatus(tx, invitation, 'declined', new Date());
+    const group = await groups.findGroup(tx, invitation.groupId);
+    return toInvitationDto(declined, group?.groupName ?? '');
   });
+}
+
+/** The maintenance job: records expiry of pending invitations past `expires_at` (they are expired either way). */
+export async function expireInvitations(ctx: AppContext): Promise<{ expired: number }> {
+  return { expired: await invitations.expireOverdue(ctx.sequelize) };
 }

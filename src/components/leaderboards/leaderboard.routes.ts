@@ -1,5 +1,4 @@
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
 import { IdSchema, LimitSchema, z } from '../../lib/validation';
 import { PERIODS } from './leaderboard.rules';
 import { getLeaderboard } from './leaderboard.service';
@@ -16,7 +15,7 @@ export const LeaderboardSchema = z
   })
   .openapi('Leaderboard');
 
-export function registerLeaderboardRoutes(api: ApiRouter, ctx: AppContext): void {
+export function registerLeaderboardRoutes(api: Api, ctx: AppContext): void {
   api.route(
     {
       method: 'get',
@@ -28,6 +27,6 @@ export function registerLeaderboardRoutes(api: ApiRouter, ctx: AppContext): void
       response: LeaderboardSchema,
       errors: [404],
     },
-    ({ user, params, query }) => getLeaderboard(ctx, { groupId: params.id, userId: user.userId, period: query.period, limit: query.limit }),
+    ({ user, params, query }) => getLeaderboard(ctx, user, { groupId: params.id, period: query.period, limit: query.limit }),
   );
 }

@@ -1,5 +1,5 @@
-import type { AppContext } from '../../lib/context';
-import { requireMember } from '../groups/group-access';
+import type { Actor, AppContext } from '../../context';
+import { requireAccess } from '../groups';
 import { effectiveCurrentStreak } from '../streaks/streak.rules';
 import { groupMembers, periodTotals } from './leaderboard.repository';
 import { boardView, periodBounds, rankEntries, type Period } from './leaderboard.rules';
@@ -21,10 +21,11 @@ export interface LeaderboardDto {
  */
 export async function getLeaderboard(
   ctx: AppContext,
-  input: { groupId: number; userId: string; period: Period; limit: number; now?: Date },
+  actor: Actor,
+  input: { groupId: number; period: Period; limit: number; now?: Date },
 ): Promise<LeaderboardDto> {
   const now = input.now ?? new Date();
-  await requireMember(input.groupId, input.userId);
+  await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'leaderboard.view');
   const bounds = periodBounds(input.period, now);
   let board = await readBoard(ctx, input.groupId, input.period, now);
   if (!board) {
@@ -42,7 +43,7 @@ export async function getLeaderboard(
       return totalSeconds === undefined ? [] : [{ ...m, totalSeconds }];
     }),
   );
-  const view = boardView(ranked, input.limit, input.userId);
+  const view = boardView(ranked, input.limit, actor.userId);
   return {
     period: input.period,
     from: bounds.from ? bounds.from.toISOString() : null,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { activeGroupIds, periodTotals, recentlyStored, type GroupUserTotals } from './leaderboard.repository';
 import { periodBounds, PERIODS, type Period } from './leaderboard.rules';
 

@@ -1,12 +1,7 @@
-import { Op, type WhereOptions } from 'sequelize';
-import { Notification } from '../../db/models';
-import type { AppContext } from '../../lib/context';
-import { decodeCursor, idPage, isIdCursor } from '../../lib/cursor';
-import { notFound } from '../../lib/errors';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
+import { NOTIFICATION_TYPES } from '../../db/models/enums';
 import { CursorSchema, IdSchema, LimitSchema, z } from '../../lib/validation';
-import { NOTIFICATION_TYPES } from '../../db/models';
-import { toNotificationDto } from './notify';
+import { listNotifications, markAllRead, markRead, unreadCount } from './notifications.service';
 
 export const NotificationSchema = z
   .object({
@@ -21,7 +16,7 @@ export const NotificationSchema = z
 
 const NotificationPage = z.object({ items: z.array(NotificationSchema), nextCursor: z.string().nullable() }).openapi('NotificationPage');
 
-export function registerNotificationRoutes(api: ApiRouter, _ctx: AppContext): void {
+export function registerNotificationRoutes(api: Api, ctx: AppContext): void {
   const tags = ['Notifications'];
   api.route(
     {
@@ -32,15 +27,7 @@ export function registerNotificationRoutes(api: ApiRouter, _ctx: AppContext): vo
       query: z.object({ unread: z.enum(['true', 'false']).optional(), limit: LimitSchema(100, 20), cursor: CursorSchema }),
       response: NotificationPage,
     },
-    async ({ user, query }) => {
-      const before = decodeCursor(query.cursor, isIdCursor)?.id;
-      const where: WhereOptions<Notification> = { userId: user.userId };
-      if (query.unread === 'true') Object.assign(where, { isRead: false });
-      if (before !== undefined) Object.assign(where, { id: { [Op.lt]: before } });
-      const rows = await Notification.findAll({ where, order: [['id', 'DESC']], limit: query.limit + 1 });
-      const { page, nextCursor } = idPage(rows, query.limit);
-      return { items: page.map(toNotificationDto), nextCursor };
-    },
+    ({ user, query }) => listNotifications(ctx, user, query),
   );
   api.route(
     {
@@ -50,16 +37,11 @@ export function registerNotificationRoutes(api: ApiRouter, _ctx: AppContext): vo
       tags,
       response: z.object({ count: z.number().int() }).openapi('UnreadCount'),
     },
-    async ({ user }) => ({ count: await Notification.count({ where: { userId: user.userId, isRead: false } }) }),
+    ({ user }) => unreadCount(ctx, user),
   );
-  api.route({ method: 'post', path: '/notifications/read-all', summary: 'Mark all read', tags, status: 204 }, async ({ user }) => {
-    await Notification.update({ isRead: true }, { where: { userId: user.userId, isRead: false } });
-  });
+  api.route({ method: 'post', path: '/notifications/read-all', summary: 'Mark all read', tags, status: 204 }, ({ user }) => markAllRead(ctx, user));
   api.route(
     { method: 'post', path: '/notifications/:id/read', summary: 'Mark one read', tags, params: z.object({ id: IdSchema }), status: 204, errors: [404] },
-    async ({ user, params }) => {
-      const [count] = await Notification.update({ isRead: true }, { where: { id: params.id, userId: user.userId } });
-      if (count === 0) throw notFound('Notification');
-    },
+    ({ user, params }) => markRead(ctx, user, { notificationId: params.id }),
   );
 }

@@ -1,11 +1,11 @@
 import type { Transaction } from 'sequelize';
-import { Op } from 'sequelize';
-import { Notification, User, type NotificationType } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
+import type { Notification, NotificationType } from '../../db/models';
 import type { NotificationDto } from '../../realtime/events';
-import { wantsNotification } from '../users/preferences.rules';
+import { preferencesOf, wantsNotification } from '../users';
+import { insertNotifications, type NotificationRecord } from './notifications.repository';
 
-export function toNotificationDto(n: Notification): NotificationDto {
+export function toNotificationDto(n: Pick<Notification, 'id' | 'notificationType' | 'notificationMessage' | 'data' | 'isRead' | 'createdAt'>): NotificationDto {
   return {
     id: n.id,
     notificationType: n.notificationType,
@@ -24,10 +24,8 @@ export interface NewNotification {
 }
 
 /** Drops the items whose recipient turned that category off (`preferences.notifications`). */
-async function wanted(items: NewNotification[], transaction?: Transaction): Promise<NewNotification[]> {
-  const ids = [...new Set(items.map((item) => item.userId))];
-  const users = await User.findAll({ where: { userId: { [Op.in]: ids } }, attributes: ['userId', 'preferences'], transaction });
-  const preferences = new Map(users.map((u) => [u.userId, u.preferences]));
+async function wanted(ctx: AppContext, items: NewNotification[], tx?: Transaction): Promise<NewNotification[]> {
+  const preferences = await preferencesOf(tx ?? ctx.sequelize, [...new Set(items.map((item) => item.userId))]);
   return items.filter((item) => wantsNotification(preferences.get(item.userId), item.type));
 }
 
@@ -37,23 +35,23 @@ async function wanted(items: NewNotification[], transaction?: Transaction): Prom
  * transaction, the push waits for the commit so no client hears of a notification that
  * was rolled back.
  */
-export async function notify(ctx: AppContext, all: NewNotification[], transaction?: Transaction): Promise<Notification[]> {
+export async function notify(ctx: AppContext, all: NewNotification[], tx?: Transaction): Promise<NotificationRecord[]> {
   if (all.length === 0) return [];
-  const items = await wanted(all, transaction);
+  const items = await wanted(ctx, all, tx);
   if (items.length === 0) return [];
-  const rows = await Notification.bulkCreate(
+  const rows = await insertNotifications(
+    tx ?? ctx.sequelize,
     items.map((item) => ({
       userId: item.userId,
       notificationType: item.type,
       notificationMessage: item.message.slice(0, 255),
       data: item.data ?? {},
     })),
-    { transaction, returning: true },
   );
   const push = (): void => {
     for (const row of rows) ctx.broadcast.toUser(row.userId, 'notification:new', { notification: toNotificationDto(row) });
   };
-  if (transaction) transaction.afterCommit(push);
+  if (tx) tx.afterCommit(push);
   else push();
   return rows;
 }

@@ -1,10 +1,10 @@
 import express, { type Router } from 'express';
-import type { AppContext } from '../../lib/context';
+import type { InfraContext } from '../../lib/context';
 import { readinessResponse } from './readiness';
 import { METRICS_UNAUTHORIZED, metricsAllowed } from '../../lib/http/metrics-access';
 
 /** `/healthz` (the process answers), `/readyz` (its dependencies answer), `/metrics` (see metricsAllowed). */
-export function createOpsRouter(ctx: AppContext): Router {
+export function createOpsRouter(ctx: InfraContext): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,9 +1,8 @@
-import type { AppContext } from '../../lib/context';
+import type { Actor, AppContext } from '../../context';
 import { IdValue, z } from '../../lib/validation';
 import { groupRoom } from '../../realtime/events';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
-import { requireMember } from '../groups/group-access';
-import { joinRoom, leaveRoom } from './presence.service';
+import { checkRoomAccess, joinRoom, leaveRoom } from './presence.service';
 
 export const RoomInput = z.object({ groupId: IdValue }).strict();
 
@@ -14,10 +13,11 @@ export function joinedGroups(socket: { rooms: Set<string> }): number[] {
 
 /** `room:join` / `room:leave`, and leaving every room when the socket goes. */
 export function registerPresenceHandlers(ctx: AppContext, socket: IoSocket): void {
-  const userId = socket.data.userId;
+  const actor: Actor = { userId: socket.data.userId, username: socket.data.username, socketId: socket.id };
+  const userId = actor.userId;
   const log = ctx.logger.child({ component: 'presence' });
 
-  handle(ctx, socket, 'room:join', RoomInput, async ({ groupId }) => ({ state: await joinRoom(ctx, socket, userId, groupId, groupRoom(groupId)) }), {
+  handle(ctx, socket, 'room:join', RoomInput, async ({ groupId }) => ({ state: await joinRoom(ctx, actor, { groupId, socket }) }), {
     limit: 'writes',
   });
 
@@ -27,14 +27,12 @@ export function registerPresenceHandlers(ctx: AppContext, socket: IoSocket): voi
     'room:leave',
     RoomInput,
     async ({ groupId }) => {
-      const room = groupRoom(groupId);
-      if (!socket.rooms.has(room)) {
-        // Like every group event: NOT_FOUND (absent/private) or FORBIDDEN (public) for non-members.
-        await requireMember(groupId, userId);
+      if (!socket.rooms.has(groupRoom(groupId))) {
+        await checkRoomAccess(ctx, actor, { groupId });
         return {};
       }
-      await socket.leave(room);
-      await leaveRoom(ctx, socket.id, userId, groupId);
+      await socket.leave(groupRoom(groupId));
+      await leaveRoom(ctx, { socketId: socket.id, userId, groupId });
       return {};
     },
     { limit: 'writes' },
@@ -45,7 +43,7 @@ export function registerPresenceHandlers(ctx: AppContext, socket: IoSocket): voi
     // another node within the TTL and nobody sees them flicker offline.
     if (reason === 'server shutting down') return;
     for (const groupId of joinedGroups(socket)) {
-      leaveRoom(ctx, socket.id, userId, groupId).catch((error: unknown) =>
+      leaveRoom(ctx, { socketId: socket.id, userId, groupId }).catch((error: unknown) =>
         // The entry then expires by itself within PRESENCE_TTL_SECONDS.
         log.warn({ err: error, userId, groupId }, 'presence leave failed'),
       );

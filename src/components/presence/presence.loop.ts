@@ -1,5 +1,6 @@
-import type { AppContext } from '../../lib/context';
-import type { IoServer } from '../../realtime/io';
+import type { AppContext } from '../../context';
+import { groupRoom } from '../../realtime/events';
+import type { IoServer } from '../../realtime/io-server';
 import { joinedGroups } from './presence.handlers';
 import { presenceIntervals } from './presence.rules';
 import { restoreEntry, sweepExpired } from './presence.service';
@@ -27,7 +28,7 @@ export function startPresenceLoop(io: IoServer, ctx: AppContext): () => void {
         for (const e of missing) {
           if (stopped) return;
           const socket = io.of('/').sockets.get(e.socketId);
-          if (socket?.rooms.has(`group:${e.groupId}`)) await restoreEntry(ctx, e.socketId, e.userId, e.groupId);
+          if (socket?.rooms.has(groupRoom(e.groupId))) await restoreEntry(ctx, e);
         }
       })
       .catch((error: unknown) => log.warn({ err: error }, 'presence heartbeat failed'));

@@ -1,10 +1,9 @@
-import { Grouping, User } from '../../db/models';
-import type { AppContext } from '../../lib/context';
-import type { RoomState } from '../../realtime/events';
-import { isMember, requireMember } from '../groups/group-access';
-import { readTimers } from '../timers/timer.store';
-import { toTimerDto } from '../timers/timer.rules';
+import type { Actor, AppContext } from '../../context';
+import { groupRoom, type RoomState } from '../../realtime/events';
+import { isMember, requireAccess } from '../groups';
+import { readTimers, toTimerDto } from '../timers';
 import { usersGoneOffline } from './presence.rules';
+import { disconnectAll, roomMembers, setConnected } from './presence.repository';
 import { addEntry, dropGroup, groupsWithPresence, onlineUsers, removeEntry, removeUserEntries, sweepGroup } from './presence.store';
 
 /**
@@ -13,65 +12,75 @@ import { addEntry, dropGroup, groupsWithPresence, onlineUsers, removeEntry, remo
  */
 async function announce(ctx: AppContext, groupId: number, userId: string, online: boolean, at = new Date()): Promise<void> {
   ctx.broadcast.toGroup(groupId, 'presence:update', { groupId, userId, online, lastSeen: at.toISOString() });
-  await Grouping.update({ isConnected: online, lastSeen: at }, { where: { groupId, userId } });
+  await setConnected(ctx.sequelize, groupId, userId, online, at);
 }
 
 /** The room as a joining member sees it: every member, online flag and running timer. */
 export async function roomState(ctx: AppContext, groupId: number): Promise<RoomState> {
-  const memberships = await Grouping.findAll({
-    where: { groupId },
-    include: [{ model: User, as: 'user', attributes: ['username'] }],
-    order: [['joinedAt', 'ASC']],
-  });
-  const userIds = memberships.map((m) => m.userId);
-  const [online, timers] = await Promise.all([onlineUsers(ctx, groupId), readTimers(ctx, userIds)]);
+  const members = await roomMembers(ctx.sequelize, groupId);
+  const [online, timers] = await Promise.all([
+    onlineUsers(ctx, groupId),
+    readTimers(
+      ctx,
+      members.map((m) => m.userId),
+    ),
+  ]);
   return {
     groupId,
-    members: memberships.map((m) => {
+    members: members.map((m) => {
       const timer = timers.get(m.userId);
-      return { userId: m.userId, username: m.user?.username ?? '', online: online.has(m.userId), timer: timer ? toTimerDto(timer) : null };
+      return { userId: m.userId, username: m.username, online: online.has(m.userId), timer: timer ? toTimerDto(timer) : null };
     }),
   };
+}
+
+/** What presence needs of a socket: its id and joining or leaving rooms. */
+export interface RoomSocket {
+  id: string;
+  join(room: string): unknown;
+  leave(room: string): unknown;
 }
 
 /**
  * A member's socket enters the room: membership is checked first (strangers join
  * nothing), then the socket joins and its presence entry is added.
  */
-export async function joinRoom(
-  ctx: AppContext,
-  socket: { id: string; join(room: string): unknown; leave(room: string): unknown },
-  userId: string,
-  groupId: number,
-  room: string,
-): Promise<RoomState> {
-  await requireMember(groupId, userId);
+export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: number; socket: RoomSocket }): Promise<RoomState> {
+  const { groupId, socket } = input;
+  const room = groupRoom(groupId);
+  await requireAccess(ctx.sequelize, groupId, actor.userId, 'presence.view');
   await socket.join(room);
   // Checked again once in the room: a removal (or group deletion) committed while this
   // join was in flight would otherwise leave a former member in the room, since its
   // socketsLeave may have run before the join. One committed after this check sends its
   // socketsLeave after the join, so either way the socket ends up out.
   try {
-    await requireMember(groupId, userId);
+    await requireAccess(ctx.sequelize, groupId, actor.userId, 'presence.view');
   } catch (error) {
     await socket.leave(room);
     throw error;
   }
-  if (await addEntry(ctx, groupId, socket.id, userId)) await announce(ctx, groupId, userId, true);
+  if (await addEntry(ctx, groupId, socket.id, actor.userId)) await announce(ctx, groupId, actor.userId, true);
   return roomState(ctx, groupId);
 }
 
+/** `room:leave` of a socket that is not in the room: like every group event, NOT_FOUND (absent/private) or FORBIDDEN (public) for non-members. */
+export async function checkRoomAccess(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<void> {
+  await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'presence.view');
+}
+
 /** A socket leaves a room (explicitly or by disconnecting). */
-export async function leaveRoom(ctx: AppContext, socketId: string, userId: string, groupId: number): Promise<void> {
-  if (await removeEntry(ctx, groupId, socketId, userId)) await announce(ctx, groupId, userId, false);
+export async function leaveRoom(ctx: AppContext, input: { socketId: string; userId: string; groupId: number }): Promise<void> {
+  if (await removeEntry(ctx, input.groupId, input.socketId, input.userId)) await announce(ctx, input.groupId, input.userId, false);
 }
 
 /**
  * A socket still in the room whose entry was swept (its node or Redis stalled longer
  * than the TTL): put it back if the user is still a member, announcing them online.
  */
-export async function restoreEntry(ctx: AppContext, socketId: string, userId: string, groupId: number): Promise<void> {
-  if (!(await isMember(groupId, userId))) return;
+export async function restoreEntry(ctx: AppContext, input: { socketId: string; userId: string; groupId: number }): Promise<void> {
+  const { socketId, userId, groupId } = input;
+  if (!(await isMember(ctx.sequelize, groupId, userId))) return;
   if (await addEntry(ctx, groupId, socketId, userId)) await announce(ctx, groupId, userId, true);
 }
 
@@ -85,12 +94,12 @@ export async function sweepExpired(ctx: AppContext, now = Date.now(), stopped: (
 }
 
 /** A member removed from the group: drop every entry of theirs, offline at once. */
-export async function userRemovedFromGroup(ctx: AppContext, userId: string, groupId: number): Promise<void> {
-  if (await removeUserEntries(ctx, groupId, userId)) await announce(ctx, groupId, userId, false);
+export async function userRemovedFromGroup(ctx: AppContext, input: { userId: string; groupId: number }): Promise<void> {
+  if (await removeUserEntries(ctx, input.groupId, input.userId)) await announce(ctx, input.groupId, input.userId, false);
 }
 
 /** A deleted group: its presence goes with it. */
-export async function groupClosed(ctx: AppContext, groupId: number): Promise<void> {
-  await dropGroup(ctx, groupId);
-  await Grouping.update({ isConnected: false, lastSeen: new Date() }, { where: { groupId, isConnected: true } });
+export async function groupClosed(ctx: AppContext, input: { groupId: number }): Promise<void> {
+  await dropGroup(ctx, input.groupId);
+  await disconnectAll(ctx.sequelize, input.groupId, new Date());
 }

@@ -1,8 +1,9 @@
-import type { GroupRole, GroupType, ProgressStatus } from '../../db/models';
+import type { ProgressStatus } from '../../db/models/enums';
 import type { FieldIssue } from '../../lib/errors';
 
 /**
- * Pure resource rules (no database): progress transitions and who may manage resources.
+ * Pure progress rules (no database): the transitions of a user's progress on a resource.
+ * Who may add or manage resources is the permission policy's (src/shared/policy.ts).
  */
 
 export interface ProgressState {
@@ -67,16 +68,4 @@ export function nextProgress(current: ProgressState | null, change: ProgressChan
   const startedAt = from.startedAt ?? (status !== 'not_started' ? now : null);
   const completedAt = status === 'completed' ? (from.status === 'completed' && from.completedAt ? from.completedAt : now) : null;
   return { ok: true, state: { status, progressPercentage: pct, startedAt, completedAt } };
-}
-
-/** leader_controlled: leaders only; community: every member. */
-export function canAddResource(role: GroupRole, groupType: GroupType): boolean {
-  return groupType === 'community' || role === 'leader';
-}
-
-/** leader_controlled: leaders only; community: the uploader, leaders and admins. */
-export function canManageResource(role: GroupRole, groupType: GroupType, isUploader: boolean): boolean {
-  if (role === 'leader') return true;
-  if (groupType === 'leader_controlled') return false;
-  return role === 'admin' || isUploader;
 }

@@ -1,4 +1,4 @@
-import { PROGRESS_STATUSES, RESOURCE_TYPES, type ProgressStatus, type ResourceType } from '../../db/models';
+import { PROGRESS_STATUSES, RESOURCE_TYPES, type ProgressStatus, type ResourceType } from '../../db/models/enums';
 import { z } from '../../lib/validation';
 import { iso } from '../../lib/iso';
 

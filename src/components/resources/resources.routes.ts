@@ -1,6 +1,5 @@
-import { PROGRESS_STATUSES, RESOURCE_TYPES } from '../../db/models';
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
+import { PROGRESS_STATUSES, RESOURCE_TYPES } from '../../db/models/enums';
 import { HttpUrlSchema, IdSchema, IdValue, z } from '../../lib/validation';
 import { ProgressSchema, ResourceSchema } from './resource.dto';
 import { createResource, deleteResource, getAllProgress, getMyProgress, listResources, putProgress, updateResource } from './resources.service';
@@ -62,7 +61,7 @@ export const PutProgressBody = z
 
 const ById = z.object({ id: IdSchema });
 
-export function registerResourceRoutes(api: ApiRouter, ctx: AppContext): void {
+export function registerResourceRoutes(api: Api, ctx: AppContext): void {
   const tags = ['Resources'];
   api.route(
     {
@@ -75,7 +74,7 @@ export function registerResourceRoutes(api: ApiRouter, ctx: AppContext): void {
       response: z.array(ResourceSchema),
       errors: [404],
     },
-    ({ user, params, query }) => listResources(ctx, params.id, user.userId, query.parentFolderId),
+    ({ user, params, query }) => listResources(ctx, user, { groupId: params.id, parentFolderId: query.parentFolderId }),
   );
   api.route(
     {
@@ -89,7 +88,7 @@ export function registerResourceRoutes(api: ApiRouter, ctx: AppContext): void {
       status: 201,
       errors: [404],
     },
-    ({ user, params, body }) => createResource(ctx, params.id, user.userId, body),
+    ({ user, params, body }) => createResource(ctx, user, { ...body, groupId: params.id }),
   );
   api.route(
     {
@@ -102,7 +101,7 @@ export function registerResourceRoutes(api: ApiRouter, ctx: AppContext): void {
       response: ResourceSchema,
       errors: [404, 409],
     },
-    ({ user, params, body }) => updateResource(ctx, params.id, user.userId, body),
+    ({ user, params, body }) => updateResource(ctx, user, { resourceId: params.id, changes: body }),
   );
   api.route(
     {
@@ -115,7 +114,7 @@ export function registerResourceRoutes(api: ApiRouter, ctx: AppContext): void {
       errors: [404],
     },
     async ({ user, params }) => {
-      await deleteResource(ctx, params.id, user.userId);
+      await deleteResource(ctx, user, { resourceId: params.id });
     },
   );
   const ptags = ['Progress'];
@@ -130,11 +129,11 @@ export function registerResourceRoutes(api: ApiRouter, ctx: AppContext): void {
       response: ProgressSchema,
       errors: [404, 409],
     },
-    ({ user, params, body }) => putProgress(ctx, params.id, user.userId, body),
+    ({ user, params, body }) => putProgress(ctx, user, { ...body, resourceId: params.id }),
   );
   api.route(
     { method: 'get', path: '/resources/:id/progress', summary: 'My progress', tags: ptags, params: ById, response: ProgressSchema, errors: [404, 409] },
-    ({ user, params }) => getMyProgress(params.id, user.userId),
+    ({ user, params }) => getMyProgress(ctx, user, { resourceId: params.id }),
   );
   api.route(
     {
@@ -146,6 +145,6 @@ export function registerResourceRoutes(api: ApiRouter, ctx: AppContext): void {
       response: z.array(ProgressSchema),
       errors: [404, 409],
     },
-    ({ user, params }) => getAllProgress(ctx, params.id, user.userId),
+    ({ user, params }) => getAllProgress(ctx, user, { resourceId: params.id }),
   );
 }

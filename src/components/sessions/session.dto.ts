@@ -15,7 +15,9 @@ export const SessionSchema = z
   })
   .openapi('Session');
 
-export function toSessionDto(s: StudySession): SessionDto {
+export function toSessionDto(
+  s: Pick<StudySession, 'id' | 'sessionUuid' | 'groupId' | 'durationSeconds' | 'sessionDate' | 'startedAt' | 'endedAt' | 'sessionNotes'>,
+): SessionDto {
   return {
     id: s.id,
     sessionUuid: s.sessionUuid,

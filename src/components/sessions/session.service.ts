@@ -1,12 +1,12 @@
-import { Op, QueryTypes, type WhereOptions } from 'sequelize';
-import { StudySession } from '../../db/models';
-import type { AppContext } from '../../lib/context';
+import type { Actor, AppContext } from '../../context';
 import { decodeCursor, encodeCursor, isCursorId, isCursorInstant } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto } from '../../realtime/events';
-import { recomputeStreak } from '../streaks/streak.service';
+import { recomputeStreak } from '../streaks';
+import { lockUser, userTimeZone } from '../users';
 import { toSessionDto } from './session.dto';
+import * as sessions from './sessions.repository';
 
 export interface PersistResult {
   /** False when the session was already stored (a duplicate or retried job). */
@@ -23,46 +23,28 @@ export interface PersistResult {
  * streak from the distinct local study days.
  */
 export async function persistSession(ctx: AppContext, data: PersistSessionJob): Promise<PersistResult> {
-  return ctx.sequelize.transaction(async (transaction) => {
-    const [user] = await ctx.sequelize.query<{ tz: string | null }>(`SELECT preferences->>'timezone' AS tz FROM users WHERE user_id = :userId FOR UPDATE`, {
-      replacements: { userId: data.userId },
-      type: QueryTypes.SELECT,
-      transaction,
-    });
+  return ctx.sequelize.transaction(async (tx) => {
+    const user = await lockUser(tx, data.userId);
     if (!user) {
       ctx.logger.warn({ sessionUuid: data.sessionUuid, userId: data.userId }, 'session of an unknown user dropped');
       return { inserted: false, id: null, groupId: null };
     }
-    const rows = await ctx.sequelize.query<{ id: number; groupId: number | null }>(
-      `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, session_date, session_notes, started_at, ended_at, created_at)
-       VALUES (:uuid, :userId, (SELECT id FROM groups WHERE id = :groupId), :duration, :startedAt, :notes, :startedAt, :endedAt, clock_timestamp())
-       ON CONFLICT (session_uuid) DO NOTHING
-       RETURNING id, group_id AS "groupId"`,
-      {
-        replacements: {
-          uuid: data.sessionUuid,
-          userId: data.userId,
-          groupId: data.groupId,
-          duration: data.durationSeconds,
-          startedAt: new Date(data.startedAt),
-          endedAt: new Date(data.endedAt),
-          notes: data.notes,
-        },
-        type: QueryTypes.SELECT,
-        transaction,
-      },
-    );
-    const row = rows[0];
+    const row = await sessions.insertSessionOnce(tx, {
+      sessionUuid: data.sessionUuid,
+      userId: data.userId,
+      groupId: data.groupId,
+      durationSeconds: data.durationSeconds,
+      startedAt: new Date(data.startedAt),
+      endedAt: new Date(data.endedAt),
+      notes: data.notes,
+    });
     if (!row) {
-      const existing = await StudySession.findOne({ where: { sessionUuid: data.sessionUuid }, attributes: ['id', 'groupId'], transaction });
+      const existing = await sessions.findByUuid(tx, data.sessionUuid);
       return { inserted: false, id: existing?.id ?? null, groupId: existing?.groupId ?? null };
     }
-    await ctx.sequelize.query('UPDATE users SET total_study_time = total_study_time + :duration, updated_at = now() WHERE user_id = :userId', {
-      replacements: { duration: data.durationSeconds, userId: data.userId },
-      transaction,
-    });
-    await recomputeStreak(ctx.sequelize, data.userId, user.tz || 'UTC', transaction);
-    return { inserted: true, id: Number(row.id), groupId: row.groupId === null ? null : Number(row.groupId) };
+    await sessions.addStudyTime(tx, data.userId, data.durationSeconds);
+    await recomputeStreak(ctx, { userId: data.userId, timeZone: userTimeZone(user) }, tx);
+    return { inserted: true, id: row.id, groupId: row.groupId };
   });
 }
 
@@ -75,24 +57,16 @@ const isSessionCursor = (v: unknown): v is SessionCursor =>
 
 /** My sessions, newest first (`started_at DESC, id DESC` keyset), optionally in [from, to) and one group. */
 export async function listSessions(
-  userId: string,
+  ctx: AppContext,
+  actor: Actor,
   q: { from?: Date; to?: Date; groupId?: number; limit: number; cursor?: string },
 ): Promise<{ items: SessionDto[]; nextCursor: string | null }> {
   const cursor = decodeCursor(q.cursor, isSessionCursor);
-  const and: WhereOptions<StudySession>[] = [{ userId }];
-  if (q.from) and.push({ startedAt: { [Op.gte]: q.from } });
-  if (q.to) and.push({ startedAt: { [Op.lt]: q.to } });
-  if (q.groupId !== undefined) and.push({ groupId: q.groupId });
-  if (cursor) {
-    const at = new Date(cursor.s);
-    and.push({ [Op.or]: [{ startedAt: { [Op.lt]: at } }, { startedAt: at, id: { [Op.lt]: cursor.i } }] });
-  }
-  const rows = await StudySession.findAll({
-    where: { [Op.and]: and },
-    order: [
-      ['startedAt', 'DESC'],
-      ['id', 'DESC'],
-    ],
+  const rows = await sessions.sessionsOf(ctx.sequelize, actor.userId, {
+    from: q.from,
+    to: q.to,
+    groupId: q.groupId,
+    after: cursor ? { startedAt: new Date(cursor.s), id: cursor.i } : undefined,
     limit: q.limit + 1,
   });
   const page = rows.slice(0, q.limit);
@@ -104,9 +78,8 @@ export async function listSessions(
 }
 
 /** Edits the notes of one of my sessions; anyone else's is NOT_FOUND. */
-export async function updateSessionNotes(userId: string, id: number, sessionNotes: string | null): Promise<SessionDto> {
-  const session = await StudySession.findOne({ where: { id, userId } });
+export async function updateSessionNotes(ctx: AppContext, actor: Actor, input: { sessionId: number; sessionNotes: string | null }): Promise<SessionDto> {
+  const session = await sessions.updateNotesOf(ctx.sequelize, actor.userId, input.sessionId, input.sessionNotes);
   if (!session) throw notFound('Session');
-  await session.update({ sessionNotes });
   return toSessionDto(session);
 }

@@ -1,5 +1,4 @@
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
 import { CursorSchema, IdSchema, LimitSchema, z } from '../../lib/validation';
 import { SessionSchema } from './session.dto';
 import { listSessions, updateSessionNotes } from './session.service';
@@ -21,7 +20,7 @@ export const PatchSessionBody = z
   .strict()
   .openapi('PatchSession');
 
-export function registerSessionRoutes(api: ApiRouter, _ctx: AppContext): void {
+export function registerSessionRoutes(api: Api, ctx: AppContext): void {
   api.route(
     {
       method: 'get',
@@ -31,7 +30,7 @@ export function registerSessionRoutes(api: ApiRouter, _ctx: AppContext): void {
       query: ListSessionsQuery,
       response: z.object({ items: z.array(SessionSchema), nextCursor: z.string().nullable() }),
     },
-    ({ user, query }) => listSessions(user.userId, query),
+    ({ user, query }) => listSessions(ctx, user, query),
   );
 
   api.route(
@@ -45,6 +44,6 @@ export function registerSessionRoutes(api: ApiRouter, _ctx: AppContext): void {
       response: SessionSchema,
       errors: [404],
     },
-    ({ user, params, body }) => updateSessionNotes(user.userId, params.id, body.sessionNotes),
+    ({ user, params, body }) => updateSessionNotes(ctx, user, { sessionId: params.id, sessionNotes: body.sessionNotes }),
   );
 }

@@ -1,5 +1,4 @@
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
 import { DecimalIntSchema, z } from '../../lib/validation';
 import { myStats } from './stats.service';
 
@@ -14,7 +13,7 @@ export const StatsSchema = z
   })
   .openapi('Stats');
 
-export function registerStatsRoutes(api: ApiRouter, ctx: AppContext): void {
+export function registerStatsRoutes(api: Api, ctx: AppContext): void {
   api.route(
     {
       method: 'get',
@@ -24,6 +23,6 @@ export function registerStatsRoutes(api: ApiRouter, ctx: AppContext): void {
       query: z.object({ days: DecimalIntSchema(1, 90).default(7) }),
       response: StatsSchema,
     },
-    ({ user, query }) => myStats(ctx, user, query.days),
+    ({ user, query }) => myStats(ctx, user, { days: query.days }),
   );
 }

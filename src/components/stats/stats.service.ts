@@ -1,8 +1,7 @@
-import { QueryTypes } from 'sequelize';
-import { Streak, type User } from '../../db/models';
-import type { AppContext } from '../../lib/context';
-import { addDays, canonicalTimeZone, effectiveCurrentStreak, localDate } from '../streaks/streak.rules';
-import { userTimeZone } from '../users/user.dto';
+import type { AppContext, SignedInUser } from '../../context';
+import { addDays, canonicalTimeZone, effectiveCurrentStreak, findStreak, localDate } from '../streaks';
+import { userTimeZone } from '../users';
+import { secondsPerDay } from './stats.repository';
 
 export interface StatsDto {
   timezone: string;
@@ -14,27 +13,22 @@ export interface StatsDto {
 }
 
 /**
- * My study time per local day (the user's timezone; a session counts for the local date
- * it started on) for the last `days` days ending today, zero-filled, plus my streak.
+ * My study time per local day (my timezone; a session counts for the local date it
+ * started on) for the last `days` days ending today, zero-filled, plus my streak.
  */
-export async function myStats(ctx: AppContext, user: User, days: number, now: Date = new Date()): Promise<StatsDto> {
-  const tz = canonicalTimeZone(userTimeZone(user)) ?? 'UTC';
+export async function myStats(ctx: AppContext, me: Pick<SignedInUser, 'userId' | 'preferences'>, input: { days: number; now?: Date }): Promise<StatsDto> {
+  const { days, now = new Date() } = input;
+  const tz = canonicalTimeZone(userTimeZone(me)) ?? 'UTC';
   const today = localDate(now, tz);
   const first = addDays(today, -(days - 1));
   // A local day starts at most 14 h before/after the UTC day: a 2-day margin bounds the scan.
   const lower = new Date(Date.parse(`${first}T00:00:00Z`) - 2 * 86_400_000);
-  const rows = await ctx.sequelize.query<{ day: string; seconds: string }>(
-    `SELECT to_char((started_at AT TIME ZONE :tz)::date, 'YYYY-MM-DD') AS day, SUM(duration_seconds) AS seconds
-       FROM study_sessions WHERE user_id = :userId AND started_at >= :lower
-      GROUP BY 1`,
-    { replacements: { tz, userId: user.userId, lower }, type: QueryTypes.SELECT },
-  );
-  const byDay = new Map(rows.map((r) => [r.day, Number(r.seconds)]));
+  const byDay = await secondsPerDay(ctx.sequelize, me.userId, tz, lower);
   const daily = Array.from({ length: days }, (_, i) => {
     const date = addDays(first, i);
     return { date, seconds: byDay.get(date) ?? 0 };
   });
-  const streak = await Streak.findOne({ where: { userId: user.userId } });
+  const streak = await findStreak(ctx.sequelize, me.userId);
   return {
     timezone: tz,
     todaySeconds: byDay.get(today) ?? 0,

@@ -1,2 +1,3 @@
 export * from './streak.rules';
 export { recomputeStreak } from './streak.service';
+export { findStreak, type StreakRecord } from './streaks.repository';

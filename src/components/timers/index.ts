@@ -1,5 +1,5 @@
-export { getTimer, startTimer, stopTimer, stopRunningTimer, recoverPendingStops, startStopRecovery } from './timer.service';
+export { getTimer, startTimer, stopTimer, stopRunningTimer, stopStaleTimers, recoverPendingStops, startStopRecovery } from './timer.service';
 export { registerTimerRoutes } from './timer.routes';
 export { registerTimerHandlers } from './timer.handlers';
 export { readTimers } from './timer.store';
-export type { StoredTimer } from './timer.rules';
+export { toTimerDto, type StoredTimer } from './timer.rules';

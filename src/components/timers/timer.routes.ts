@@ -1,11 +1,10 @@
-import type { AppContext } from '../../lib/context';
-import type { ApiRouter } from '../../lib/http/api-router';
+import type { Api, AppContext } from '../../context';
 import { z } from '../../lib/validation';
 import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema } from './timer.schemas';
 import { getTimer, startTimer, stopRunningTimer } from './timer.service';
 
 /** `POST /timer/start`, `POST /timer/stop`, `GET /timer` (API.md "Timers and sessions"). */
-export function registerTimerRoutes(api: ApiRouter, ctx: AppContext): void {
+export function registerTimerRoutes(api: Api, ctx: AppContext): void {
   api.route(
     {
       method: 'post',
@@ -17,7 +16,7 @@ export function registerTimerRoutes(api: ApiRouter, ctx: AppContext): void {
       status: 201,
       errors: [404, 409],
     },
-    ({ user, body }) => startTimer(ctx, user.userId, body.groupId ?? null),
+    ({ user, body }) => startTimer(ctx, user, { groupId: body.groupId ?? null }),
   );
   api.route(
     {
@@ -31,10 +30,10 @@ export function registerTimerRoutes(api: ApiRouter, ctx: AppContext): void {
       // Never refused by the write limit: a stop only ends what a (limited) start began.
       unlimited: true,
     },
-    ({ user, body }) => stopRunningTimer(ctx, user.userId, { notes: body.notes ?? null }),
+    ({ user, body }) => stopRunningTimer(ctx, user, { notes: body.notes ?? null }),
   );
   api.route(
     { method: 'get', path: '/timer', summary: 'My running timer', tags: ['Timers'], response: z.object({ timer: TimerSchema.nullable() }) },
-    async ({ user }) => ({ timer: await getTimer(ctx, user.userId) }),
+    async ({ user }) => ({ timer: await getTimer(ctx, user) }),
   );
 }

@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../lib/context';
+import type { Actor, AppContext } from '../../context';
 import { AppError, conflict } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto, TimerDto } from '../../realtime/events';
-import { isMember, requireMember } from '../groups/group-access';
+import { isMember, requireAccess } from '../groups';
 import { sessionFromTimer, toTimerDto, type StoredTimer } from './timer.rules';
-import { clearPendingStop, pendingStopsBefore, putTimerIfAbsent, readPendingStop, readTimer, takeTimer, type PendingRecord } from './timer.store';
+import {
+  clearPendingStop,
+  pendingStopsBefore,
+  putTimerIfAbsent,
+  readPendingStop,
+  readTimer,
+  takeTimer,
+  timersStartedBefore,
+  type PendingRecord,
+} from './timer.store';
 
-export interface ActorOptions {
+interface ActorOptions {
   /** The socket that acted: it gets the ack, its user's other sockets get `timer:state`. */
   exceptSocketId?: string;
 }
@@ -26,10 +35,14 @@ export const PENDING_STOP_GRACE_MS = 5000;
 /**
  * Starts the user's timer by the server clock. `groupId` must be a group the user is a
  * member of (NOT_FOUND/FORBIDDEN otherwise); CONFLICT when a timer already runs. A stop
- * of the user still pending (its node died mid-stop) is handed over first.
+ * of the user still pending (its node died mid-stop) is handed over first. The acting
+ * socket (`actor.socketId`) gets the ack; the user's other sockets get `timer:state`.
  */
-export async function startTimer(ctx: AppContext, userId: string, groupId: number | null, options: ActorOptions = {}): Promise<TimerDto> {
-  if (groupId !== null) await requireMember(groupId, userId);
+export async function startTimer(ctx: AppContext, actor: Actor, input: { groupId: number | null }): Promise<TimerDto> {
+  const { userId } = actor;
+  const { groupId } = input;
+  const options: ActorOptions = { exceptSocketId: actor.socketId };
+  if (groupId !== null) await requireAccess(ctx.sequelize, groupId, userId, 'timer.start');
   const timer: StoredTimer = { startedAt: new Date().toISOString(), groupId, sessionUuid: randomUUID() };
   let put = await putTimerIfAbsent(ctx, userId, timer);
   if (put === 'pending') {
@@ -44,12 +57,14 @@ export async function startTimer(ctx: AppContext, userId: string, groupId: numbe
   return dto;
 }
 
-export async function getTimer(ctx: AppContext, userId: string): Promise<TimerDto | null> {
-  const timer = await readTimer(ctx, userId);
+export async function getTimer(ctx: AppContext, actor: Actor): Promise<TimerDto | null> {
+  const timer = await readTimer(ctx, actor.userId);
   return timer ? toTimerDto(timer) : null;
 }
 
-export interface StopOptions extends ActorOptions {
+export interface StopInput extends ActorOptions {
+  /** Whose timer stops. */
+  userId: string;
   notes?: string | null;
   /** The stop instant (default: now, by this server's clock). */
   now?: Date;
@@ -110,7 +125,7 @@ async function handOver(ctx: AppContext, userId: string, record: PendingRecord, 
   // A timer keeps its group (the session is the user's history), but a user who left
   // the group meanwhile is no longer announced in its room.
   const groupId = stop.timer.groupId;
-  if (groupId !== null && (await isMember(groupId, userId).catch(() => false))) {
+  if (groupId !== null && (await isMember(ctx.sequelize, groupId, userId).catch(() => false))) {
     ctx.broadcast.toGroup(groupId, 'timer:stopped', { groupId, userId, durationSeconds: session.durationSeconds });
   }
   ctx.broadcast.toUser(userId, 'timer:state', { timer: null }, options);
@@ -130,8 +145,10 @@ async function finishPendingStop(ctx: AppContext, userId: string, options: HandO
  * answered with `id: null` (stored by a worker shortly). A stop of the user that is still
  * pending (its node died mid-stop) is finished first; when no timer runs then, its
  * session is the answer (a retried stop gets what the lost answer would have said).
+ * Used by the user-facing stop, the stale-timer job and account deletion.
  */
-export async function stopTimer(ctx: AppContext, userId: string, options: StopOptions = {}): Promise<StopResult | null> {
+export async function stopTimer(ctx: AppContext, input: StopInput): Promise<StopResult | null> {
+  const { userId, ...options } = input;
   const stoppedAt = options.now ?? new Date();
   let previous: StopResult | null = null;
   for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -144,10 +161,22 @@ export async function stopTimer(ctx: AppContext, userId: string, options: StopOp
 }
 
 /** stopTimer for the user-facing edges: CONFLICT when no timer runs (and no stop is pending). */
-export async function stopRunningTimer(ctx: AppContext, userId: string, options: StopOptions = {}): Promise<StopResult> {
-  const result = await stopTimer(ctx, userId, { notes: options.notes, exceptSocketId: options.exceptSocketId });
+export async function stopRunningTimer(ctx: AppContext, actor: Actor, input: { notes?: string | null }): Promise<StopResult> {
+  const result = await stopTimer(ctx, { userId: actor.userId, notes: input.notes, exceptSocketId: actor.socketId });
   if (!result) throw conflict('No timer is running');
   return result;
+}
+
+/** The maintenance job: stops timers running longer than MAX_SESSION_HOURS, their duration capped there. */
+export async function stopStaleTimers(ctx: AppContext, input: { now?: Date } = {}): Promise<{ stopped: number }> {
+  const now = input.now ?? new Date();
+  const capSeconds = ctx.config.maxSessionHours * 3600;
+  let stopped = 0;
+  for (const userId of await timersStartedBefore(ctx, now.getTime() - capSeconds * 1000, 1000)) {
+    const result = await stopTimer(ctx, { userId, notes: null, now, capSeconds });
+    if (result) stopped += 1;
+  }
+  return { stopped };
 }
 
 /**
@@ -155,7 +184,8 @@ export async function stopRunningTimer(ctx: AppContext, userId: string, options:
  * died between recording it and queuing its job, or the queue was unreachable) is handed
  * over now. Idempotent and safe to run on every node and worker at once.
  */
-export async function recoverPendingStops(ctx: AppContext, now = Date.now()): Promise<{ recovered: number }> {
+export async function recoverPendingStops(ctx: AppContext, input: { now?: number } = {}): Promise<{ recovered: number }> {
+  const now = input.now ?? Date.now();
   const log = ctx.logger.child({ component: 'timers' });
   let recovered = 0;
   for (const userId of await pendingStopsBefore(ctx, now - PENDING_STOP_GRACE_MS, 500)) {

@@ -1,8 +1,8 @@
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 import { parsePendingStop, parseStoredTimer, type PendingStop, type StoredTimer } from './timer.rules';
 
 /**
- * Redis layout of timers (the workers rely on it). A user's timer is in exactly one of
+ * Redis layout of timers. A user's timer is in exactly one of
  * three places at every instant: running here, pending here, or handed to its persist
  * job (queued/stored).
  * - `timer:<userId>` → JSON `{startedAt, groupId, sessionUuid}`, no expiry (a timer
@@ -109,6 +109,11 @@ export async function clearPendingStop(ctx: AppContext, userId: string, record: 
 /** Users whose stop has been pending since before `before` (ms), oldest first. */
 export async function pendingStopsBefore(ctx: AppContext, before: number, limit: number): Promise<string[]> {
   return ctx.redis.zrangebyscore(stopsKey(ctx), '-inf', before, 'LIMIT', 0, limit);
+}
+
+/** Users whose running timer started at or before `before` (ms), at most `limit` of them, oldest first. */
+export async function timersStartedBefore(ctx: AppContext, before: number, limit: number): Promise<string[]> {
+  return ctx.redis.zrangebyscore(timersKey(ctx), '-inf', before, 'LIMIT', 0, limit);
 }
 
 export async function readTimer(ctx: AppContext, userId: string): Promise<StoredTimer | null> {

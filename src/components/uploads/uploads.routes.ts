@@ -1,8 +1,8 @@
 import { pipeline } from 'node:stream';
 import type { Request } from 'express';
-import type { AppContext } from '../../lib/context';
+import type { Api, AppContext, SignedInUser } from '../../context';
 import { notFound } from '../../lib/errors';
-import type { ApiRouter, Authenticate } from '../../lib/http/api-router';
+import type { Authenticate } from '../../lib/http/api-router';
 import { ObjectNotFoundError } from '../../lib/storage';
 import { IdSchema, z } from '../../lib/validation';
 import { accessTokenUser, contentUrl, createUpload, openContent, receiveUpload } from './uploads.service';
@@ -56,7 +56,7 @@ const ById = z.object({ id: IdSchema });
 const originOf = (req: Request): string => `${req.protocol}://${req.get('host')}`;
 
 /** Uploads on the JSON API: create an upload, the content, and content URLs for browsers. */
-export function registerUploadRoutes(api: ApiRouter, ctx: AppContext, authenticate: Authenticate): void {
+export function registerUploadRoutes(api: Api, ctx: AppContext, authenticate: Authenticate<SignedInUser>): void {
   const tags = ['Uploads'];
   api.route(
     {
@@ -70,7 +70,7 @@ export function registerUploadRoutes(api: ApiRouter, ctx: AppContext, authentica
       status: 201,
       errors: [404, 413],
     },
-    ({ user, params, body, req }) => createUpload(ctx, params.id, user.userId, body, originOf(req)),
+    ({ user, params, body, req }) => createUpload(ctx, user, { ...body, groupId: params.id, apiOrigin: originOf(req) }),
   );
   api.route(
     {
@@ -82,7 +82,7 @@ export function registerUploadRoutes(api: ApiRouter, ctx: AppContext, authentica
       response: ContentUrlSchema,
       errors: [404],
     },
-    ({ user, params }) => contentUrl(ctx, params.id, user.userId),
+    ({ user, params }) => contentUrl(ctx, user, { resourceId: params.id }),
   );
   api.publicRoute(
     {
@@ -100,7 +100,7 @@ export function registerUploadRoutes(api: ApiRouter, ctx: AppContext, authentica
     },
     async ({ params, query, req, res }) => {
       const userId = query.access ? await accessTokenUser(ctx, params.id, query.access) : (await authenticate(req)).userId;
-      const answer = await openContent(ctx, params.id, userId, (c) => contentDisposition(c.fileName, c.contentType));
+      const answer = await openContent(ctx, { userId }, { resourceId: params.id, disposition: (c) => contentDisposition(c.fileName, c.contentType) });
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
       if (answer.kind === 'redirect') {
@@ -146,7 +146,7 @@ export function registerUploadRoutes(api: ApiRouter, ctx: AppContext, authentica
  * through a body parser), authorised by the signed single-use token alone. Mount its
  * router on `/api` before any body parser.
  */
-export function registerUploadReceiver(api: ApiRouter, ctx: AppContext): void {
+export function registerUploadReceiver(api: Api, ctx: AppContext): void {
   api.publicRoute(
     {
       method: 'put',
@@ -163,10 +163,10 @@ export function registerUploadReceiver(api: ApiRouter, ctx: AppContext): void {
     async ({ params, query, req, res }) => {
       try {
         const length = req.headers['content-length'];
-        await receiveUpload(ctx, params.uploadId, query.token, {
-          contentType: req.headers['content-type'],
-          contentLength: length === undefined ? undefined : Number(length),
-          body: req,
+        await receiveUpload(ctx, {
+          uploadId: params.uploadId,
+          token: query.token,
+          incoming: { contentType: req.headers['content-type'], contentLength: length === undefined ? undefined : Number(length), body: req },
         });
       } catch (error) {
         // Refused with bytes still unread: answer, and close the connection rather than read them.

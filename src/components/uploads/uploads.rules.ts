@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ResourceType } from '../../db/models';
+import type { ResourceType } from '../../db/models/enums';
 
 /**
  * Pure upload rules (no database, no store): which content types make which resource,

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Transaction } from 'sequelize';
-import type { AppContext } from '../../lib/context';
-import { AppError, forbidden, notFound, validationFailed } from '../../lib/errors';
+import type { Actor, AppContext } from '../../context';
+import { AppError, notFound, validationFailed } from '../../lib/errors';
 import { ObjectSizeMismatchError, ObjectTooLargeError } from '../../lib/storage';
-import { loadGroupAccess, requireMember } from '../groups/group-access';
-import { canAddResource } from '../resources/progress.rules';
+import { lockGroup, requireAccess } from '../groups';
 import * as repo from './uploads.repository';
 import { fitsQuota, normalizeContentType, resourceTypeOf, signToken, verifyToken, type StoredResourceType } from './uploads.rules';
 import { tokenKey } from './uploads.store';
@@ -30,9 +29,12 @@ export interface UploadTicket {
 }
 
 export interface NewUpload {
+  groupId: number;
   fileName: string;
   contentType: string;
   fileSize: number;
+  /** The origin the caller reached the API at (embedded store URLs point back to it). */
+  apiOrigin: string;
 }
 
 const tooLarge = (message: string): AppError => new AppError('PAYLOAD_TOO_LARGE', message, [{ field: 'body.fileSize', message }]);
@@ -40,28 +42,34 @@ const tooLarge = (message: string): AppError => new AppError('PAYLOAD_TOO_LARGE'
 /**
  * `POST /groups/:id/uploads`: checks who may add resources, the size limit and the
  * group's quota (under the group row lock, so parallel uploads are counted one after the
- * other), records the upload, then hands out where to send the bytes. `apiOrigin` is the
- * origin the caller reached the API at (embedded store URLs point back to it).
+ * other), records the upload, then hands out where to send the bytes.
  */
-export async function createUpload(ctx: AppContext, groupId: number, userId: string, input: NewUpload, apiOrigin: string): Promise<UploadTicket> {
+export async function createUpload(ctx: AppContext, actor: Actor, input: NewUpload): Promise<UploadTicket> {
+  const { groupId, apiOrigin } = input;
+  const { userId } = actor;
   const contentType = normalizeContentType(input.contentType);
   if (!contentType || !resourceTypeOf(contentType)) throw validationFailed([{ field: 'body.contentType', message: 'not an allowed content type' }]);
   const now = new Date();
   const expiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000);
   const id = randomUUID();
   const storageKey = `uploads/${groupId}/${id}`;
-  await ctx.sequelize.transaction(async (transaction) => {
-    const { group, role } = await requireMember(groupId, userId, transaction);
-    if (!canAddResource(role, group.groupType)) throw forbidden('Only leaders add resources to this group');
+  await ctx.sequelize.transaction(async (tx) => {
+    await requireAccess(tx, groupId, userId, 'resource.upload');
     if (input.fileSize > ctx.config.uploadMaxBytes) throw tooLarge(`larger than the ${ctx.config.uploadMaxBytes}-byte limit`);
-    await repo.lockGroupRow(ctx.sequelize, groupId, transaction);
-    const use = await repo.quotaUse(ctx.sequelize, groupId, now, transaction);
+    // Serialises quota decisions of one group (the group row lock, as for capacity).
+    await lockGroup(tx, groupId);
+    const use = await repo.quotaUse(tx, groupId, now);
     if (!fitsQuota(use, input.fileSize, ctx.config.groupStorageQuotaBytes)) throw tooLarge("past the group's storage quota");
-    await repo.insertUpload(
-      ctx.sequelize,
-      { id, groupId, uploaderId: userId, fileName: input.fileName, contentType, declaredSize: input.fileSize, storageKey, expiresAt },
-      transaction,
-    );
+    await repo.insertUpload(tx, {
+      id,
+      groupId,
+      uploaderId: userId,
+      fileName: input.fileName,
+      contentType,
+      declaredSize: input.fileSize,
+      storageKey,
+      expiresAt,
+    });
   });
   const expiresInSeconds = UPLOAD_TTL_SECONDS;
   if (ctx.storage.presignPut) {
@@ -94,7 +102,8 @@ const noSuchUpload = (): AppError => notFound('Upload');
  * does not exist for the caller); an expired one is 410; a second use is 409. A request
  * refused before its bytes are read (type or length header wrong) leaves the URL usable.
  */
-export async function receiveUpload(ctx: AppContext, uploadId: string, token: string | undefined, incoming: IncomingBytes): Promise<void> {
+export async function receiveUpload(ctx: AppContext, input: { uploadId: string; token: string | undefined; incoming: IncomingBytes }): Promise<void> {
+  const { uploadId, token, incoming } = input;
   if (ctx.storage.presignPut || !UUID.test(uploadId)) throw noSuchUpload();
   const check = verifyToken(await tokenKey(ctx), token, 'put', Date.now());
   if (!check.ok && check.reason === 'invalid') throw noSuchUpload();
@@ -155,8 +164,8 @@ const badUpload = (message: string): AppError => validationFailed([{ field: 'bod
  * transaction (the upload row stays locked until it commits, so a second attach waits and
  * then gets 409). The caller then creates the resource and calls `markAttached`.
  */
-export async function takeUpload(ctx: AppContext, request: AttachRequest, transaction: Transaction): Promise<AttachedContent> {
-  const upload = await repo.findUpload(ctx.sequelize, request.uploadId, transaction, true);
+export async function takeUpload(ctx: AppContext, request: AttachRequest, tx: Transaction): Promise<AttachedContent> {
+  const upload = await repo.lockUpload(tx, request.uploadId);
   if (!upload || upload.groupId !== request.groupId || upload.uploaderId !== request.userId) throw badUpload('no such upload of yours in this group');
   if (upload.status === 'attached') throw new AppError('CONFLICT', 'This upload is already attached to a resource');
   if (upload.status === 'failed') throw badUpload('the upload failed: create a new one');
@@ -175,15 +184,16 @@ export async function takeUpload(ctx: AppContext, request: AttachRequest, transa
   return { storageKey: upload.storageKey, contentType: upload.contentType, size: stored.size };
 }
 
-export function markAttached(ctx: AppContext, uploadId: string, resourceId: number, size: number, transaction: Transaction): Promise<void> {
-  return repo.markAttached(ctx.sequelize, uploadId, resourceId, size, new Date(), transaction);
+/** Records the upload as the content of `resourceId`, in the transaction that created it. */
+export function markAttached(_ctx: AppContext, input: { uploadId: string; resourceId: number; size: number }, tx: Transaction): Promise<void> {
+  return repo.markAttached(tx, input.uploadId, input.resourceId, input.size, new Date());
 }
 
-/** A live stored resource the user may see (members; anyone for a public group); NOT_FOUND otherwise. */
+/** A live stored resource the user may see (the policy's `resource.content`: members, anyone for a public group); NOT_FOUND otherwise. */
 async function visibleContent(ctx: AppContext, resourceId: number, userId: string): Promise<repo.StoredResource> {
   const content = await repo.findStoredResource(ctx.sequelize, resourceId);
   if (!content) throw notFound('Content');
-  await loadGroupAccess(content.groupId, userId);
+  await requireAccess(ctx.sequelize, content.groupId, userId, 'resource.content');
   return content;
 }
 
@@ -192,7 +202,9 @@ async function visibleContent(ctx: AppContext, resourceId: number, userId: strin
  * Authorization header (for `<img>`, `<video>` and download links), bound to this user
  * and resource, valid ACCESS_TTL_SECONDS, and re-checked against the group at each use.
  */
-export async function contentUrl(ctx: AppContext, resourceId: number, userId: string): Promise<{ url: string; expiresAt: string }> {
+export async function contentUrl(ctx: AppContext, actor: Actor, input: { resourceId: number }): Promise<{ url: string; expiresAt: string }> {
+  const { resourceId } = input;
+  const { userId } = actor;
   await visibleContent(ctx, resourceId, userId);
   const exp = Math.floor(Date.now() / 1000) + ACCESS_TTL_SECONDS;
   const token = signToken(await tokenKey(ctx), { purpose: 'get', subject: `${resourceId}:${userId}`, exp });
@@ -215,11 +227,11 @@ export type ContentAnswer =
 /** `GET /resources/:id/content`: a presigned redirect (S3) or the bytes (embedded store). */
 export async function openContent(
   ctx: AppContext,
-  resourceId: number,
-  userId: string,
-  disposition: (c: repo.StoredResource) => string,
+  actor: Pick<Actor, 'userId'>,
+  input: { resourceId: number; disposition: (c: repo.StoredResource) => string },
 ): Promise<ContentAnswer> {
-  const content = await visibleContent(ctx, resourceId, userId);
+  const { disposition } = input;
+  const content = await visibleContent(ctx, input.resourceId, actor.userId);
   if (ctx.storage.presignGet) {
     const url = await ctx.storage.presignGet(content.storageKey, {
       expiresInSeconds: PRESIGNED_GET_SECONDS,
@@ -237,7 +249,11 @@ export async function openContent(
  * of writes a crash interrupted. Object first, row second: a crash in between is
  * finished by the next run (deletes are idempotent).
  */
-export async function sweepUploads(ctx: AppContext, now: Date = new Date(), batch = 500): Promise<{ uploads: number; contents: number; partials: number }> {
+export async function sweepUploads(
+  ctx: AppContext,
+  input: { now?: Date; batch?: number } = {},
+): Promise<{ uploads: number; contents: number; partials: number }> {
+  const { now = new Date(), batch = 500 } = input;
   let uploads = 0;
   for (const u of await repo.unattachedUploadsBefore(ctx.sequelize, new Date(now.getTime() - UNATTACHED_RETENTION_MS), batch)) {
     await ctx.storage.delete(u.storageKey);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AppContext } from '../../lib/context';
+import type { AppContext } from '../../context';
 
 /**
  * Redis layout of uploads (keys through `ctx.key`):

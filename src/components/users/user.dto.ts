@@ -24,7 +24,11 @@ export const userTimeZone = (user: Pick<User, 'preferences'>): string => {
   return typeof tz === 'string' && tz ? tz : 'UTC';
 };
 
-export function toPublicUser(user: User, streak: Streak | null, now = new Date()): PublicUserDto {
+/** The user's row and streak row as the dto reads them (plain objects from the repositories). */
+type UserFields = Pick<User, 'userId' | 'username' | 'firstName' | 'lastName' | 'totalStudyTime' | 'preferences' | 'createdAt' | 'updatedAt'>;
+type StreakFields = Pick<Streak, 'currentStreak' | 'longestStreak' | 'lastActiveDate'>;
+
+export function toPublicUser(user: UserFields, streak: StreakFields | null, now = new Date()): PublicUserDto {
   return {
     userId: user.userId,
     username: user.username,
@@ -38,6 +42,6 @@ export function toPublicUser(user: User, streak: Streak | null, now = new Date()
   };
 }
 
-export function toSelfUser(user: User, streak: Streak | null, now = new Date()): SelfUserDto {
+export function toSelfUser(user: UserFields & Pick<User, 'email'>, streak: StreakFields | null, now = new Date()): SelfUserDto {
   return { ...toPublicUser(user, streak, now), email: user.email, preferences: knownPreferences(user.preferences) };
 }

@@ -1,7 +1,6 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { ZodObject, ZodType } from 'zod';
-import type { User } from '../../db/models';
 import { unauthenticated } from '../errors';
 import { parseInput, type z } from '../validation';
 import { jsonBody, parseBody } from './json-body';
@@ -45,16 +44,16 @@ export interface RouteInput<P, Q, B> {
 }
 
 /** Resolves the caller of an authenticated route (or throws UNAUTHENTICATED / USER_NOT_SYNCED). */
-export type Authenticate = (req: Request) => Promise<User>;
+export type Authenticate<U> = (req: Request) => Promise<U>;
 
-export interface ApiRouterOptions {
+export interface ApiRouterOptions<U> {
   /** Body size limit of this router's JSON routes (body-parser syntax, e.g. `64kb`). */
   jsonLimit: string;
   /**
    * Runs after authentication and before the body is read, for every authenticated
    * route that changes something (POST, PUT, PATCH, DELETE): the per-user write limit.
    */
-  beforeWrite?: (user: User, req: Request) => Promise<void>;
+  beforeWrite?: (user: U, req: Request) => Promise<void>;
 }
 
 const WRITE_METHODS = new Set<Method>(['post', 'put', 'patch', 'delete']);
@@ -81,16 +80,18 @@ export function withoutEmptyValues(query: Request['query']): Record<string, unkn
 
 /**
  * An Express router whose every route is validated and documented from the same zod
- * schemas: `/api/openapi.json` is generated from what `route()` registered here.
+ * schemas: `/api/openapi.json` is generated from what `route()` registered here. `U` is
+ * what `authenticate` resolves the caller to (the application decides; this toolbox
+ * knows no user table).
  */
-export class ApiRouter {
+export class ApiRouter<U> {
   readonly router: Router = express.Router();
   private readonly json: RequestHandler;
 
   constructor(
     private readonly registry: OpenAPIRegistry,
-    private readonly authenticate: Authenticate,
-    private readonly options: ApiRouterOptions,
+    private readonly authenticate: Authenticate<U>,
+    private readonly options: ApiRouterOptions<U>,
   ) {
     this.json = jsonBody(options.jsonLimit);
   }
@@ -98,7 +99,7 @@ export class ApiRouter {
   /** An authenticated route: the handler receives the caller as `user`. */
   route<P extends ZodObject | undefined = undefined, Q extends ZodObject | undefined = undefined, B extends ZodType | undefined = undefined>(
     spec: RouteSpec<P, Q, B>,
-    handler: (input: RouteInput<Out<P>, Out<Q>, Out<B>> & { user: User }) => Promise<unknown> | unknown,
+    handler: (input: RouteInput<Out<P>, Out<Q>, Out<B>> & { user: U }) => Promise<unknown> | unknown,
   ): void {
     this.add(spec, true, async (input, user) => {
       if (!user) throw unauthenticated();
@@ -117,7 +118,7 @@ export class ApiRouter {
   private add<P extends ZodObject | undefined, Q extends ZodObject | undefined, B extends ZodType | undefined>(
     spec: RouteSpec<P, Q, B>,
     auth: boolean,
-    run: (input: RouteInput<Out<P>, Out<Q>, Out<B>>, user: User | undefined) => Promise<unknown>,
+    run: (input: RouteInput<Out<P>, Out<Q>, Out<B>>, user: U | undefined) => Promise<unknown>,
   ): void {
     this.document(spec, auth);
     const status = spec.status ?? 200;

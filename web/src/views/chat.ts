@@ -12,6 +12,7 @@ import { api, errorText, qs } from '../api';
 import { announce, avatar, clear, formatTime, h, toast } from '../dom';
 import { emit, listen, session } from '../session';
 import type { Message, Page } from '../types';
+import type { Action, Subject } from '../../../src/shared/policy';
 
 export interface ChatPanel {
   el: HTMLElement;
@@ -22,7 +23,8 @@ export interface ChatPanel {
 const PAGE = 50;
 const newId = (): string => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
 
-export function chatPanel(groupId: number, nameOf: (userId: string) => string | undefined, canModerate: () => boolean): ChatPanel {
+/** `may`: what the permission policy lets me do in this group (src/shared/policy.ts). */
+export function chatPanel(groupId: number, nameOf: (userId: string) => string | undefined, may: (action: Action, subject?: Subject) => boolean): ChatPanel {
   const disposers: (() => void)[] = [];
   const messages = new Map<number, Message>();
   const rows = new Map<number, HTMLElement>();
@@ -120,7 +122,7 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
       actions.appendChild(
         h('button', { class: 'btn link small', type: 'button', testid: 'msg-reply', 'aria-label': `Reply to ${author}`, onclick: () => setReply(m) }, 'Reply'),
       );
-      if (mine)
+      if (may('chat.edit', { own: mine }))
         actions.appendChild(
           h(
             'button',
@@ -128,7 +130,7 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
             'Edit',
           ),
         );
-      if (mine || canModerate())
+      if (may('chat.delete', { own: mine }))
         actions.appendChild(
           h(
             'button',

@@ -14,6 +14,7 @@ import { clear, h, icon, toast } from '../dom';
 import type { View } from '../view';
 import { connection, emit, listen, onConnection, onReconnect, session } from '../session';
 import type { Group, RoomState } from '../types';
+import { type Action, can, NEW_MEMBER_ROLE, type Standing, type Subject } from '../../../src/shared/policy';
 import { chatPanel } from './chat';
 import { leaderboardPanel } from './leaderboard';
 import { resourcesPanel } from './resources';
@@ -28,13 +29,21 @@ const TABS = [
 export function groupView(groupId: number, initialTab: string): View {
   const disposers: (() => void)[] = [];
   let group: Group | null = null;
-  const isStaff = (): boolean => group?.myRole === 'leader' || group?.myRole === 'admin';
-  const canEditResources = (): boolean => group?.groupType === 'community' || isStaff();
+  /**
+   * My standing here for the permission policy (src/shared/policy.ts, the table the
+   * server enforces). Until the group has loaded I count as a plain member: whoever sees
+   * the room is at least that.
+   */
+  const standing = (): Standing =>
+    group
+      ? { role: group.myRole, groupType: group.groupType, visibility: group.visibility }
+      : { role: NEW_MEMBER_ROLE, groupType: 'leader_controlled', visibility: 'private' };
+  const may = (action: Action, subject?: Subject): boolean => can(action, standing(), subject);
 
   const room = roomPanel(groupId);
-  const chat = chatPanel(groupId, room.nameOf, isStaff);
+  const chat = chatPanel(groupId, room.nameOf, may);
   const board = leaderboardPanel(groupId);
-  const resources = resourcesPanel(groupId, room.nameOf, canEditResources);
+  const resources = resourcesPanel(groupId, room.nameOf, () => may('resource.add'));
   disposers.push(room.destroy, chat.destroy, board.destroy, resources.destroy);
 
   const title = h('h1', { testid: 'group-title', class: 'group-title' }, 'Loading…');
@@ -128,7 +137,7 @@ export function groupView(groupId: number, initialTab: string): View {
         ),
       );
     }
-    if (isStaff() || group.groupType === 'community') {
+    if (may('member.invite')) {
       const who = h('input', { placeholder: 'user id to invite', class: 'small-input', testid: 'invite-user-id', 'aria-label': 'User id to invite' });
       headerExtras.append(
         h(

@@ -12,6 +12,7 @@ import { announce, avatar, clear, formatDuration, formatTotal, h, plural, toast 
 import { emit, listen, onMyTimer, session, setMyTimer } from '../session';
 import { elapsedSeconds } from '../time';
 import type { Member, RoomState, Session, Stats, Timer } from '../types';
+import { showsRole } from '../../../src/shared/policy';
 
 interface Person {
   userId: string;
@@ -79,7 +80,7 @@ export function roomPanel(groupId: number): RoomPanel {
         'div',
         { class: 'member-main' },
         h('span', { class: 'member-name' }, p.username, me ? h('span', { class: 'muted small' }, ' (you)') : null),
-        h('span', { class: 'muted small member-status' }, lastSeen ? `${status} (last seen)` : status, p.role && p.role !== 'member' ? ` · ${p.role}` : ''),
+        h('span', { class: 'muted small member-status' }, lastSeen ? `${status} (last seen)` : status, showsRole(p.role) ? ` · ${p.role}` : ''),
       ),
       p.timer
         ? h(

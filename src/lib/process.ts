@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig, type Config } from '../lib/config';
-import { createLogger, type Logger } from '../lib/logger';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger, type Logger } from './logger';
 
 /**
  * Shared entry-point plumbing: validated config (a bad value prints one line and exits

@@ -1,4 +1,0 @@
-import { startWorker } from '../../workers/worker';
-import { runMain } from './main';
-
-void runMain('worker', (config, logger) => startWorker(config, logger));

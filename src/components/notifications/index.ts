@@ -1,0 +1,2 @@
+export { registerNotificationRoutes } from './notifications.routes';
+export { notify, toNotificationDto, type NewNotification } from './notify';

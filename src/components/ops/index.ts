@@ -1,0 +1,2 @@
+export { createOpsRouter } from './ops.routes';
+export { readinessResponse } from './readiness';

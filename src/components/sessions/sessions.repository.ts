@@ -1,0 +1,89 @@
+import type { InferAttributes, Transaction } from 'sequelize';
+import { Op, type WhereOptions } from 'sequelize';
+import { type Db, execute, plain, select, within } from '../../db/access';
+import { StudySession } from '../../db/models';
+
+/** The only data access of study sessions (`study_sessions`, and the `users.total_study_time` they add to). Returns plain objects. */
+
+export type SessionRecord = InferAttributes<StudySession>;
+
+export interface NewSession {
+  sessionUuid: string;
+  userId: string;
+  groupId: number | null;
+  durationSeconds: number;
+  startedAt: Date;
+  endedAt: Date;
+  notes: string | null;
+}
+
+/**
+ * Inserts the session unless its `session_uuid` is already stored (`ON CONFLICT DO
+ * NOTHING`): its id and group when inserted, null when it was there. A group that no
+ * longer exists is stored as none.
+ */
+export async function insertSessionOnce(tx: Transaction, session: NewSession): Promise<{ id: number; groupId: number | null } | null> {
+  const [row] = await select<{ id: number; groupId: number | null }>(
+    tx,
+    `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, session_date, session_notes, started_at, ended_at, created_at)
+     VALUES (:uuid, :userId, (SELECT id FROM groups WHERE id = :groupId), :duration, :startedAt, :notes, :startedAt, :endedAt, clock_timestamp())
+     ON CONFLICT (session_uuid) DO NOTHING
+     RETURNING id, group_id AS "groupId"`,
+    {
+      uuid: session.sessionUuid,
+      userId: session.userId,
+      groupId: session.groupId,
+      duration: session.durationSeconds,
+      startedAt: session.startedAt,
+      endedAt: session.endedAt,
+      notes: session.notes,
+    },
+  );
+  return row ? { id: Number(row.id), groupId: row.groupId === null ? null : Number(row.groupId) } : null;
+}
+
+export async function findByUuid(db: Db, sessionUuid: string): Promise<Pick<SessionRecord, 'id' | 'groupId'> | null> {
+  return plain<Pick<SessionRecord, 'id' | 'groupId'>>(await StudySession.findOne({ where: { sessionUuid }, attributes: ['id', 'groupId'], ...within(db) }));
+}
+
+/** Adds a stored session's seconds to the user's cached total. */
+export async function addStudyTime(tx: Transaction, userId: string, seconds: number): Promise<void> {
+  await execute(tx, 'UPDATE users SET total_study_time = total_study_time + :duration, updated_at = now() WHERE user_id = :userId', {
+    duration: seconds,
+    userId,
+  });
+}
+
+/** The user's sessions newest first (`started_at DESC, id DESC` keyset): `limit` of them after `cursor`, optionally in [from, to) and one group. */
+export async function sessionsOf(
+  db: Db,
+  userId: string,
+  page: { from?: Date; to?: Date; groupId?: number; after?: { startedAt: Date; id: number }; limit: number },
+): Promise<SessionRecord[]> {
+  const and: WhereOptions<StudySession>[] = [{ userId }];
+  if (page.from) and.push({ startedAt: { [Op.gte]: page.from } });
+  if (page.to) and.push({ startedAt: { [Op.lt]: page.to } });
+  if (page.groupId !== undefined) and.push({ groupId: page.groupId });
+  if (page.after) {
+    const at = page.after.startedAt;
+    and.push({ [Op.or]: [{ startedAt: { [Op.lt]: at } }, { startedAt: at, id: { [Op.lt]: page.after.id } }] });
+  }
+  const rows = await StudySession.findAll({
+    where: { [Op.and]: and },
+    order: [
+      ['startedAt', 'DESC'],
+      ['id', 'DESC'],
+    ],
+    limit: page.limit,
+    ...within(db),
+  });
+  return rows.map((row) => row.get({ plain: true }) as SessionRecord);
+}
+
+/** Sets the notes of one of the user's sessions; null when they have no such session. */
+export async function updateNotesOf(db: Db, userId: string, id: number, sessionNotes: string | null): Promise<SessionRecord | null> {
+  const session = await StudySession.findOne({ where: { id, userId }, ...within(db) });
+  if (!session) return null;
+  await session.update({ sessionNotes }, within(db));
+  return session.get({ plain: true }) as SessionRecord;
+}

@@ -1,0 +1,16 @@
+export { registerUserRoutes } from './users.routes';
+export { userTimeZone } from './user.dto';
+export { wantsNotification } from './preferences.rules';
+export * from './username.rules';
+export {
+  findActiveUser,
+  findUser,
+  insertUser,
+  isDuplicateUser,
+  lockUser,
+  lockUsernameHolder,
+  preferencesOf,
+  updateUser,
+  writeWithFreeUsername,
+  type UserRecord,
+} from './users.repository';

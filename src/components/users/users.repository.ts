@@ -1,0 +1,107 @@
+import type { CreationAttributes, InferAttributes, Transaction } from 'sequelize';
+import { Op, UniqueConstraintError } from 'sequelize';
+import { type Db, isTransaction, locking, plain, savepoint, within } from '../../db/access';
+import { User, type UserPreferences } from '../../db/models';
+import { AppError } from '../../lib/errors';
+import { candidateUsername } from './username.rules';
+
+/**
+ * The only data access of `users` rows (profile, preferences, the identity written by
+ * the auth component). Returns plain objects. The cached `total_study_time` is added to
+ * by the sessions component's repository, with the session it counts.
+ */
+
+export type UserRecord = InferAttributes<User>;
+export type UserChanges = Partial<Pick<UserRecord, 'username' | 'email' | 'firstName' | 'lastName' | 'preferences' | 'deletedAt' | 'updatedAt'>>;
+
+export async function findUser(db: Db, userId: string): Promise<UserRecord | null> {
+  return plain<UserRecord>(await User.findByPk(userId, within(db)));
+}
+
+/** A user whose account was not deleted. */
+export async function findActiveUser(db: Db, userId: string): Promise<UserRecord | null> {
+  const user = await findUser(db, userId);
+  return user && !user.deletedAt ? user : null;
+}
+
+/** The user's row, locked until the transaction ends (serialises one user's preference merges and stored sessions). */
+export async function lockUser(tx: Transaction, userId: string): Promise<UserRecord | null> {
+  return plain<UserRecord>(await User.findByPk(userId, locking(tx)));
+}
+
+/** Another user (not `exceptUserId`) holding `username`, locked. */
+export async function lockUsernameHolder(tx: Transaction, username: string, exceptUserId: string): Promise<UserRecord | null> {
+  return plain<UserRecord>(await User.findOne({ where: { username, userId: { [Op.ne]: exceptUserId } }, ...locking(tx) }));
+}
+
+/** Does anyone but `userId` hold `username`? */
+export async function isUsernameTaken(db: Db, username: string, userId: string): Promise<boolean> {
+  return (await User.count({ where: { username, userId: { [Op.ne]: userId } }, ...within(db) })) > 0;
+}
+
+export async function insertUser(db: Db, values: CreationAttributes<User>): Promise<UserRecord> {
+  const user = await User.create(values, within(db));
+  return user.get({ plain: true }) as UserRecord;
+}
+
+/** Writes the fields that differ (`updated_at` moves only when one does, or when given); null when there is no such user. */
+export async function updateUser(db: Db, userId: string, changes: UserChanges): Promise<UserRecord | null> {
+  const user = await User.findByPk(userId, within(db));
+  if (!user) return null;
+  await user.update(changes, within(db));
+  return user.get({ plain: true }) as UserRecord;
+}
+
+/** The preferences of each of these users (absent ids are left out). */
+export async function preferencesOf(db: Db, userIds: string[]): Promise<Map<string, UserPreferences>> {
+  const users = await User.findAll({ where: { userId: { [Op.in]: userIds } }, attributes: ['userId', 'preferences'], ...within(db) });
+  return new Map(users.map((u) => [u.userId, u.preferences]));
+}
+
+/** A write refused by a unique index of `users` (the same id, e-mail or username). */
+export const isDuplicateUser = (error: unknown): boolean => error instanceof UniqueConstraintError;
+
+/** A write refused because the username is taken. */
+export const isUsernameClash = (error: unknown): boolean =>
+  error instanceof UniqueConstraintError &&
+  ((error.fields && Object.keys(error.fields).includes('username')) ||
+    /users_username_key/.test(String((error.parent as { constraint?: string })?.constraint ?? '')));
+
+/**
+ * Finds the first free candidate (`ana`, `ana_2`, …) from the n-th on. `exceptUserId`'s
+ * own current name counts as free (a user keeps their name).
+ */
+async function freeUsername(db: Db, base: string, from: number, exceptUserId?: string): Promise<{ name: string; n: number }> {
+  for (let n = from; n < from + 1000; n += 1) {
+    const name = candidateUsername(base, n);
+    const holder = await User.findOne({ where: { username: name }, attributes: ['userId'], ...within(db) });
+    if (!holder || holder.userId === exceptUserId) return { name, n };
+  }
+  throw new AppError('CONFLICT', 'No free username');
+}
+
+/**
+ * Writes a user (create or update) under a free username derived from `base`. Two users
+ * racing for one name both succeed: the loser of the unique index moves on to the next
+ * free suffix (in its own savepoint when inside a transaction). Other unique violations
+ * (the same id, the same e-mail) are the caller's.
+ */
+export async function writeWithFreeUsername<T>(
+  db: Db,
+  base: string,
+  exceptUserId: string | undefined,
+  write: (username: string, db: Db) => Promise<T>,
+): Promise<T> {
+  let from = 1;
+  for (let attempt = 0; attempt < 25; attempt += 1) {
+    const { name, n } = await freeUsername(db, base, from, exceptUserId);
+    try {
+      return isTransaction(db) ? await savepoint(db, (sp) => write(name, sp)) : await write(name, db);
+    } catch (error) {
+      if (!isUsernameClash(error)) throw error;
+      // Taken meanwhile: past the first few rounds jump ahead, so a crowd spreads out.
+      from = attempt < 5 ? n + 1 : n + 1 + Math.floor(Math.random() * 1000);
+    }
+  }
+  throw new AppError('UNAVAILABLE', 'Could not find a free username, try again');
+}

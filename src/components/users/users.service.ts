@@ -1,0 +1,58 @@
+import type { Actor, AppContext, SignedInUser } from '../../context';
+import { AppError, notFound, validationFailed } from '../../lib/errors';
+import { findStreak } from '../streaks';
+import { mergePreferences, PREFERENCES_MAX_BYTES, preferencesBytes, type PreferencesPatch } from './preferences.rules';
+import { toPublicUser, toSelfUser, type PublicUserDto, type SelfUserDto } from './user.dto';
+import * as users from './users.repository';
+
+/** My profile, as the request's authentication loaded it. */
+export async function getMe(ctx: AppContext, me: SignedInUser): Promise<SelfUserDto> {
+  return toSelfUser(me, await findStreak(ctx.sequelize, me.userId));
+}
+
+export interface ProfileChanges {
+  username?: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  preferences?: PreferencesPatch;
+}
+
+/**
+ * Updates my profile. A username someone else holds is CONFLICT; preferences are merged
+ * key by key under my row's lock, so two concurrent changes of different keys both stick.
+ */
+export async function updateMe(ctx: AppContext, actor: Actor, input: ProfileChanges): Promise<SelfUserDto> {
+  if (input.username !== undefined && input.username !== actor.username && (await users.isUsernameTaken(ctx.sequelize, input.username, actor.userId))) {
+    throw new AppError('CONFLICT', 'That username is taken');
+  }
+  const changes: users.UserChanges = { updatedAt: new Date() };
+  if (input.username !== undefined) changes.username = input.username;
+  if (input.firstName !== undefined) changes.firstName = input.firstName;
+  if (input.lastName !== undefined) changes.lastName = input.lastName;
+  let updated: users.UserRecord | null;
+  try {
+    updated = await ctx.sequelize.transaction(async (tx) => {
+      if (input.preferences !== undefined) {
+        const row = await users.lockUser(tx, actor.userId);
+        const merged = mergePreferences(row?.preferences, input.preferences);
+        if (preferencesBytes(merged) > PREFERENCES_MAX_BYTES) {
+          throw validationFailed([{ field: 'body.preferences', message: `at most ${PREFERENCES_MAX_BYTES} bytes in total` }], 'Invalid body.preferences');
+        }
+        changes.preferences = merged;
+      }
+      return users.updateUser(tx, actor.userId, changes);
+    });
+  } catch (error) {
+    if (users.isDuplicateUser(error)) throw new AppError('CONFLICT', 'That username is taken');
+    throw error;
+  }
+  if (!updated) throw notFound('User');
+  return toSelfUser(updated, await findStreak(ctx.sequelize, actor.userId));
+}
+
+/** Anyone's public profile; a deleted account is NOT_FOUND. */
+export async function getUser(ctx: AppContext, _actor: Actor, input: { userId: string }): Promise<PublicUserDto> {
+  const user = await users.findActiveUser(ctx.sequelize, input.userId);
+  if (!user) throw notFound('User');
+  return toPublicUser(user, await findStreak(ctx.sequelize, user.userId));
+}

@@ -1,0 +1,50 @@
+import { Gauge } from 'prom-client';
+import { type Authenticator, registerAuthHandlers } from './components/auth';
+import { registerChatHandlers } from './components/chat';
+import { groupClosed, registerPresenceHandlers, startPresenceLoop, userRemovedFromGroup } from './components/presence';
+import { registerTimerHandlers } from './components/timers';
+import type { AppContext } from './context';
+import { type Broadcaster, withMembershipHooks } from './realtime/broadcaster';
+import type { IoServer } from './realtime/io-server';
+
+/**
+ * Makes membership changes announced through the broadcaster keep presence consistent:
+ * a removed member's or a deleted group's presence is dropped on every node.
+ */
+export function withPresenceHooks(ctx: AppContext, inner: Broadcaster): Broadcaster {
+  const log = ctx.logger.child({ component: 'socket' });
+  return withMembershipHooks(
+    inner,
+    { userRemoved: (userId, groupId) => userRemovedFromGroup(ctx, { userId, groupId }), groupClosed: (groupId) => groupClosed(ctx, { groupId }) },
+    (error) => log.warn({ err: error }, 'presence update after a membership change failed'),
+  );
+}
+
+/**
+ * Wires every component's socket handlers onto the server. Each component exposes a
+ * `register…Handlers(ctx, socket)`; this is the one list of them. Also starts the
+ * node's presence upkeep (stopped when the HTTP server closes).
+ */
+export function registerSocketHandlers(io: IoServer, ctx: AppContext, authenticate: Authenticator): void {
+  const log = ctx.logger.child({ component: 'socket' });
+
+  new Gauge({
+    name: 'studysync_connected_sockets',
+    help: 'Socket.IO clients connected to this API node',
+    registers: [ctx.metrics],
+    collect() {
+      this.set(io.of('/').sockets.size);
+    },
+  });
+
+  const stopPresence = startPresenceLoop(io, ctx);
+  io.httpServer?.once('close', stopPresence);
+
+  io.on('connection', (socket) => {
+    log.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');
+    registerAuthHandlers(ctx, socket, authenticate);
+    registerPresenceHandlers(ctx, socket);
+    registerTimerHandlers(ctx, socket);
+    registerChatHandlers(ctx, socket);
+  });
+}
