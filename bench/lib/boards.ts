@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { readBoard } from '../../src/components/leaderboards/leaderboard.store';
 import type { Period } from '../../src/components/leaderboards/leaderboard.rules';
-import { keyMaker, type AppContext } from '../../src/lib/context';
+import type { AppContext } from '../../src/context';
+import { keyMaker } from '../../src/lib/context';
 
 /**
  * The one place the bench reads the worker's Redis leaderboards: through the store's
