@@ -1,32 +1,7 @@
 import type { ApiRouter } from '../../lib/http/api-router';
-import { UserIdSchema, z } from '../../lib/validation';
+import { DemoUsersSchema, DevTokenBody, DevTokenSchema } from '../../shared/contract';
 import { findDemoUsers } from './demo-users.repository';
 import type { DevKeys } from './dev-keys';
-
-export const DevTokenBody = z
-  .object({
-    userId: UserIdSchema,
-    username: z.string().trim().min(1).max(64),
-    email: z.email().max(254),
-    firstName: z.string().trim().max(100).optional(),
-    lastName: z.string().trim().max(100).optional(),
-  })
-  .openapi('DevTokenRequest');
-
-const DemoUsersSchema = z
-  .object({
-    items: z.array(
-      z.object({
-        userId: z.string(),
-        username: z.string(),
-        email: z.string(),
-        firstName: z.string().nullable(),
-        lastName: z.string().nullable(),
-        groups: z.array(z.object({ id: z.number().int(), groupName: z.string(), role: z.string() })),
-      }),
-    ),
-  })
-  .openapi('DemoUsers');
 
 /**
  * The development sign-in (only mounted in development without CLERK_JWT_KEY; elsewhere
@@ -46,7 +21,7 @@ export function registerDevTokenRoute(api: ApiRouter, keys: DevKeys, azp?: strin
       summary: 'Development only: mint a session token',
       tags: ['Development'],
       body: DevTokenBody,
-      response: z.object({ token: z.string() }).openapi('DevToken'),
+      response: DevTokenSchema,
     },
     async ({ body }) => ({ token: await keys.sign({ ...body, azp }) }),
   );

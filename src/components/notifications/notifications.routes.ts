@@ -4,22 +4,8 @@ import type { AppContext } from '../../lib/context';
 import { decodeCursor, idPage, isIdCursor } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { ApiRouter } from '../../lib/http/api-router';
-import { CursorSchema, IdSchema, LimitSchema, z } from '../../lib/validation';
-import { NOTIFICATION_TYPES } from '../../db/models';
+import { IdParams, NotificationPageSchema, NotificationsQuery, UnreadCountSchema } from '../../shared/contract';
 import { toNotificationDto } from './notify';
-
-export const NotificationSchema = z
-  .object({
-    id: z.number().int(),
-    notificationType: z.enum(NOTIFICATION_TYPES),
-    notificationMessage: z.string(),
-    data: z.record(z.string(), z.unknown()),
-    isRead: z.boolean(),
-    createdAt: z.string(),
-  })
-  .openapi('Notification');
-
-const NotificationPage = z.object({ items: z.array(NotificationSchema), nextCursor: z.string().nullable() }).openapi('NotificationPage');
 
 export function registerNotificationRoutes(api: ApiRouter, _ctx: AppContext): void {
   const tags = ['Notifications'];
@@ -29,8 +15,8 @@ export function registerNotificationRoutes(api: ApiRouter, _ctx: AppContext): vo
       path: '/notifications',
       summary: 'My notifications, newest first',
       tags,
-      query: z.object({ unread: z.enum(['true', 'false']).optional(), limit: LimitSchema(100, 20), cursor: CursorSchema }),
-      response: NotificationPage,
+      query: NotificationsQuery,
+      response: NotificationPageSchema,
     },
     async ({ user, query }) => {
       const before = decodeCursor(query.cursor, isIdCursor)?.id;
@@ -48,7 +34,7 @@ export function registerNotificationRoutes(api: ApiRouter, _ctx: AppContext): vo
       path: '/notifications/unread-count',
       summary: 'How many unread',
       tags,
-      response: z.object({ count: z.number().int() }).openapi('UnreadCount'),
+      response: UnreadCountSchema,
     },
     async ({ user }) => ({ count: await Notification.count({ where: { userId: user.userId, isRead: false } }) }),
   );
@@ -56,7 +42,7 @@ export function registerNotificationRoutes(api: ApiRouter, _ctx: AppContext): vo
     await Notification.update({ isRead: true }, { where: { userId: user.userId, isRead: false } });
   });
   api.route(
-    { method: 'post', path: '/notifications/:id/read', summary: 'Mark one read', tags, params: z.object({ id: IdSchema }), status: 204, errors: [404] },
+    { method: 'post', path: '/notifications/:id/read', summary: 'Mark one read', tags, params: IdParams, status: 204, errors: [404] },
     async ({ user, params }) => {
       const [count] = await Notification.update({ isRead: true }, { where: { id: params.id, userId: user.userId } });
       if (count === 0) throw notFound('Notification');

@@ -1,7 +1,6 @@
 import type { AppContext } from '../../lib/context';
 import type { ApiRouter } from '../../lib/http/api-router';
-import { z } from '../../lib/validation';
-import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema } from './timer.schemas';
+import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema, TimerStateSchema } from '../../shared/contract';
 import { getTimer, startTimer, stopRunningTimer } from './timer.service';
 
 /** `POST /timer/start`, `POST /timer/stop`, `GET /timer` (API.md "Timers and sessions"). */
@@ -33,8 +32,7 @@ export function registerTimerRoutes(api: ApiRouter, ctx: AppContext): void {
     },
     ({ user, body }) => stopRunningTimer(ctx, user.userId, { notes: body.notes ?? null }),
   );
-  api.route(
-    { method: 'get', path: '/timer', summary: 'My running timer', tags: ['Timers'], response: z.object({ timer: TimerSchema.nullable() }) },
-    async ({ user }) => ({ timer: await getTimer(ctx, user.userId) }),
-  );
+  api.route({ method: 'get', path: '/timer', summary: 'My running timer', tags: ['Timers'], response: TimerStateSchema }, async ({ user }) => ({
+    timer: await getTimer(ctx, user.userId),
+  }));
 }

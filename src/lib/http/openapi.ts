@@ -1,27 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
-import { z } from '../validation';
-
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.enum([
-        'VALIDATION_FAILED',
-        'UNAUTHENTICATED',
-        'USER_NOT_SYNCED',
-        'FORBIDDEN',
-        'NOT_FOUND',
-        'CONFLICT',
-        'GONE',
-        'PAYLOAD_TOO_LARGE',
-        'RATE_LIMITED',
-        'INTERNAL',
-        'UNAVAILABLE',
-      ]),
-      message: z.string(),
-      details: z.unknown().optional(),
-    }),
-  })
-  .openapi('Error');
+import { ErrorSchema } from '../../shared/contract/errors';
 
 export function createRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
