@@ -11,8 +11,8 @@ import { bearerToken } from './components/auth/token-verifier';
 import type { Authenticator } from './components/auth/auth.service';
 import type { DevKeys } from './components/auth/dev-keys';
 import { registerDevTokenRoute } from './components/auth/dev-token.routes';
-import { createClerkWebhookRouter } from './components/auth/webhook.routes';
-import { createOpsRouter } from './components/ops/ops.routes';
+import { createClerkWebhookRouter, documentClerkWebhook } from './components/auth/webhook.routes';
+import { createOpsRouter, documentOpsRoutes } from './components/ops/ops.routes';
 import { registerUserRoutes } from './components/users/users.routes';
 import { registerTimerRoutes } from './components/timers/timer.routes';
 import { registerChatRoutes } from './components/chat/chat.routes';
@@ -26,7 +26,8 @@ import { registerUploadReceiver, registerUploadRoutes } from './components/uploa
 import type { AppContext } from './lib/context';
 import { ApiRouter } from './lib/http/api-router';
 import { errorHandler, notFoundHandler } from './lib/http/error-handler';
-import { createRegistry, generateOpenApi } from './lib/http/openapi';
+import { createRegistry, documentApiDocuments, generateOpenApi } from './lib/http/openapi';
+import { generateAsyncApi } from './realtime/asyncapi';
 import { httpDurationHistogram } from './lib/metrics';
 import { enforceWriteLimit, rateLimitedCounter } from './lib/rate-limit';
 
@@ -115,11 +116,14 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.use(createClerkWebhookRouter(ctx));
 
   const registry = createRegistry();
+  documentOpsRoutes(registry);
+  documentClerkWebhook(registry);
+  documentApiDocuments(registry);
   const authenticate = async (req: express.Request): Promise<User> => (await deps.authenticate(bearerToken(req.header('authorization')))).user;
 
   if (deps.devKeys) {
     // Unauthenticated: a small body limit (its body is four short strings).
-    const dev = new ApiRouter(createRegistry(), authenticate, { jsonLimit: DEV_TOKEN_BODY_LIMIT });
+    const dev = new ApiRouter(registry, authenticate, { jsonLimit: DEV_TOKEN_BODY_LIMIT, basePath: '/dev' });
     registerDevTokenRoute(dev, deps.devKeys, ctx.config.clerkAuthorizedParties?.[0]);
     app.use('/dev', dev.router);
   }
@@ -143,6 +147,10 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => {
     openapi ??= generateOpenApi(registry);
     res.json(openapi);
+  });
+  // The Socket.IO events (AsyncAPI 3), from the same schemas the socket handlers validate with; no authentication.
+  app.get('/api/asyncapi.json', (req, res) => {
+    res.json(generateAsyncApi(req.get('host')));
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
   app.use('/api', api.router, notFoundHandler);

@@ -50,6 +50,8 @@ export type Authenticate = (req: Request) => Promise<User>;
 export interface ApiRouterOptions {
   /** Body size limit of this router's JSON routes (body-parser syntax, e.g. `64kb`). */
   jsonLimit: string;
+  /** Where the router is mounted, for the OpenAPI paths. Default `/api`. */
+  basePath?: string;
   /**
    * Runs after authentication and before the body is read, for every authenticated
    * route that changes something (POST, PUT, PATCH, DELETE): the per-user write limit.
@@ -176,7 +178,7 @@ export class ApiRouter {
     }
     this.registry.registerPath({
       method: spec.method,
-      path: `/api${spec.path.replace(/:([A-Za-z]+)/g, '{$1}')}`,
+      path: `${this.options.basePath ?? '/api'}${spec.path.replace(/:([A-Za-z]+)/g, '{$1}')}`,
       summary: spec.summary,
       description: spec.authNote,
       tags: spec.tags,

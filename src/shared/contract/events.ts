@@ -157,9 +157,8 @@ export type AckFn<E extends ClientEventName> = (response: Ack<E>) => void;
  * `event` parses into `ParsedPayload<typeof event>`).
  */
 export type ClientEvents = {
-  [E in ClientEventName]: Omit<ClientEventSpecs[E], 'payload' | 'ack'> & {
+  [E in ClientEventName]: Omit<ClientEventSpecs[E], 'payload'> & {
     payload: z.ZodType<ParsedPayload<E>, ClientPayload<E>>;
-    ack: z.ZodType<AckFields<E>>;
   };
 };
 export const clientEvents: ClientEvents = clientEventSpecs;
