@@ -94,7 +94,7 @@ export function documentClerkWebhook(registry: OpenAPIRegistry): void {
     responses: {
       200: {
         description: 'Applied, ignored or replayed',
-        content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } },
+        content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } } },
       },
       400: errorResponse('VALIDATION_FAILED: bad signature or timestamp (`svix-signature`), or a body that is not a JSON object (`body`)'),
       404: errorResponse('NOT_FOUND: CLERK_WEBHOOK_SIGNING_SECRET is not configured'),

@@ -40,7 +40,7 @@ export function registerResourceRoutes(api: ApiRouter, ctx: AppContext): void {
       body: CreateResourceBody,
       response: ResourceSchema,
       status: 201,
-      errors: [404],
+      errors: [404, 409],
     },
     ({ user, params, body }) => createResource(ctx, params.id, user.userId, body),
   );

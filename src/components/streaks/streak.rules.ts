@@ -1,5 +1,5 @@
 /**
- * Streak rules (PRODUCT.md pillar 3). Pure functions over local calendar dates
+ * Streak rules (docs/DATA-MODEL.md, streaks). Pure functions over local calendar dates
  * ("YYYY-MM-DD" strings in the user's IANA timezone); no database here.
  */
 
