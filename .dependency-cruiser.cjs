@@ -122,10 +122,10 @@ module.exports = {
     },
     {
       name: 'web-types-only-from-the-contract',
-      comment: 'Types may come from src/shared/ and from the event contract (src/realtime/events.ts) only.',
+      comment: 'The web client takes code and types from src/shared/ only (the contract, the enums, the policy).',
       severity: 'error',
       from: { path: '^web/src/' },
-      to: { path: '^(src/(?!shared/|realtime/events\\.ts$)|workers/|seeders/|migrations/)' },
+      to: { path: '^(src/(?!shared/)|workers/|seeders/|migrations/)' },
     },
     {
       name: 'nothing-imports-an-entry-point',

@@ -1,5 +1,5 @@
 /**
- * Creates the ten tables of the seed schema (`shared/seed/studysync-database.md`) with
+ * Creates the ten tables of the seed schema (docs/DATA-MODEL.md) with
  * our additions: TIMESTAMPTZ everywhere, NOT NULL where a value is always present,
  * CHECK constraints for every enum and range, explicit ON DELETE behaviour, and the
  * indexes the API's queries need. Every deviation from the seed is listed, with its

@@ -6,12 +6,12 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import { type Authenticator, bearerToken, createClerkWebhookRouter, type DevKeys, registerDevTokenRoute } from './components/auth';
+import { type Authenticator, bearerToken, createClerkWebhookRouter, type DevKeys, documentClerkWebhook, registerDevTokenRoute } from './components/auth';
 import { registerChatRoutes } from './components/chat';
 import { registerGroupRoutes } from './components/groups';
 import { registerLeaderboardRoutes } from './components/leaderboards';
 import { registerNotificationRoutes } from './components/notifications';
-import { createOpsRouter } from './components/ops';
+import { createOpsRouter, documentOpsRoutes } from './components/ops';
 import { registerResourceRoutes } from './components/resources';
 import { registerSessionRoutes } from './components/sessions';
 import { registerStatsRoutes } from './components/stats';
@@ -21,7 +21,8 @@ import { registerUserRoutes } from './components/users';
 import type { AppContext, SignedInUser } from './context';
 import { ApiRouter } from './lib/http/api-router';
 import { errorHandler, notFoundHandler } from './lib/http/error-handler';
-import { createRegistry, generateOpenApi } from './lib/http/openapi';
+import { createRegistry, documentApiDocuments, generateOpenApi } from './lib/http/openapi';
+import { generateAsyncApi } from './realtime/asyncapi';
 import { httpDurationHistogram } from './lib/metrics';
 import { enforceWriteLimit, rateLimitedCounter } from './lib/rate-limit';
 
@@ -114,11 +115,14 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.use(createClerkWebhookRouter(ctx));
 
   const registry = createRegistry();
+  documentOpsRoutes(registry);
+  documentClerkWebhook(registry);
+  documentApiDocuments(registry);
   const authenticate = async (req: express.Request): Promise<SignedInUser> => (await deps.authenticate(bearerToken(req.header('authorization')))).user;
 
   if (deps.devKeys) {
     // Unauthenticated: a small body limit (its body is four short strings).
-    const dev = new ApiRouter(createRegistry(), authenticate, { jsonLimit: DEV_TOKEN_BODY_LIMIT });
+    const dev = new ApiRouter(registry, authenticate, { jsonLimit: DEV_TOKEN_BODY_LIMIT, basePath: '/dev' });
     registerDevTokenRoute(dev, ctx, deps.devKeys);
     app.use('/dev', dev.router);
   }
@@ -142,6 +146,10 @@ export function createApplication(ctx: AppContext, deps: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => {
     openapi ??= generateOpenApi(registry);
     res.json(openapi);
+  });
+  // The Socket.IO events (AsyncAPI 3), from the same schemas the socket handlers validate with; no authentication.
+  app.get('/api/asyncapi.json', (req, res) => {
+    res.json(generateAsyncApi(req.get('host')));
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
   app.use('/api', api.router, notFoundHandler);

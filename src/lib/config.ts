@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * The one place that reads `process.env`. Every variable of API.md "Running it" plus
- * a few documented extensions (see docs/CONFIGURATION.md). A bad value stops the
+ * The one place that reads `process.env`: every variable of docs/API.md "Configuration"
+ * (more on each in docs/CONFIGURATION.md). A bad value stops the
  * process with a one-line message naming the variable.
  */
 
@@ -104,6 +104,9 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).default('false'),
   METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512).optional(),
 });
+
+/** The names of every environment variable read (docs/API.md "Configuration" lists each). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export interface Config {
   port: number;

@@ -1,6 +1,11 @@
+import type { ErrorCode, FieldIssue } from '../shared/contract/errors';
+
+export type { ErrorCode, FieldIssue };
+
 /**
- * The one error type that reaches clients. Only these codes are ever sent (API.md
- * "Errors"); anything else becomes INTERNAL with a generic message.
+ * The one error type that reaches clients. Only the contract's codes are ever sent
+ * (docs/API.md "Errors", `src/shared/contract/errors.ts`); anything else becomes INTERNAL
+ * with a generic message. Each code's HTTP status:
  */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
@@ -14,14 +19,7 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
+} as const satisfies Record<ErrorCode, number>;
 
 export class AppError extends Error {
   override name = 'AppError';

@@ -1,10 +1,8 @@
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import { z, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
+import { z } from '../shared/contract/zod';
 import { validationFailed, type FieldIssue } from './errors';
 
-extendZodWithOpenApi(z);
-
-/** Import `z` from here, never from 'zod', so `.openapi()` is always available. */
+/** Import `z` from here (or, in the contract, from its zod.ts), never from 'zod', so `.openapi()` is always available. */
 export { z };
 
 /** Turns zod issues into the `details` of VALIDATION_FAILED: one entry per field. */
@@ -54,37 +52,5 @@ export function parseInput<S extends ZodType>(schema: S, value: unknown, prefix?
   return result.data;
 }
 
-// Shared building blocks.
-export const MAX_INTEGER_ID = 2_147_483_647;
-/** An integer id in a JSON body or socket payload (no string coercion, fits PostgreSQL INTEGER). */
-export const IdValue = z.number().int().positive().max(MAX_INTEGER_ID);
-
-/**
- * An integer in a path or query string: decimal digits only (`0x10`, `1e0`, ` 1`, `+1`
- * and `1.0` are refused, where `Number()` would have read them), within [min, max].
- */
-export const DecimalIntSchema = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^[0-9]{1,16}$/, 'must be a decimal integer (digits only)')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .openapi({ type: 'integer', minimum: min, maximum: max });
-/** An id in a path or query string (decimal digits, 1 to PostgreSQL's INTEGER max). */
-export const IdSchema = DecimalIntSchema(1, MAX_INTEGER_ID);
-export const UserIdSchema = z
-  .string()
-  .min(1)
-  .max(191)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must be a user id');
-export const LimitSchema = (max: number, def: number) => DecimalIntSchema(1, max).default(def);
-/** An http(s) URL (links, images). */
-export const HttpUrlSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(2048)
-  .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
-/** Opaque cursor strings, base64url of JSON (see lib/cursor.ts). */
-export const CursorSchema = z.string().max(512).optional();
+// Shared building blocks: defined with the wire contract (src/shared/contract/primitives.ts).
+export { CursorSchema, DecimalIntSchema, HttpUrlSchema, IdSchema, IdValue, LimitSchema, MAX_INTEGER_ID, UserIdSchema } from '../shared/contract/primitives';

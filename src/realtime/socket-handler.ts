@@ -1,11 +1,11 @@
 import type { Socket } from 'socket.io';
-import type { ZodType } from 'zod';
 import type { InfraContext } from '../lib/context';
 import { toAppError } from '../lib/error-mapping';
 import { AppError } from '../lib/errors';
 import { enforceTypingLimit, enforceWriteLimit } from '../lib/rate-limit';
-import { parseInput, type z } from '../lib/validation';
-import type { ClientToServerEvents, ErrorAck, InterServerEvents, ServerToClientEvents, SocketData } from './events';
+import { parseInput } from '../lib/validation';
+import { clientEvents } from '../shared/contract/events';
+import type { AckFields, ClientEventName, ClientToServerEvents, ErrorAck, InterServerEvents, ParsedPayload, ServerToClientEvents, SocketData } from './events';
 
 export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -18,8 +18,6 @@ export function errorAck(error: unknown): ErrorAck {
 }
 
 export interface HandleOptions {
-  /** The ack callback is optional (e.g. chat:typing): the handler runs without one. */
-  ackOptional?: boolean;
   /**
    * The per-user limit the event counts against (checked first, before validation):
    * `writes` (shared with REST writes) or `typing`. Unset: not limited.
@@ -28,25 +26,30 @@ export interface HandleOptions {
 }
 
 /**
- * Registers one client→server event: checks the ack callback, validates the payload
- * with `schema` (a non-object or a bad field → VALIDATION_FAILED, the connection stays
- * up), runs the use-case and acks `{ok: true, ...result}`; anything thrown becomes
- * `{ok: false, error}` through `toAppError` — never an unhandled rejection.
+ * Registers one client→server event of the contract (`src/shared/contract/events.ts`):
+ * checks the ack callback (an event sent without one is ignored, unless the contract says
+ * its ack is optional), validates the payload with the event's schema (a non-object or a
+ * bad field → VALIDATION_FAILED, the connection stays up), runs the use-case with the
+ * parsed payload and acks `{ok: true, ...result}`; anything thrown becomes
+ * `{ok: false, error}` through `toAppError` — never an unhandled rejection. The payload
+ * and the ack fields are typed by the event's name.
  */
-export function handle<S extends ZodType>(
+export function handle<E extends ClientEventName>(
   ctx: InfraContext,
   socket: IoSocket,
-  event: keyof ClientToServerEvents,
-  schema: S,
-  /** The use-case: resolves with the fields to add to `{ok: true}`, or nothing. */
-  run: (payload: z.output<S>) => Promise<object | undefined>,
+  event: E,
+  /** The use-case: resolves with the fields of the success ack besides `ok`. */
+  run: (payload: ParsedPayload<E>) => Promise<AckFields<E>>,
   options: HandleOptions = {},
 ): void {
   const log = ctx.logger.child({ component: 'socket', event });
-  (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
+  const spec = clientEvents[event];
+  const ackOptional = 'ackOptional' in spec && spec.ackOptional === true;
+  // Whatever the client sent: the listener takes unknown arguments and trusts none of them.
+  const listener = (...args: unknown[]): void => {
     const last = args[args.length - 1];
     const ack: Respond | undefined = typeof last === 'function' ? (last as Respond) : undefined;
-    if (!ack && !options.ackOptional) return; // nothing to answer to: ignore
+    if (!ack && !ackOptional) return; // nothing to answer to: ignore
     const payload = ack ? (args.length > 1 ? args[0] : undefined) : args[0];
     const respond = (response: unknown): void => {
       try {
@@ -62,9 +65,9 @@ export function handle<S extends ZodType>(
         if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
           throw new AppError('VALIDATION_FAILED', 'The payload must be an object');
         }
-        const input = parseInput(schema, payload);
+        const input = parseInput(spec.payload, payload);
         const result = await run(input);
-        respond({ ok: true, ...(result ?? {}) });
+        respond({ ok: true, ...result });
       } catch (error) {
         const response = errorAck(error);
         if (response.error.code === 'INTERNAL') log.error({ err: error, userId: socket.data.userId }, 'socket handler failed');
@@ -72,5 +75,11 @@ export function handle<S extends ZodType>(
         respond(response);
       }
     })();
-  });
+  };
+  listen(socket, event, listener);
+}
+
+/** Socket.IO's `on`, for any event of the contract: the listener accepts whatever arrives. */
+function listen(socket: IoSocket, event: ClientEventName, listener: (...args: unknown[]) => void): void {
+  socket.on(event, listener);
 }

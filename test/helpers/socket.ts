@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/events';
+import type { AckFields, ClientEventName, ClientPayload, ClientToServerEvents, ErrorAck, ServerToClientEvents } from '../../src/realtime/events';
 
+/** A test client: the contract's generics, reversed (it emits what the server listens to). */
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const open = new Set<ClientSocket>();
@@ -31,9 +32,20 @@ export function connectSocket(url: string, token: string | undefined, options: {
   });
 }
 
-/** Emits an event and resolves with its ack (rejects after `timeout` ms without one). */
-export function emitAck<T = any>(socket: ClientSocket, event: keyof ClientToServerEvents, payload: unknown, timeout = 5000): Promise<T> {
-  return (socket.timeout(timeout) as any).emitWithAck(event, payload) as Promise<T>;
+/**
+ * An ack as a test reads it: `ok`, the success fields of the event typed as present (a
+ * test asserts `ok` before reading them) and `error` when it failed.
+ */
+export type TestAck<E extends ClientEventName> = AckFields<E> & { ok: boolean; error?: ErrorAck['error'] };
+
+/** Emits a contract event with a payload of its type and resolves with its ack (rejects after `timeout` ms without one). */
+export function emitAck<E extends ClientEventName>(socket: ClientSocket, event: E, payload: ClientPayload<E>, timeout = 5000): Promise<TestAck<E>> {
+  return emitUncheckedAck(socket, event, payload, timeout) as Promise<TestAck<E>>;
+}
+
+/** Emits any event name with any payload (malformed input on purpose) and resolves with the ack. */
+export function emitUncheckedAck(socket: ClientSocket, event: string, payload: unknown, timeout = 5000): Promise<any> {
+  return (socket.timeout(timeout) as any).emitWithAck(event, payload);
 }
 
 /** Resolves with the first `event` whose payload satisfies `match`. */

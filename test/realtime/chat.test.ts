@@ -110,7 +110,7 @@ describe('group chat', () => {
     const broadcast = waitForEvent(watcher, 'chat:message', (p) => p.message.replyToId === parent.id);
     const ack = await emitAck(socket, 'chat:send', { groupId: group.id, content: 'Thanks, that clicked.', replyToId: parent.id });
     expect(ack.message.replyTo).toEqual(quote);
-    expect(Array.from(ack.message.replyTo.excerpt as string).length).toBeLessThanOrEqual(120);
+    expect(Array.from(ack.message.replyTo!.excerpt).length).toBeLessThanOrEqual(120);
     expect((await broadcast).message).toEqual(ack.message);
 
     const history = await app.http.get(`/api/groups/${group.id}/messages`, { token: member.token });

@@ -96,7 +96,7 @@ describe('real-time rooms across two API nodes', () => {
     expect(startAck).toEqual({ ok: true, timer: { startedAt: expect.any(String), groupId: group.id } });
     expect(await started).toEqual({ groupId: group.id, userId: ben.userId, startedAt: startAck.timer.startedAt });
     const anaState = await emitAck(anaA, 'room:join', { groupId: group.id });
-    expect(anaState.state.members.find((m: any) => m.userId === ben.userId).timer).toEqual(startAck.timer);
+    expect(anaState.state.members.find((m) => m.userId === ben.userId)!.timer).toEqual(startAck.timer);
 
     // Chat sent on B arrives on A, and is already in the history.
     const chat = waitForEvent(anaA, 'chat:message', (p) => p.message.userId === ben.userId);

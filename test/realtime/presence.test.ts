@@ -30,7 +30,7 @@ describe('presence in one node', () => {
     await redis.zadd(presenceKey(group.id), Date.now() + 1000, `dead-socket|${ghost.userId}`);
     await redis.sadd(`${app.env.REDIS_KEY_PREFIX}presence:groups`, String(group.id));
     const state = await emitAck(socket, 'room:join', { groupId: group.id });
-    expect(state.state.members.find((m: any) => m.userId === ghost.userId).online).toBe(true);
+    expect(state.state.members.find((m) => m.userId === ghost.userId)!.online).toBe(true);
     const offline = await waitForEvent(socket, 'presence:update', (p) => p.userId === ghost.userId, 6000);
     expect(offline).toMatchObject({ groupId: group.id, online: false });
     await eventually(async () => expect((await Grouping.findOne({ where: { groupId: group.id, userId: ghost.userId } }))!.isConnected).toBe(false));

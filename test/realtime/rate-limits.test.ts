@@ -73,7 +73,7 @@ describe('rate limits', () => {
     const acks = await Promise.all(Array.from({ length: 300 }, (_, i) => emitAck(socket, 'chat:edit', { messageId: message.body.id, content: `v${i + 1}` })));
     const accepted = acks.filter((a) => a.ok).length;
     expect(accepted).toBeLessThanOrEqual(Math.min(100, writesAllowedWithin(Date.now() - started)));
-    expect(acks.filter((a) => !a.ok).every((a) => a.error.code === 'RATE_LIMITED')).toBe(true);
+    expect(acks.filter((a) => !a.ok).every((a) => a.error?.code === 'RATE_LIMITED')).toBe(true);
     // Sentinel from another user: once it arrives, every accepted edit has been delivered too.
     const sentinel = waitForEvent(readerSocket, 'chat:message', (p) => p.message.content === 'sentinel');
     await app.http.post(`/api/groups/${group.id}/messages`, { token: reader.token, body: { content: 'sentinel' } });
@@ -89,7 +89,7 @@ describe('rate limits', () => {
     const acks = await Promise.all(Array.from({ length: 100 }, () => emitAck(socket, 'chat:typing', { groupId: group.id })));
     const typingAllowed = app.config.typingRateBurst + Math.ceil((app.config.typingRatePerMinute / 60_000) * (Date.now() - started)) + 1;
     expect(acks.filter((a) => a.ok).length).toBeLessThanOrEqual(typingAllowed);
-    expect(acks.filter((a) => !a.ok).every((a) => a.error.code === 'RATE_LIMITED')).toBe(true);
+    expect(acks.filter((a) => !a.ok).every((a) => a.error?.code === 'RATE_LIMITED')).toBe(true);
     expect(socket.connected).toBe(true);
   });
 

@@ -70,15 +70,15 @@ describe('study timers', () => {
         sessionNotes: 'chapter 3',
       },
     });
-    expect(ack.session.durationSeconds).toBeGreaterThanOrEqual(90);
-    expect(await stoppedEvent).toEqual({ groupId: group.id, userId: u.userId, durationSeconds: ack.session.durationSeconds });
+    expect(ack.session!.durationSeconds).toBeGreaterThanOrEqual(90);
+    expect(await stoppedEvent).toEqual({ groupId: group.id, userId: u.userId, durationSeconds: ack.session!.durationSeconds });
     await stateEvent;
     const job = await app.node.ctx.queues.sessions.getJob(stored.sessionUuid);
     expect(job?.data).toMatchObject({
       sessionUuid: stored.sessionUuid,
       userId: u.userId,
       groupId: group.id,
-      durationSeconds: ack.session.durationSeconds,
+      durationSeconds: ack.session!.durationSeconds,
       notes: 'chapter 3',
     });
     // The acting tab got the ack, not timer:state: a timer:state sent to it would have

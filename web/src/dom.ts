@@ -179,3 +179,8 @@ export function toast(text: string, kind: 'info' | 'error' = 'info'): void {
   host.appendChild(el);
   setTimeout(() => el.remove(), kind === 'error' ? 7000 : 4000);
 }
+
+/** The value of a `<select>` as one of `allowed` (the values of its options), else `fallback`. */
+export function chosen<T extends string>(select: HTMLSelectElement, allowed: readonly T[], fallback: T): T {
+  return allowed.find((value) => value === select.value) ?? fallback;
+}

@@ -1,5 +1,5 @@
 /** App shell: sign-in, top bar (timer pill, bell, account menu), hash router and the connection banner. */
-import { api, ApiError, errorText, request } from './api';
+import { api, ApiError, errorText } from './api';
 import { avatar, clear, formatDuration, h, icon, toast } from './dom';
 import { notificationBell } from './notifications';
 import { connectSocket, disconnectSocket, onMyTimer, saveToken, session, setMyTimer } from './session';
@@ -35,7 +35,7 @@ let cleanupShell: (() => void)[] = [];
  */
 async function signInMode(): Promise<{ dev: true; demoUsers: DemoUser[] } | { dev: false }> {
   try {
-    const { items } = await request<{ items: DemoUser[] }>('GET', '/dev/demo-users');
+    const { items } = await api('GET /dev/demo-users');
     return { dev: true, demoUsers: items };
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return { dev: false };
@@ -46,7 +46,7 @@ async function signInMode(): Promise<{ dev: true; demoUsers: DemoUser[] } | { de
 async function signInWith(token: string): Promise<void> {
   saveToken(token);
   try {
-    session.me = await api.get<User>('/me');
+    session.me = await api('GET /api/me');
   } catch (error) {
     saveToken(null);
     throw error;
@@ -107,7 +107,7 @@ async function renderSignIn(message?: string): Promise<void> {
   }
   const mint = async (body: { userId: string; username: string; email: string }): Promise<void> => {
     try {
-      const { token } = await request<{ token: string }>('POST', '/dev/token', body);
+      const { token } = await api('POST /dev/token', { body });
       await signInWith(token);
     } catch (e) {
       error.textContent = errorText(e);
@@ -262,8 +262,7 @@ function accountMenu(me: User): HTMLElement {
 function adoptDeviceTimeZone(me: User): void {
   const zone = deviceTimeZone();
   if (!zone || typeof me.preferences?.timezone === 'string') return;
-  api
-    .patch<User>('/me', { preferences: { timezone: zone } })
+  api('PATCH /api/me', { body: { preferences: { timezone: zone } } })
     .then((u) => (session.me = u))
     .catch(() => undefined);
 }
@@ -297,8 +296,7 @@ function startShell(): void {
     accountMenu(me),
   );
   clear(root, header, banner, outlet);
-  api
-    .get<{ timer: Timer | null }>('/timer')
+  api('GET /api/timer')
     .then((r) => setMyTimer(r.timer))
     .catch(() => undefined);
   const route = (): void => {

@@ -6,7 +6,7 @@
 import { api, errorText } from './api';
 import { clear, formatTime, h, icon, toast } from './dom';
 import { listen, onReconnect } from './session';
-import type { Notification, Page } from './types';
+import type { Notification } from './types';
 
 /** Where a notification leads: invitations are answered on the groups page, the rest is about a group. */
 function targetOf(n: Notification): string | null {
@@ -39,8 +39,7 @@ export function notificationBell(onCleanup: (fn: () => void) => void): HTMLEleme
           type: 'button',
           testid: 'notif-read-all',
           onclick: () =>
-            api
-              .post('/notifications/read-all')
+            api('POST /api/notifications/read-all')
               .then(() => {
                 for (const li of list.querySelectorAll('.unread')) li.classList.remove('unread');
                 setUnread(0);
@@ -80,7 +79,7 @@ export function notificationBell(onCleanup: (fn: () => void) => void): HTMLEleme
       choose.classList.remove('unread');
       choose.querySelector('.sr-only')?.remove();
       setUnread(unread - 1);
-      api.post(`/notifications/${n.id}/read`).catch((e) => {
+      api('POST /api/notifications/:id/read', { params: { id: n.id } }).catch((e) => {
         toast(errorText(e), 'error');
         refreshCount();
       });
@@ -89,15 +88,14 @@ export function notificationBell(onCleanup: (fn: () => void) => void): HTMLEleme
   };
   const load = async (): Promise<void> => {
     try {
-      const page = await api.get<Page<Notification>>('/notifications?limit=20');
+      const page = await api('GET /api/notifications', { query: { limit: 20 } });
       clear(list, page.items.length ? page.items.map(item) : h('li', { class: 'muted empty' }, 'Nothing yet.'));
     } catch (e) {
       clear(list, h('li', { class: 'muted empty' }, errorText(e)));
     }
   };
   const refreshCount = (): void => {
-    api
-      .get<{ count: number }>('/notifications/unread-count')
+    api('GET /api/notifications/unread-count')
       .then((r) => setUnread(r.count))
       .catch(() => undefined);
   };

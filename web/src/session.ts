@@ -4,7 +4,7 @@
  * here instead (see docs/WEB-CLIENT.md).
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents, Timer, User } from './types';
+import type { Ack, AckSuccess, ClientEventName, ClientPayload, ClientToServerEvents, ServerToClientEvents, Timer, User } from './types';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const TOKEN_KEY = 'studysync.token';
@@ -118,27 +118,26 @@ export function setMyTimer(timer: Timer | null): void {
 
 /** Subscribes to a server event; returns the unsubscribe function. */
 export function listen<E extends keyof ServerToClientEvents>(event: E, fn: ServerToClientEvents[E]): () => void {
-  const socket = session.socket;
+  // As in emit(): Socket.IO's types cannot resolve a generic event name; the signature above is the contract's.
+  const socket: Socket | null = session.socket;
+  const name: string = event;
   if (!socket) return () => undefined;
-  socket.on(event, fn as never);
-  return () => socket.off(event, fn as never);
+  socket.on(name, fn);
+  return () => socket.off(name, fn);
 }
 
-/** Emits with an ack; rejects with the ack's error (or a timeout when disconnected). */
-export function emit<T extends object>(event: keyof ClientToServerEvents, payload: unknown, timeoutMs = 8000): Promise<T> {
-  const socket = session.socket;
+/** Emits a contract event with an ack; resolves with the success ack, rejects with its error (or a timeout when disconnected). */
+export function emit<E extends ClientEventName>(event: E, payload: ClientPayload<E>, timeoutMs = 8000): Promise<AckSuccess<E>> {
+  // Socket.IO's conditional types cannot be resolved for a generic event name: the call
+  // goes through the socket seen with untyped events (the signature above is the contract's).
+  const socket: Socket | null = session.socket;
   return new Promise((resolve, reject) => {
     if (!socket) return reject(new Error('Not connected'));
-    (socket.timeout(timeoutMs) as unknown as { emit(e: string, p: unknown, cb: (err: unknown, res: unknown) => void): void }).emit(
-      event,
-      payload,
-      (err, res) => {
-        if (err) return reject(new Error('The server did not answer (connection lost?)'));
-        const ack = res as { ok: boolean; error?: { code: string; message: string } } & T;
-        if (ack?.ok) resolve(ack);
-        else reject(Object.assign(new Error(ack?.error?.message ?? 'Failed'), { code: ack?.error?.code }));
-      },
-    );
+    socket.timeout(timeoutMs).emit(event, payload, (err: Error | null, ack: Ack<E>) => {
+      if (err) return reject(new Error('The server did not answer (connection lost?)'));
+      if (ack.ok) resolve(ack);
+      else reject(Object.assign(new Error(ack.error.message), { code: ack.error.code }));
+    });
   });
 }
 

@@ -87,20 +87,23 @@ export async function uploadResource(
   parentFolderId?: number | null,
 ): Promise<Resource> {
   const contentType = contentTypeOf(file);
-  const ticket = await api.post<UploadTicket>(`/groups/${groupId}/uploads`, { fileName: file.name, contentType, fileSize: file.size });
+  const ticket = await api('POST /api/groups/:id/uploads', { params: { id: groupId }, body: { fileName: file.name, contentType, fileSize: file.size } });
   await send(ticket, file, onProgress);
   onProgress(1);
-  return api.post<Resource>(`/groups/${groupId}/resources`, {
-    title,
-    resourceType: resourceTypeFor(contentType),
-    uploadId: ticket.uploadId,
-    ...(parentFolderId ? { parentFolderId } : {}),
+  return api('POST /api/groups/:id/resources', {
+    params: { id: groupId },
+    body: {
+      title,
+      resourceType: resourceTypeFor(contentType),
+      uploadId: ticket.uploadId,
+      ...(parentFolderId ? { parentFolderId } : {}),
+    },
   });
 }
 
 /** A URL of the content usable in `src`/`href` (user-bound, valid 15 minutes). */
 export async function contentUrl(resourceId: number): Promise<string> {
-  return (await api.get<{ url: string; expiresAt: string }>(`/resources/${resourceId}/content-url`)).url;
+  return (await api('GET /api/resources/:id/content-url', { params: { id: resourceId } })).url;
 }
 
 export function formatBytes(n: number): string {

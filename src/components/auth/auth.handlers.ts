@@ -1,10 +1,7 @@
 import type { AppContext } from '../../context';
 import { unauthenticated } from '../../lib/errors';
-import { z } from '../../lib/validation';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
 import type { Authenticator } from './auth.service';
-
-export const AuthRefreshInput = z.object({ token: z.string().min(1).max(8192) }).strict();
 
 /** setTimeout's longest delay; a later expiry is re-armed in steps. */
 const MAX_DELAY_MS = 2_147_483_647;
@@ -35,7 +32,7 @@ export function armTokenExpiry(ctx: AppContext, socket: IoSocket, expiresAt: num
 export function registerAuthHandlers(ctx: AppContext, socket: IoSocket, authenticate: Authenticator): void {
   armTokenExpiry(ctx, socket, socket.data.expiresAt);
   socket.on('disconnect', () => clearTimeout((socket as IoSocket & { expiryTimer?: NodeJS.Timeout }).expiryTimer));
-  handle(ctx, socket, 'auth:refresh', AuthRefreshInput, async ({ token }) => {
+  handle(ctx, socket, 'auth:refresh', async ({ token }) => {
     const { user, expiresAt } = await authenticate(token);
     if (user.userId !== socket.data.userId) throw unauthenticated('The token belongs to another user');
     armTokenExpiry(ctx, socket, expiresAt);

@@ -1,32 +1,7 @@
 import type { Api, AppContext } from '../../context';
-import { UserIdSchema, z } from '../../lib/validation';
+import { DemoUsersSchema, DevTokenBody, DevTokenSchema } from '../../shared/contract';
 import { listDemoUsers } from './auth.service';
 import type { DevKeys } from './dev-keys';
-
-export const DevTokenBody = z
-  .object({
-    userId: UserIdSchema,
-    username: z.string().trim().min(1).max(64),
-    email: z.email().max(254),
-    firstName: z.string().trim().max(100).optional(),
-    lastName: z.string().trim().max(100).optional(),
-  })
-  .openapi('DevTokenRequest');
-
-const DemoUsersSchema = z
-  .object({
-    items: z.array(
-      z.object({
-        userId: z.string(),
-        username: z.string(),
-        email: z.string(),
-        firstName: z.string().nullable(),
-        lastName: z.string().nullable(),
-        groups: z.array(z.object({ id: z.number().int(), groupName: z.string(), role: z.string() })),
-      }),
-    ),
-  })
-  .openapi('DemoUsers');
 
 /**
  * The development sign-in (only mounted in development without CLERK_JWT_KEY; elsewhere
@@ -47,7 +22,7 @@ export function registerDevTokenRoute(api: Api, ctx: AppContext, keys: DevKeys):
       summary: 'Development only: mint a session token',
       tags: ['Development'],
       body: DevTokenBody,
-      response: z.object({ token: z.string() }).openapi('DevToken'),
+      response: DevTokenSchema,
     },
     async ({ body }) => ({ token: await keys.sign({ ...body, azp }) }),
   );

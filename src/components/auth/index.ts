@@ -3,4 +3,4 @@ export { registerAuthHandlers } from './auth.handlers';
 export { loadDevKeys, type DevKeys } from './dev-keys';
 export { registerDevTokenRoute } from './dev-token.routes';
 export { bearerToken, createTokenVerifier } from './token-verifier';
-export { createClerkWebhookRouter } from './webhook.routes';
+export { createClerkWebhookRouter, documentClerkWebhook } from './webhook.routes';

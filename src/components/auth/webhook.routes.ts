@@ -1,7 +1,10 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Router } from 'express';
 import { Webhook, WebhookVerificationError } from 'svix';
 import type { AppContext } from '../../context';
 import { AppError } from '../../lib/errors';
+import { errorResponse } from '../../lib/http/openapi';
+import { z } from '../../lib/validation';
 import { receiveClerkDelivery } from './clerk-sync.service';
 
 /**
@@ -56,4 +59,29 @@ export function createClerkWebhookRouter(ctx: AppContext): Router {
     }
   });
   return router;
+}
+
+/** The OpenAPI description of `POST /webhooks/clerk`. */
+export function documentClerkWebhook(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'post',
+    path: '/webhooks/clerk',
+    summary: "Clerk's user events (user.created, user.updated, user.deleted), verified with svix",
+    description: `No bearer token: the svix signature over the raw body authorises it (at most ${WEBHOOK_BODY_LIMIT}). Each svix-id takes effect once; other event types are acknowledged and ignored.`,
+    tags: ['Authentication'],
+    request: {
+      headers: z.object({ 'svix-id': z.string(), 'svix-timestamp': z.string(), 'svix-signature': z.string() }),
+      body: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+    },
+    responses: {
+      200: {
+        description: 'Applied, ignored or replayed',
+        content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } } },
+      },
+      400: errorResponse('VALIDATION_FAILED: bad signature or timestamp (`svix-signature`), or a body that is not a JSON object (`body`)'),
+      404: errorResponse('NOT_FOUND: CLERK_WEBHOOK_SIGNING_SECRET is not configured'),
+      413: errorResponse('PAYLOAD_TOO_LARGE'),
+      503: errorResponse('UNAVAILABLE'),
+    },
+  });
 }

@@ -1,10 +1,9 @@
 import type { Api, AppContext } from '../../context';
-import { IdSchema, z } from '../../lib/validation';
-import { EditMessageBody, HistoryQuery, MessagePageSchema, MessageSchema, SendMessageBody } from './chat.schemas';
+import { EditMessageBody, HistoryQuery, IdParams, MessagePageSchema, MessageSchema, SendMessageBody } from '../../shared/contract';
 import { deleteMessage, editMessage, listMessages, sendMessage } from './chat.service';
 
-const GroupParams = z.object({ id: IdSchema });
-const MessageParams = z.object({ id: IdSchema });
+const GroupParams = IdParams;
+const MessageParams = IdParams;
 
 /** Chat over REST: the same use-cases (and broadcasts) as the `chat:*` socket events. */
 export function registerChatRoutes(api: Api, ctx: AppContext): void {

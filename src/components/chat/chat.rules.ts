@@ -1,6 +1,7 @@
-export const MAX_CONTENT_LENGTH = 4000;
-/** Longest `replyTo.excerpt`, in characters (code points), the ellipsis included. */
-export const EXCERPT_LENGTH = 120;
+import { EXCERPT_LENGTH, MAX_CONTENT_LENGTH } from '../../shared/contract/chat';
+
+/** Limits of the wire contract (src/shared/contract/chat.ts). */
+export { EXCERPT_LENGTH, MAX_CONTENT_LENGTH };
 
 /**
  * The quote of a replied-to message: whitespace folded to single spaces, and when longer

@@ -1,54 +1,16 @@
-import { GROUP_ROLES, GROUP_TYPES, INVITATION_STATUSES, VISIBILITIES, type GroupRole, type GroupType, type Visibility } from '../../db/models/enums';
-import { z } from '../../lib/validation';
+import type { GroupRole, GroupType, INVITATION_STATUSES, Visibility } from '../../db/models/enums';
+import type { z } from '../../lib/validation';
+import { GroupSchema, InvitationSchema, MemberSchema } from '../../shared/contract';
 import { iso } from '../../lib/iso';
 import { can } from '../../shared/policy';
 
-export const GroupSchema = z
-  .object({
-    id: z.number().int(),
-    creatorId: z.string().nullable(),
-    groupName: z.string(),
-    description: z.string().nullable(),
-    image: z.string().nullable(),
-    groupType: z.enum(GROUP_TYPES),
-    visibility: z.enum(VISIBILITIES),
-    maxMembers: z.number().int().nullable(),
-    isActive: z.boolean(),
-    memberCount: z.number().int(),
-    myRole: z.enum(GROUP_ROLES).nullable(),
-    inviteCode: z.string().nullable().openapi({ description: 'Only for leaders and admins; null otherwise' }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Group');
+/** The wire shapes are the contract's (src/shared/contract/groups.ts); the mappers from rows are here. */
+export { GroupSchema, InvitationSchema, MemberSchema };
+
 export type GroupDto = z.infer<typeof GroupSchema>;
 
-export const MemberSchema = z
-  .object({
-    userId: z.string(),
-    username: z.string(),
-    role: z.enum(GROUP_ROLES),
-    joinedAt: z.string(),
-    isConnected: z.boolean(),
-    lastSeen: z.string().nullable(),
-  })
-  .openapi('Member');
 export type MemberDto = z.infer<typeof MemberSchema>;
 
-export const InvitationSchema = z
-  .object({
-    id: z.number().int(),
-    groupId: z.number().int(),
-    groupName: z.string(),
-    invitedUserId: z.string(),
-    invitedBy: z.string().nullable(),
-    status: z.enum(INVITATION_STATUSES),
-    invitationMessage: z.string().nullable(),
-    expiresAt: z.string(),
-    createdAt: z.string(),
-    respondedAt: z.string().nullable(),
-  })
-  .openapi('Invitation');
 export type InvitationDto = z.infer<typeof InvitationSchema>;
 
 /** A row of `groups` (snake_case, from raw SQL) plus `member_count` and `my_role`. */

@@ -1,7 +1,22 @@
 import type { Api, AppContext } from '../../context';
-import { GROUP_ROLES, GROUP_TYPES, VISIBILITIES } from '../../db/models/enums';
-import { CursorSchema, HttpUrlSchema, IdSchema, LimitSchema, UserIdSchema, z } from '../../lib/validation';
-import { GroupSchema, InvitationSchema, MemberSchema } from './group.dto';
+import {
+  ChangeRoleBody,
+  CreateGroupBody,
+  CreateInvitationBody,
+  DiscoverQuery,
+  GroupListSchema,
+  GroupPageSchema,
+  GroupSchema,
+  IdParams,
+  InvitationListSchema,
+  InvitationSchema,
+  InviteCodeSchema,
+  JoinByCodeBody,
+  MemberListSchema,
+  MemberParams,
+  MemberSchema,
+  UpdateGroupBody,
+} from '../../shared/contract';
 import {
   changeRole,
   createGroup,
@@ -19,51 +34,7 @@ import {
 } from './groups.service';
 import { acceptInvitation, createInvitation, declineInvitation, listMyInvitations } from './invitations.service';
 
-const HttpUrl = HttpUrlSchema;
-
-const GroupFields = {
-  groupName: z.string().trim().min(1).max(100),
-  description: z.string().trim().max(2000).nullable().optional(),
-  image: HttpUrl.nullable().optional(),
-  groupType: z.enum(GROUP_TYPES),
-  visibility: z.enum(VISIBILITIES),
-  maxMembers: z.number().int().min(1).max(10_000).nullable().optional(),
-};
-
-export const CreateGroupBody = z
-  .object({
-    ...GroupFields,
-    groupType: GroupFields.groupType.default('leader_controlled'),
-    visibility: GroupFields.visibility.default('private'),
-  })
-  .strict()
-  .openapi('CreateGroup');
-
-export const UpdateGroupBody = z
-  .object({
-    groupName: GroupFields.groupName.optional(),
-    description: GroupFields.description,
-    image: GroupFields.image,
-    groupType: GroupFields.groupType.optional(),
-    visibility: GroupFields.visibility.optional(),
-    maxMembers: GroupFields.maxMembers,
-  })
-  .strict()
-  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change')
-  .openapi('UpdateGroup');
-
-const GroupParams = z.object({ id: IdSchema });
-const MemberParams = z.object({ id: IdSchema, userId: UserIdSchema });
-const DiscoverPage = z.object({ items: z.array(GroupSchema), nextCursor: z.string().nullable() }).openapi('GroupPage');
-
-export const CreateInvitationBody = z
-  .object({
-    invitedUserId: UserIdSchema,
-    invitationMessage: z.string().trim().max(500).nullable().optional(),
-    expiresInHours: z.number().int().min(1).max(720).default(168),
-  })
-  .strict()
-  .openapi('CreateInvitation');
+const GroupParams = IdParams;
 
 export function registerGroupRoutes(api: Api, ctx: AppContext): void {
   const tags = ['Groups'];
@@ -71,15 +42,15 @@ export function registerGroupRoutes(api: Api, ctx: AppContext): void {
     { method: 'post', path: '/groups', summary: 'Create a group (caller becomes leader)', tags, body: CreateGroupBody, response: GroupSchema, status: 201 },
     ({ user, body }) => createGroup(ctx, user, body),
   );
-  api.route({ method: 'get', path: '/groups', summary: 'My active groups', tags, response: z.array(GroupSchema) }, ({ user }) => listMyGroups(ctx, user));
+  api.route({ method: 'get', path: '/groups', summary: 'My active groups', tags, response: GroupListSchema }, ({ user }) => listMyGroups(ctx, user));
   api.route(
     {
       method: 'get',
       path: '/groups/discover',
       summary: 'Public active groups, paged',
       tags,
-      query: z.object({ q: z.string().trim().max(100).optional(), limit: LimitSchema(100, 20), cursor: CursorSchema }),
-      response: DiscoverPage,
+      query: DiscoverQuery,
+      response: GroupPageSchema,
     },
     ({ user, query }) => discoverGroups(ctx, user, query),
   );
@@ -89,10 +60,7 @@ export function registerGroupRoutes(api: Api, ctx: AppContext): void {
       path: '/groups/join',
       summary: 'Join by invite code',
       tags,
-      body: z
-        .object({ inviteCode: z.string().trim().min(1).max(64) })
-        .strict()
-        .openapi('JoinByCode'),
+      body: JoinByCodeBody,
       response: GroupSchema,
       errors: [404, 409],
     },
@@ -145,7 +113,7 @@ export function registerGroupRoutes(api: Api, ctx: AppContext): void {
       summary: 'Members (members only)',
       tags,
       params: GroupParams,
-      response: z.array(MemberSchema),
+      response: MemberListSchema,
       errors: [404],
     },
     ({ user, params }) => listMembers(ctx, user, { groupId: params.id }),
@@ -157,10 +125,7 @@ export function registerGroupRoutes(api: Api, ctx: AppContext): void {
       summary: "Change a member's role (leader)",
       tags,
       params: MemberParams,
-      body: z
-        .object({ role: z.enum(GROUP_ROLES) })
-        .strict()
-        .openapi('ChangeRole'),
+      body: ChangeRoleBody,
       response: MemberSchema,
       errors: [404, 409],
     },
@@ -187,7 +152,7 @@ export function registerGroupRoutes(api: Api, ctx: AppContext): void {
       summary: 'Rotate the invite code (leader/admin)',
       tags,
       params: GroupParams,
-      response: z.object({ inviteCode: z.string() }).openapi('InviteCode'),
+      response: InviteCodeSchema,
       errors: [404],
     },
     ({ user, params }) => rotateInviteCode(ctx, user, { groupId: params.id }),
@@ -208,9 +173,8 @@ export function registerGroupRoutes(api: Api, ctx: AppContext): void {
     },
     ({ user, params, body }) => createInvitation(ctx, user, { ...body, groupId: params.id }),
   );
-  api.route(
-    { method: 'get', path: '/invitations', summary: 'My pending, unexpired invitations', tags: itags, response: z.array(InvitationSchema) },
-    ({ user }) => listMyInvitations(ctx, user),
+  api.route({ method: 'get', path: '/invitations', summary: 'My pending, unexpired invitations', tags: itags, response: InvitationListSchema }, ({ user }) =>
+    listMyInvitations(ctx, user),
   );
   api.route(
     {

@@ -2,8 +2,10 @@
  * Leaderboard rules (API.md "Leaderboards"), pure: period bounds in UTC and ranking.
  */
 
-export const PERIODS = ['7d', 'week', 'month', 'all'] as const;
-export type Period = (typeof PERIODS)[number];
+import type { Period } from '../../shared/contract/leaderboards';
+
+/** The periods are the wire contract's (src/shared/contract/leaderboards.ts). */
+export { PERIODS, type Period } from '../../shared/contract/leaderboards';
 
 export interface PeriodBounds {
   period: Period;

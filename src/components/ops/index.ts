@@ -1,2 +1,2 @@
-export { createOpsRouter } from './ops.routes';
+export { createOpsRouter, documentOpsRoutes } from './ops.routes';
 export { readinessResponse } from './readiness';

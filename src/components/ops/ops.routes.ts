@@ -1,7 +1,10 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Router } from 'express';
 import type { InfraContext } from '../../lib/context';
 import { readinessResponse } from './readiness';
 import { METRICS_UNAUTHORIZED, metricsAllowed } from '../../lib/http/metrics-access';
+import { errorResponse } from '../../lib/http/openapi';
+import { HealthSchema, ReadinessSchema } from '../../shared/contract/ops';
 
 /** `/healthz` (the process answers), `/readyz` (its dependencies answer), `/metrics` (see metricsAllowed). */
 export function createOpsRouter(ctx: InfraContext): Router {
@@ -25,4 +28,37 @@ export function createOpsRouter(ctx: InfraContext): Router {
     }
   });
   return router;
+}
+
+/** The OpenAPI description of the routes above (no bearer token). */
+export function documentOpsRoutes(registry: OpenAPIRegistry): void {
+  const tags = ['Operations'];
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'The process answers (no dependency checks)',
+    tags,
+    responses: { 200: { description: 'Alive', content: { 'application/json': { schema: HealthSchema } } } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: 'PostgreSQL and Redis answer (2 s deadline each)',
+    tags,
+    responses: {
+      200: { description: 'Ready', content: { 'application/json': { schema: ReadinessSchema } } },
+      503: errorResponse('UNAVAILABLE: the message and `details` ({postgres, redis}: up|down) name what is down'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    description: '`Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; closed in production without one.',
+    tags,
+    responses: {
+      200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+      401: errorResponse('UNAUTHENTICATED: METRICS_TOKEN missing or wrong'),
+    },
+  });
 }

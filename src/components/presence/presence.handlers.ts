@@ -1,10 +1,7 @@
 import type { Actor, AppContext } from '../../context';
-import { IdValue, z } from '../../lib/validation';
 import { groupRoom } from '../../realtime/events';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
 import { checkRoomAccess, joinRoom, leaveRoom } from './presence.service';
-
-export const RoomInput = z.object({ groupId: IdValue }).strict();
 
 /** Group ids of the rooms a socket has joined. */
 export function joinedGroups(socket: { rooms: Set<string> }): number[] {
@@ -17,7 +14,7 @@ export function registerPresenceHandlers(ctx: AppContext, socket: IoSocket): voi
   const userId = actor.userId;
   const log = ctx.logger.child({ component: 'presence' });
 
-  handle(ctx, socket, 'room:join', RoomInput, async ({ groupId }) => ({ state: await joinRoom(ctx, actor, { groupId, socket }) }), {
+  handle(ctx, socket, 'room:join', async ({ groupId }) => ({ state: await joinRoom(ctx, actor, { groupId, socket }) }), {
     limit: 'writes',
   });
 
@@ -25,7 +22,6 @@ export function registerPresenceHandlers(ctx: AppContext, socket: IoSocket): voi
     ctx,
     socket,
     'room:leave',
-    RoomInput,
     async ({ groupId }) => {
       if (!socket.rooms.has(groupRoom(groupId))) {
         await checkRoomAccess(ctx, actor, { groupId });

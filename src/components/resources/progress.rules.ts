@@ -25,7 +25,7 @@ export type ProgressResult = { ok: true; state: ProgressState } | { ok: false; i
 const bad = (field: string, message: string): ProgressResult => ({ ok: false, issues: [{ field: `body.${field}`, message }] });
 
 /**
- * The next progress state (PRODUCT.md "Resource progress"):
+ * The next progress state (docs/API.md "Shapes", Progress):
  * - `completed` ⇔ 100 %, and `completedAt` is set when it becomes completed (kept while it stays so);
  * - leaving `not_started` sets `startedAt` once (never cleared);
  * - only a percentage: 0 → not_started (or the current started status), 1..99 → in_progress, 100 → completed;

@@ -1,38 +1,13 @@
-import { PROGRESS_STATUSES, RESOURCE_TYPES, type ProgressStatus, type ResourceType } from '../../db/models/enums';
-import { z } from '../../lib/validation';
+import type { ProgressStatus, ResourceType } from '../../db/models/enums';
+import type { z } from '../../lib/validation';
 import { iso } from '../../lib/iso';
+import { ProgressSchema, ResourceSchema } from '../../shared/contract';
 
-export const ProgressSchema = z
-  .object({
-    resourceId: z.number().int(),
-    userId: z.string(),
-    status: z.enum(PROGRESS_STATUSES),
-    progressPercentage: z.number().int().min(0).max(100),
-    notes: z.string().nullable(),
-    startedAt: z.string().nullable(),
-    completedAt: z.string().nullable(),
-    lastUpdated: z.string().nullable().openapi({ description: 'null while the caller never recorded progress' }),
-  })
-  .openapi('Progress');
+/** The wire shapes are the contract's (src/shared/contract/resources.ts); the mappers from rows are here. */
+export { ProgressSchema, ResourceSchema };
+
 export type ProgressDto = z.infer<typeof ProgressSchema>;
 
-export const ResourceSchema = z
-  .object({
-    id: z.number().int(),
-    groupId: z.number().int(),
-    title: z.string(),
-    url: z.string().nullable().openapi({ description: 'Uploaded content: `/api/resources/:id/content`; null for folders' }),
-    resourceType: z.enum(RESOURCE_TYPES),
-    description: z.string().nullable(),
-    parentFolderId: z.number().int().nullable(),
-    fileSize: z.number().int().nullable().openapi({ description: 'Uploaded content: the size measured by the server' }),
-    contentType: z.string().nullable().openapi({ description: 'Uploaded content: the stored media type; null for links and folders' }),
-    uploadedBy: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    myProgress: ProgressSchema.nullable().openapi({ description: "The caller's progress; null for folders" }),
-  })
-  .openapi('Resource');
 export type ResourceDto = z.infer<typeof ResourceSchema>;
 
 export interface ProgressRow {

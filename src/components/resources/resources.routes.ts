@@ -1,65 +1,18 @@
 import type { Api, AppContext } from '../../context';
-import { PROGRESS_STATUSES, RESOURCE_TYPES } from '../../db/models/enums';
-import { HttpUrlSchema, IdSchema, IdValue, z } from '../../lib/validation';
-import { ProgressSchema, ResourceSchema } from './resource.dto';
+import {
+  CreateResourceBody,
+  IdParams,
+  ListResourcesQuery,
+  ProgressListSchema,
+  ProgressSchema,
+  PutProgressBody,
+  ResourceListSchema,
+  ResourceSchema,
+  UpdateResourceBody,
+} from '../../shared/contract';
 import { createResource, deleteResource, getAllProgress, getMyProgress, listResources, putProgress, updateResource } from './resources.service';
 
-const HttpUrl = HttpUrlSchema;
-
-const Fields = {
-  title: z.string().trim().min(1).max(200),
-  url: HttpUrl.nullable().optional(),
-  description: z.string().trim().max(5000).nullable().optional(),
-  parentFolderId: IdValue.nullable().optional(),
-  fileSize: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
-};
-
-const STORED_TYPES: ReadonlySet<string> = new Set(['image', 'video', 'file']);
-
-export const CreateResourceBody = z
-  .object({
-    ...Fields,
-    resourceType: z.enum(RESOURCE_TYPES),
-    uploadId: z.string().uuid().optional().openapi({ description: 'image, video, file: a completed upload (POST /groups/{id}/uploads)' }),
-  })
-  .strict()
-  .superRefine((b, issues) => {
-    const problem = (field: string, message: string): void => issues.addIssue({ code: 'custom', path: [field], message });
-    if (STORED_TYPES.has(b.resourceType)) {
-      if (b.uploadId === undefined) problem('uploadId', 'required for an image, video or file (upload it first)');
-      if (b.url != null) problem('url', 'uploaded content has no url: give uploadId');
-      if (b.fileSize != null) problem('fileSize', 'measured by the server from the upload');
-    } else {
-      if (b.uploadId !== undefined) problem('uploadId', 'only images, videos and files are uploaded');
-      if (b.resourceType === 'folder' && b.url != null) problem('url', 'folders have no url');
-      if (b.resourceType === 'link' && b.url == null) problem('url', 'required for a link');
-    }
-  })
-  .openapi('CreateResource');
-
-export const UpdateResourceBody = z
-  .object({
-    title: Fields.title.optional(),
-    url: Fields.url,
-    description: Fields.description,
-    parentFolderId: Fields.parentFolderId,
-    fileSize: Fields.fileSize,
-  })
-  .strict()
-  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change')
-  .openapi('UpdateResource');
-
-export const PutProgressBody = z
-  .object({
-    status: z.enum(PROGRESS_STATUSES).optional(),
-    progressPercentage: z.number().int().min(0).max(100).optional(),
-    notes: z.string().max(5000).nullable().optional(),
-  })
-  .strict()
-  .refine((b) => Object.keys(b).length > 0, 'give status, progressPercentage or notes')
-  .openapi('PutProgress');
-
-const ById = z.object({ id: IdSchema });
+const ById = IdParams;
 
 export function registerResourceRoutes(api: Api, ctx: AppContext): void {
   const tags = ['Resources'];
@@ -70,8 +23,8 @@ export function registerResourceRoutes(api: Api, ctx: AppContext): void {
       summary: 'Resources of a folder (the root when parentFolderId is omitted)',
       tags,
       params: ById,
-      query: z.object({ parentFolderId: IdSchema.optional() }),
-      response: z.array(ResourceSchema),
+      query: ListResourcesQuery,
+      response: ResourceListSchema,
       errors: [404],
     },
     ({ user, params, query }) => listResources(ctx, user, { groupId: params.id, parentFolderId: query.parentFolderId }),
@@ -86,7 +39,7 @@ export function registerResourceRoutes(api: Api, ctx: AppContext): void {
       body: CreateResourceBody,
       response: ResourceSchema,
       status: 201,
-      errors: [404],
+      errors: [404, 409],
     },
     ({ user, params, body }) => createResource(ctx, user, { ...body, groupId: params.id }),
   );
@@ -142,7 +95,7 @@ export function registerResourceRoutes(api: Api, ctx: AppContext): void {
       summary: "Every member's progress",
       tags: ptags,
       params: ById,
-      response: z.array(ProgressSchema),
+      response: ProgressListSchema,
       errors: [404, 409],
     },
     ({ user, params }) => getAllProgress(ctx, user, { resourceId: params.id }),

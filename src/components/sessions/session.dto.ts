@@ -1,19 +1,9 @@
 import type { StudySession } from '../../db/models';
 import type { SessionDto } from '../../realtime/events';
-import { z } from '../../lib/validation';
+import { SessionSchema } from '../../shared/contract';
 
-export const SessionSchema = z
-  .object({
-    id: z.number().int().nullable(),
-    sessionUuid: z.string(),
-    groupId: z.number().int().nullable(),
-    durationSeconds: z.number().int(),
-    sessionDate: z.string(),
-    startedAt: z.string(),
-    endedAt: z.string(),
-    sessionNotes: z.string().nullable(),
-  })
-  .openapi('Session');
+/** The wire shape is the contract's (src/shared/contract/sessions.ts); the mapper from a row is here. */
+export { SessionSchema };
 
 export function toSessionDto(
   s: Pick<StudySession, 'id' | 'sessionUuid' | 'groupId' | 'durationSeconds' | 'sessionDate' | 'startedAt' | 'endedAt' | 'sessionNotes'>,

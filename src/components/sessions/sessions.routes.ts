@@ -1,24 +1,6 @@
 import type { Api, AppContext } from '../../context';
-import { CursorSchema, IdSchema, LimitSchema, z } from '../../lib/validation';
-import { SessionSchema } from './session.dto';
+import { IdParams, ListSessionsQuery, PatchSessionBody, SessionPageSchema, SessionSchema } from '../../shared/contract';
 import { listSessions, updateSessionNotes } from './session.service';
-
-const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-
-export const ListSessionsQuery = z
-  .object({
-    from: Instant.optional().openapi({ description: 'Sessions that started at or after this instant' }),
-    to: Instant.optional().openapi({ description: 'Sessions that started before this instant' }),
-    groupId: IdSchema.optional(),
-    limit: LimitSchema(100, 20),
-    cursor: CursorSchema,
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after `to`', path: ['from'] });
-
-export const PatchSessionBody = z
-  .object({ sessionNotes: z.string().trim().max(2000).nullable() })
-  .strict()
-  .openapi('PatchSession');
 
 export function registerSessionRoutes(api: Api, ctx: AppContext): void {
   api.route(
@@ -28,7 +10,7 @@ export function registerSessionRoutes(api: Api, ctx: AppContext): void {
       summary: 'My stored study sessions, newest first',
       tags: ['Sessions'],
       query: ListSessionsQuery,
-      response: z.object({ items: z.array(SessionSchema), nextCursor: z.string().nullable() }),
+      response: SessionPageSchema,
     },
     ({ user, query }) => listSessions(ctx, user, query),
   );
@@ -39,7 +21,7 @@ export function registerSessionRoutes(api: Api, ctx: AppContext): void {
       path: '/sessions/:id',
       summary: 'Edit the notes of one of my sessions',
       tags: ['Sessions'],
-      params: z.object({ id: IdSchema }),
+      params: IdParams,
       body: PatchSessionBody,
       response: SessionSchema,
       errors: [404],

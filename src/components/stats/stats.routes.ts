@@ -1,17 +1,6 @@
 import type { Api, AppContext } from '../../context';
-import { DecimalIntSchema, z } from '../../lib/validation';
+import { StatsQuery, StatsSchema } from '../../shared/contract';
 import { myStats } from './stats.service';
-
-export const StatsSchema = z
-  .object({
-    timezone: z.string(),
-    todaySeconds: z.number().int(),
-    periodSeconds: z.number().int(),
-    daily: z.array(z.object({ date: z.string(), seconds: z.number().int() })),
-    currentStreak: z.number().int(),
-    longestStreak: z.number().int(),
-  })
-  .openapi('Stats');
 
 export function registerStatsRoutes(api: Api, ctx: AppContext): void {
   api.route(
@@ -20,7 +9,7 @@ export function registerStatsRoutes(api: Api, ctx: AppContext): void {
       path: '/me/stats',
       summary: 'My study time per local day and my streak',
       tags: ['Users'],
-      query: z.object({ days: DecimalIntSchema(1, 90).default(7) }),
+      query: StatsQuery,
       response: StatsSchema,
     },
     ({ user, query }) => myStats(ctx, user, { days: query.days }),

@@ -1,5 +1,5 @@
 /**
- * Streak rules (PRODUCT.md pillar 3). Pure functions over local calendar dates
+ * Streak rules (docs/DATA-MODEL.md, streaks). Pure functions over local calendar dates
  * ("YYYY-MM-DD" strings in the user's IANA timezone); no database here.
  */
 
@@ -22,14 +22,8 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** True when `timeZone` is an IANA zone this runtime knows. Returns the canonical name. */
-export function canonicalTimeZone(timeZone: string): string | undefined {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
+/** The canonical name of an IANA zone this runtime knows, or undefined (the wire contract's: PATCH /me validates with it). */
+export { canonicalTimeZone } from '../../shared/contract/users';
 
 /**
  * The current streak as it reads now: a stored run whose last day is before yesterday

@@ -1,6 +1,5 @@
 import type { Api, AppContext } from '../../context';
-import { z } from '../../lib/validation';
-import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema } from './timer.schemas';
+import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema, TimerStateSchema } from '../../shared/contract';
 import { getTimer, startTimer, stopRunningTimer } from './timer.service';
 
 /** `POST /timer/start`, `POST /timer/stop`, `GET /timer` (API.md "Timers and sessions"). */
@@ -32,8 +31,7 @@ export function registerTimerRoutes(api: Api, ctx: AppContext): void {
     },
     ({ user, body }) => stopRunningTimer(ctx, user, { notes: body.notes ?? null }),
   );
-  api.route(
-    { method: 'get', path: '/timer', summary: 'My running timer', tags: ['Timers'], response: z.object({ timer: TimerSchema.nullable() }) },
-    async ({ user }) => ({ timer: await getTimer(ctx, user) }),
-  );
+  api.route({ method: 'get', path: '/timer', summary: 'My running timer', tags: ['Timers'], response: TimerStateSchema }, async ({ user }) => ({
+    timer: await getTimer(ctx, user),
+  }));
 }

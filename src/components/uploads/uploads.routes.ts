@@ -4,53 +4,11 @@ import type { Api, AppContext, SignedInUser } from '../../context';
 import { notFound } from '../../lib/errors';
 import type { Authenticate } from '../../lib/http/api-router';
 import { ObjectNotFoundError } from '../../lib/storage';
-import { IdSchema, z } from '../../lib/validation';
+import { ContentQuery, ContentUrlSchema, CreateUploadBody, IdParams, UploadParams, UploadQuery, UploadTicketSchema } from '../../shared/contract';
 import { accessTokenUser, contentUrl, createUpload, openContent, receiveUpload } from './uploads.service';
-import { contentDisposition, normalizeContentType, parseRange, resourceTypeOf } from './uploads.rules';
+import { contentDisposition, parseRange } from './uploads.rules';
 
-export const CreateUploadBody = z
-  .object({
-    fileName: z
-      .string()
-      .trim()
-      .min(1)
-      .max(255)
-      .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'must not contain control characters'),
-    contentType: z
-      .string()
-      .max(255)
-      .refine((type) => {
-        const normalized = normalizeContentType(type);
-        return normalized !== null && resourceTypeOf(normalized) !== null;
-      }, 'must be image/*, video/*, or for a file: PDF, plain text, Markdown, CSV, an Office/OpenDocument document or ZIP'),
-    fileSize: z
-      .number()
-      .int()
-      .min(1)
-      .max(Number.MAX_SAFE_INTEGER)
-      .openapi({ description: 'Bytes; at most UPLOAD_MAX_BYTES and within the group quota (else 413)' }),
-  })
-  .strict()
-  .openapi('CreateUpload');
-
-export const UploadTicketSchema = z
-  .object({
-    uploadId: z.string().uuid(),
-    method: z.literal('PUT'),
-    url: z.string().openapi({ description: 'Where to send the bytes: the API itself (embedded store) or a presigned S3 URL' }),
-    headers: z.record(z.string(), z.string()).openapi({ description: 'Send exactly these headers with the bytes' }),
-    expiresAt: z.string(),
-  })
-  .openapi('UploadTicket');
-
-export const ContentUrlSchema = z
-  .object({
-    url: z.string().openapi({ description: '`/api/resources/:id/content?access=…`: works without an Authorization header, for this user only' }),
-    expiresAt: z.string(),
-  })
-  .openapi('ContentUrl');
-
-const ById = z.object({ id: IdSchema });
+const ById = IdParams;
 
 /** The origin the caller reached this node at (behind a trusted proxy: its X-Forwarded-* view). */
 const originOf = (req: Request): string => `${req.protocol}://${req.get('host')}`;
@@ -93,7 +51,7 @@ export function registerUploadRoutes(api: Api, ctx: AppContext, authenticate: Au
         'Authorization: Bearer, or `?access=` from GET /resources/{id}/content-url. Embedded store: 200/206 with the bytes; S3: 302 to a presigned GET valid five minutes.',
       tags,
       params: ById,
-      query: z.object({ access: z.string().max(1024).optional() }),
+      query: ContentQuery,
       binaryResponse: true,
       otherResponses: { 206: 'A byte range', 302: 'S3: redirect to a presigned GET' },
       errors: [401, 404],
@@ -154,8 +112,8 @@ export function registerUploadReceiver(api: Api, ctx: AppContext): void {
       summary: 'Send the bytes of an upload (embedded store)',
       authNote: 'No bearer token: the signed, single-use, expiring `token` of the upload URL authorises it. Any other token is 404; expired 410; used 409.',
       tags: ['Uploads'],
-      params: z.object({ uploadId: z.string() }),
-      query: z.object({ token: z.string().optional() }),
+      params: UploadParams,
+      query: UploadQuery,
       rawBody: 'application/octet-stream',
       status: 204,
       errors: [404, 409, 410, 413],

@@ -1,62 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ResourceType } from '../../db/models/enums';
+import { resourceTypeOf } from '../../shared/contract/uploads';
 
 /**
  * Pure upload rules (no database, no store): which content types make which resource,
  * quota arithmetic, signed tokens, `Range` headers and download headers.
  */
 
-/** Uploaded resource types; `link` and `folder` have no bytes. */
-export type StoredResourceType = Extract<ResourceType, 'image' | 'video' | 'file'>;
-
-/** `file` uploads: documents people study from (API.md "Uploads"). */
-export const FILE_CONTENT_TYPES: ReadonlySet<string> = new Set([
-  'application/pdf',
-  'text/plain',
-  'text/markdown',
-  'text/csv',
-  'application/msword',
-  'application/vnd.ms-excel',
-  'application/vnd.ms-powerpoint',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  'application/vnd.oasis.opendocument.text',
-  'application/vnd.oasis.opendocument.spreadsheet',
-  'application/vnd.oasis.opendocument.presentation',
-  'application/zip',
-  'application/x-zip-compressed',
-]);
-
-const TOKEN = '[a-z0-9][a-z0-9!#$&^_.+-]{0,126}';
-const MEDIA_TYPE = new RegExp(`^(${TOKEN})/(${TOKEN})$`);
-const CHARSET = /^charset="?([a-z0-9._-]{1,40})"?$/;
-
-/**
- * The canonical spelling of a media type (lower case, no spaces), or null when it is not
- * one. The only parameter kept is `charset`, and only on `text/*`; others are refused.
- */
-export function normalizeContentType(raw: string): string | null {
-  const [essence = '', ...params] = raw
-    .toLowerCase()
-    .split(';')
-    .map((p) => p.trim());
-  const match = MEDIA_TYPE.exec(essence);
-  if (!match) return null;
-  if (params.length === 0) return essence;
-  const [param] = params;
-  if (params.length > 1 || match[1] !== 'text' || param === undefined) return null;
-  const charset = CHARSET.exec(param);
-  return charset ? `${essence}; charset=${charset[1]}` : null;
-}
-
-/** The resource type a (normalized) content type makes, or null when it is not allowed. */
-export function resourceTypeOf(contentType: string): StoredResourceType | null {
-  const [essence = ''] = contentType.split(';');
-  if (essence.startsWith('image/')) return 'image';
-  if (essence.startsWith('video/')) return 'video';
-  return FILE_CONTENT_TYPES.has(essence) ? 'file' : null;
-}
+/** Which content types make which resource is the wire contract's (src/shared/contract/uploads.ts). */
+export { FILE_CONTENT_TYPES, normalizeContentType, resourceTypeOf, type StoredResourceType } from '../../shared/contract/uploads';
 
 /** Images and videos are shown in the page; everything else is downloaded. */
 export const isInline = (contentType: string): boolean => resourceTypeOf(contentType) === 'image' || resourceTypeOf(contentType) === 'video';

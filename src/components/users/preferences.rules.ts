@@ -1,59 +1,20 @@
 import type { NotificationType, UserPreferences } from '../../db/models';
-import { z } from '../../lib/validation';
-import { canonicalTimeZone } from '../streaks/streak.rules';
+import { canonicalTimeZone, NOTIFICATION_SETTINGS, THEMES, type NotificationSetting, type PreferencesPatch } from '../../shared/contract/users';
 
 /**
- * `users.preferences`: a schema of known keys with bounded values (unknown keys are
- * refused), so a user's settings can never grow a row or slow down every read of it.
- * - `timezone`: IANA zone, stored in its canonical spelling (days, streaks, stats);
- * - `dailyGoalMinutes`: integer 0–1440 (the daily goal);
- * - `theme`: `light` | `dark` | `system`;
- * - `notifications`: `{mentions, invitations, groupActivity}` booleans (absent = on).
+ * `users.preferences` (known keys, bounded values; docs/API.md "Users"): the schemas and
+ * limits are the wire contract's (src/shared/contract/users.ts); reading stored rows and
+ * merging a patch are here.
  */
-export const PREFERENCES_MAX_BYTES = 4096;
-export const THEMES = ['light', 'dark', 'system'] as const;
-export const NOTIFICATION_SETTINGS = ['mentions', 'invitations', 'groupActivity'] as const;
-export type NotificationSetting = (typeof NOTIFICATION_SETTINGS)[number];
-
-const TimeZone = z
-  .string()
-  .max(64)
-  .transform((tz, ctx) => {
-    const canonical = canonicalTimeZone(tz);
-    if (canonical === undefined) ctx.addIssue({ code: 'custom', message: 'must be an IANA timezone such as Europe/Paris' });
-    return canonical ?? z.NEVER;
-  });
-
-/** `PATCH /me {preferences}`: the keys to change; `null` resets one to its default. */
-export const PreferencesPatchSchema = z
-  .object({
-    timezone: TimeZone.nullable().optional(),
-    dailyGoalMinutes: z.number().int().min(0).max(1440).nullable().optional(),
-    theme: z.enum(THEMES).nullable().optional(),
-    notifications: z
-      .object(
-        Object.fromEntries(NOTIFICATION_SETTINGS.map((key) => [key, z.boolean().nullable().optional()])) as Record<
-          NotificationSetting,
-          z.ZodOptional<z.ZodNullable<z.ZodBoolean>>
-        >,
-      )
-      .strict()
-      .nullable()
-      .optional(),
-  })
-  .strict()
-  .openapi('PreferencesPatch', { description: 'Known keys only; each given key replaces the stored one (`notifications` per setting), `null` resets it.' });
-export type PreferencesPatch = z.output<typeof PreferencesPatchSchema>;
-
-/** The stored shape (what GET /me returns). */
-export const PreferencesSchema = z
-  .object({
-    timezone: z.string().optional(),
-    dailyGoalMinutes: z.number().int().optional(),
-    theme: z.enum(THEMES).optional(),
-    notifications: z.object(Object.fromEntries(NOTIFICATION_SETTINGS.map((key) => [key, z.boolean().optional()]))).optional(),
-  })
-  .openapi('Preferences');
+export {
+  NOTIFICATION_SETTINGS,
+  PREFERENCES_MAX_BYTES,
+  PreferencesPatchSchema,
+  PreferencesSchema,
+  THEMES,
+  type NotificationSetting,
+  type PreferencesPatch,
+} from '../../shared/contract/users';
 
 /** Keeps only the known keys with valid values (rows written before the schema existed). */
 export function knownPreferences(stored: unknown): UserPreferences {

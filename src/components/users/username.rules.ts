@@ -2,52 +2,10 @@
  * Usernames: one set of rules for every path that sets one (`PATCH /me`, just-in-time
  * creation from token claims, Clerk webhooks, erasure). Pure functions, no database.
  */
+import { ERASED_PREFIX, isReservedUsername, USERNAME_CHARS, USERNAME_MAX, USERNAME_MIN } from '../../shared/contract/users';
 
-export const USERNAME_MIN = 3;
-export const USERNAME_MAX = 64;
-const USERNAME_CHARS = /^[A-Za-z0-9_.-]+$/;
-
-/** Erased accounts are renamed into this namespace, so nobody may take a name in it. */
-export const ERASED_PREFIX = 'deleted_';
-
-/**
- * Names no user may hold (compared case-insensitively): they would pass for the system,
- * the staff or a placeholder.
- */
-export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
-  'abuse',
-  'admin',
-  'administrator',
-  'anonymous',
-  'api',
-  'bot',
-  'deleted',
-  'help',
-  'helpdesk',
-  'mod',
-  'moderator',
-  'no-reply',
-  'noreply',
-  'null',
-  'official',
-  'owner',
-  'postmaster',
-  'root',
-  'security',
-  'staff',
-  'studysync',
-  'superuser',
-  'support',
-  'sysadmin',
-  'system',
-  'undefined',
-  'webmaster',
-]);
-
-export function isReservedUsername(name: string): boolean {
-  const lower = name.toLowerCase();
-  return RESERVED_USERNAMES.has(lower) || lower.startsWith(ERASED_PREFIX);
-}
+/** The limits, the reserved names and the erased namespace are the wire contract's (src/shared/contract/users.ts). */
+export { ERASED_PREFIX, isReservedUsername, RESERVED_USERNAMES, USERNAME_MAX, USERNAME_MIN } from '../../shared/contract/users';
 
 /** Why a name is not acceptable for a user, or undefined when it is. */
 export function usernameProblem(name: string): string | undefined {

@@ -1,45 +1,5 @@
 /**
- * Enum values of the data model, one `as const` tuple per column, with their union
- * types. The migrations' CHECK constraints list exactly these values; change both
- * together (a new migration swapping the constraint).
- *
- * Kept apart from `index.ts` so model files can import them without importing the
- * barrel that imports them (no circular imports).
+ * The enum tuples of the data model live in `src/shared/enums.ts` (the web client and the
+ * wire contract use them too); the model files keep importing them from here.
  */
-
-/** `groupings.role`. Several leaders are allowed; a group keeps at least one. */
-export const GROUP_ROLES = ['leader', 'admin', 'member'] as const;
-export type GroupRole = (typeof GROUP_ROLES)[number];
-
-/** `groups.group_type`: who may add/edit/remove resources. */
-export const GROUP_TYPES = ['leader_controlled', 'community'] as const;
-export type GroupType = (typeof GROUP_TYPES)[number];
-
-/** `groups.visibility`: `private` groups are invisible to non-members. */
-export const VISIBILITIES = ['public', 'private'] as const;
-export type Visibility = (typeof VISIBILITIES)[number];
-
-/** `group_invitations.status`. `expired` may be written by a sweeper; an unanswered
- * invitation past `expires_at` is expired whether or not it was swept. */
-export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'expired'] as const;
-export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
-
-/** `groupings.invitation_status` (the seed's InvitationStatus, without `expired`). */
-export const GROUPING_INVITATION_STATUSES = ['pending', 'accepted', 'declined'] as const;
-export type GroupingInvitationStatus = (typeof GROUPING_INVITATION_STATUSES)[number];
-
-/** `resources.resource_type`. Only `folder` may have a null `url`, and folders have no progress. */
-export const RESOURCE_TYPES = ['image', 'video', 'file', 'folder', 'link'] as const;
-export type ResourceType = (typeof RESOURCE_TYPES)[number];
-
-/** `resource_progress.status`. `completed` requires 100 % and `completed_at`. */
-export const PROGRESS_STATUSES = ['not_started', 'in_progress', 'completed', 'paused'] as const;
-export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
-
-/** `messages.message_type`. */
-export const MESSAGE_TYPES = ['text', 'image'] as const;
-export type MessageType = (typeof MESSAGE_TYPES)[number];
-
-/** `notifications.notification_type`. */
-export const NOTIFICATION_TYPES = ['invitation_received', 'invitation_accepted', 'member_joined', 'role_changed', 'removed_from_group', 'mention'] as const;
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+export * from '../../shared/enums';

@@ -49,6 +49,8 @@ export type Authenticate<U> = (req: Request) => Promise<U>;
 export interface ApiRouterOptions<U> {
   /** Body size limit of this router's JSON routes (body-parser syntax, e.g. `64kb`). */
   jsonLimit: string;
+  /** Where the router is mounted, for the OpenAPI paths. Default `/api`. */
+  basePath?: string;
   /**
    * Runs after authentication and before the body is read, for every authenticated
    * route that changes something (POST, PUT, PATCH, DELETE): the per-user write limit.
@@ -177,7 +179,7 @@ export class ApiRouter<U> {
     }
     this.registry.registerPath({
       method: spec.method,
-      path: `/api${spec.path.replace(/:([A-Za-z]+)/g, '{$1}')}`,
+      path: `${this.options.basePath ?? '/api'}${spec.path.replace(/:([A-Za-z]+)/g, '{$1}')}`,
       summary: spec.summary,
       description: spec.authNote,
       tags: spec.tags,

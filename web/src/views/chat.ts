@@ -8,10 +8,10 @@
  * so a reply often arrives before its parent). When the parent arrives or changes, the
  * replies quoting it are redrawn. Incoming messages of others are read out politely.
  */
-import { api, errorText, qs } from '../api';
+import { api, errorText } from '../api';
 import { announce, avatar, clear, formatTime, h, toast } from '../dom';
 import { emit, listen, session } from '../session';
-import type { Message, Page } from '../types';
+import type { ClientPayload, Message } from '../types';
 import type { Action, Subject } from '../../../src/shared/policy';
 
 export interface ChatPanel {
@@ -206,7 +206,7 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
     const prevHeight = scroller.scrollHeight;
     const first = oldestId === null;
     try {
-      const page = await api.get<Page<Message>>(`/groups/${groupId}/messages${qs({ before: oldestId, limit: PAGE })}`);
+      const page = await api('GET /api/groups/:id/messages', { params: { id: groupId }, query: { before: oldestId, limit: PAGE } });
       for (const m of page.items) upsert(m);
       hasMore = page.nextCursor !== null && page.items.length > 0;
       if (first) toBottom();
@@ -226,7 +226,7 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
   const catchUp = async (): Promise<void> => {
     if (lastSeenId === 0) return loadOlder();
     for (let i = 0; i < 20; i++) {
-      const page = await api.get<Page<Message>>(`/groups/${groupId}/messages${qs({ after: lastSeenId, limit: 100 })}`);
+      const page = await api('GET /api/groups/:id/messages', { params: { id: groupId }, query: { after: lastSeenId, limit: 100 } });
       for (const m of page.items) upsert(m);
       if (page.items.length < 100 || page.nextCursor === null) break;
     }
@@ -249,7 +249,7 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
     const save = (): void => {
       const content = editor.value.trim();
       if (!content || content === m.content) return void upsert(m);
-      emit<{ message: Message }>('chat:edit', { messageId: m.id, content })
+      emit('chat:edit', { messageId: m.id, content })
         .then((r) => upsert(r.message))
         .catch((e) => toast(errorText(e), 'error'));
     };
@@ -271,14 +271,17 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
   const submit = async (): Promise<void> => {
     const content = input.value.trim();
     if (!content) return;
-    const payload: Record<string, unknown> = { groupId, content, clientMessageId: newId() };
+    const payload: ClientPayload<'chat:send'> = { groupId, content, clientMessageId: newId() };
     if (replyTo) payload.replyToId = replyTo.id;
     send.disabled = true;
     try {
       // Over the socket when connected; otherwise REST (same clientMessageId: a retry never duplicates).
       const message = session.socket?.connected
-        ? (await emit<{ message: Message }>('chat:send', payload)).message
-        : await api.post<Message>(`/groups/${groupId}/messages`, { content, clientMessageId: payload.clientMessageId, replyToId: payload.replyToId });
+        ? (await emit('chat:send', payload)).message
+        : await api('POST /api/groups/:id/messages', {
+            params: { id: groupId },
+            body: { content, clientMessageId: payload.clientMessageId, replyToId: payload.replyToId },
+          });
       upsert(message);
       input.value = '';
       setReply(null);

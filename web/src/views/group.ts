@@ -13,7 +13,7 @@ import { api, errorText } from '../api';
 import { clear, h, icon, toast } from '../dom';
 import type { View } from '../view';
 import { connection, emit, listen, onConnection, onReconnect, session } from '../session';
-import type { Group, RoomState } from '../types';
+import type { Group } from '../types';
 import { type Action, can, NEW_MEMBER_ROLE, type Standing, type Subject } from '../../../src/shared/policy';
 import { chatPanel } from './chat';
 import { leaderboardPanel } from './leaderboard';
@@ -124,8 +124,7 @@ export function groupView(groupId: number, initialTab: string): View {
             class: 'btn link small',
             type: 'button',
             onclick: () =>
-              api
-                .post<{ inviteCode: string }>(`/groups/${groupId}/invite-code`)
+              api('POST /api/groups/:id/invite-code', { params: { id: groupId } })
                 .then((r) => {
                   if (group) group.inviteCode = r.inviteCode;
                   renderHeader();
@@ -146,8 +145,7 @@ export function groupView(groupId: number, initialTab: string): View {
             class: 'row',
             onsubmit: (e: SubmitEvent) => {
               e.preventDefault();
-              api
-                .post(`/groups/${groupId}/invitations`, { invitedUserId: who.value.trim() })
+              api('POST /api/groups/:id/invitations', { params: { id: groupId }, body: { invitedUserId: who.value.trim() } })
                 .then(() => {
                   who.value = '';
                   toast('Invitation sent');
@@ -169,8 +167,7 @@ export function groupView(groupId: number, initialTab: string): View {
           testid: 'leave-group',
           onclick: () => {
             if (!window.confirm(`Leave ${group?.groupName}?`)) return;
-            api
-              .post(`/groups/${groupId}/leave`)
+            api('POST /api/groups/:id/leave', { params: { id: groupId } })
               .then(() => (location.hash = '#/'))
               .catch((e) => toast(errorText(e), 'error'));
           },
@@ -182,7 +179,7 @@ export function groupView(groupId: number, initialTab: string): View {
 
   const loadGroup = async (): Promise<void> => {
     try {
-      group = await api.get<Group>(`/groups/${groupId}`);
+      group = await api('GET /api/groups/:id', { params: { id: groupId } });
       renderHeader();
       resources.syncControls();
     } catch (e) {
@@ -202,7 +199,7 @@ export function groupView(groupId: number, initialTab: string): View {
     joined = false;
     setStatus('joining');
     try {
-      const r = await emit<{ state: RoomState }>('room:join', { groupId });
+      const r = await emit('room:join', { groupId });
       room.applyState(r.state);
       joined = true;
       if (connection.state === 'live') setStatus('live');

@@ -3,11 +3,12 @@
  * then discovery (search, paging). Creating a group and joining with an invite code are
  * one click away, behind buttons beside "My groups", instead of a large form up front.
  */
-import { api, errorText, qs } from '../api';
-import { clear, h, plural, toast } from '../dom';
+import { api, errorText } from '../api';
+import { GROUP_TYPES, VISIBILITIES } from '../../../src/shared/enums';
+import { chosen, clear, h, plural, toast } from '../dom';
 import type { View } from '../view';
 import { listen, onReconnect } from '../session';
-import type { Group, Invitation, Page } from '../types';
+import type { Group, RestBody } from '../types';
 
 function membersLine(g: Group): string {
   const count = g.maxMembers ? `${g.memberCount} / ${plural(g.maxMembers, 'member')}` : plural(g.memberCount, 'member');
@@ -64,7 +65,7 @@ export function groupsView(): View {
 
   const loadMine = async (): Promise<void> => {
     try {
-      const groups = await api.get<Group[]>('/groups');
+      const groups = await api('GET /api/groups');
       clear(
         mine,
         groups.length ? groups.map((g) => groupCard(g)) : h('p', { class: 'muted empty' }, 'You are in no group yet — join one below, or create your own.'),
@@ -76,7 +77,7 @@ export function groupsView(): View {
   const loadDiscover = async (append = false): Promise<void> => {
     const q = search.value.trim();
     try {
-      const page = await api.get<Page<Group>>(`/groups/discover${qs({ q, limit: 12, cursor: append ? cursor : null })}`);
+      const page = await api('GET /api/groups/discover', { query: { q, limit: 12, cursor: append ? cursor : null } });
       if (q !== search.value.trim()) return; // a newer search is on its way
       cursor = page.nextCursor;
       more.hidden = !cursor;
@@ -91,8 +92,7 @@ export function groupsView(): View {
               testid: 'join-group',
               'aria-label': `Join ${g.groupName}`,
               onclick: () =>
-                api
-                  .post(`/groups/${g.id}/join`)
+                api('POST /api/groups/:id/join', { params: { id: g.id } })
                   .then(() => (location.hash = `#/g/${g.id}`))
                   .catch((e) => toast(errorText(e), 'error')),
             },
@@ -111,8 +111,7 @@ export function groupsView(): View {
   };
   const loadInvitations = async (): Promise<void> => {
     try {
-      const items = await api.get<Invitation[] | Page<Invitation>>('/invitations');
-      const list = Array.isArray(items) ? items : items.items;
+      const list = await api('GET /api/invitations');
       clear(
         invitations,
         list.map((inv) =>
@@ -131,8 +130,7 @@ export function groupsView(): View {
                   testid: 'invitation-accept',
                   'aria-label': `Accept the invitation to ${inv.groupName}`,
                   onclick: () =>
-                    api
-                      .post(`/invitations/${inv.id}/accept`)
+                    api('POST /api/invitations/:id/accept', { params: { id: inv.id } })
                       .then(() => (location.hash = `#/g/${inv.groupId}`))
                       .catch((e) => toast(errorText(e), 'error')),
                 },
@@ -146,8 +144,7 @@ export function groupsView(): View {
                   testid: 'invitation-decline',
                   'aria-label': `Decline the invitation to ${inv.groupName}`,
                   onclick: () =>
-                    api
-                      .post(`/invitations/${inv.id}/decline`)
+                    api('POST /api/invitations/:id/decline', { params: { id: inv.id } })
                       .then(() => loadInvitations())
                       .catch((e) => toast(errorText(e), 'error')),
                 },
@@ -188,11 +185,14 @@ export function groupsView(): View {
       'aria-label': 'Create a group',
       onsubmit: (e: SubmitEvent) => {
         e.preventDefault();
-        const body: Record<string, unknown> = { groupName: name.value.trim(), visibility: visibility.value, groupType: groupType.value };
+        const body: RestBody<'POST /api/groups'> = {
+          groupName: name.value.trim(),
+          visibility: chosen(visibility, VISIBILITIES, 'private'),
+          groupType: chosen(groupType, GROUP_TYPES, 'leader_controlled'),
+        };
         if (description.value.trim()) body.description = description.value.trim();
         if (maxMembers.value) body.maxMembers = Number(maxMembers.value);
-        api
-          .post<Group>('/groups', body)
+        api('POST /api/groups', { body })
           .then((g) => (location.hash = `#/g/${g.id}`))
           .catch((err) => toast(errorText(err), 'error'));
       },
@@ -215,8 +215,7 @@ export function groupsView(): View {
       'aria-label': 'Join with an invite code',
       onsubmit: (e: SubmitEvent) => {
         e.preventDefault();
-        api
-          .post<Group>('/groups/join', { inviteCode: code.value.trim() })
+        api('POST /api/groups/join', { body: { inviteCode: code.value.trim() } })
           .then((g) => (location.hash = `#/g/${g.id}`))
           .catch((err) => toast(errorText(err), 'error'));
       },

@@ -2,7 +2,7 @@
 import { api, errorText } from '../api';
 import { avatar, clear, formatTotal, h, icon, plural } from '../dom';
 import { listen, session } from '../session';
-import type { Leaderboard } from '../types';
+import type { Period } from '../types';
 
 /** Short labels: the four fit on one row of a phone. */
 const PERIODS = [
@@ -19,7 +19,7 @@ export interface LeaderboardPanel {
 }
 
 export function leaderboardPanel(groupId: number): LeaderboardPanel {
-  let period: string = '7d';
+  let period: Period = '7d';
   const body = h('div', { class: 'lb-body', testid: 'leaderboard-body' });
   const updated = h('span', { class: 'muted small', testid: 'leaderboard-updated' });
   const tabs = h(
@@ -57,7 +57,7 @@ export function leaderboardPanel(groupId: number): LeaderboardPanel {
   const refresh = async (): Promise<void> => {
     const asked = period;
     try {
-      const lb = await api.get<Leaderboard>(`/groups/${groupId}/leaderboard?period=${asked}&limit=10`);
+      const lb = await api('GET /api/groups/:id/leaderboard', { params: { id: groupId }, query: { period: asked, limit: 10 } });
       if (asked !== period) return;
       const max = Math.max(1, ...lb.entries.map((e) => e.totalSeconds));
       const me = session.me?.userId;

@@ -3,10 +3,11 @@
  * with a short debounce via PUT /resources/:id/progress) and every member's progress
  * (GET /resources/:id/progress/all, kept live by `progress:updated`).
  */
-import { api, errorText, qs } from '../api';
-import { avatar, clear, debounce, h, safeUrl, toast } from '../dom';
+import { api, errorText } from '../api';
+import { RESOURCE_TYPES } from '../../../src/shared/enums';
+import { avatar, chosen, clear, debounce, h, safeUrl, toast } from '../dom';
 import { listen, session } from '../session';
-import type { Progress, ProgressStatus, Resource } from '../types';
+import type { ProgressStatus, Resource, RestBody } from '../types';
 import { contentUrl, formatBytes, uploadResource } from '../uploads';
 
 const STATUSES: [ProgressStatus, string][] = [
@@ -63,8 +64,7 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
       entries.set(p.userId, p);
       render();
     });
-    api
-      .get<Progress[]>(`/resources/${r.id}/progress/all`)
+    api('GET /api/resources/:id/progress/all', { params: { id: r.id } })
       .then((all) => {
         for (const p of all) if (!entries.has(p.userId) || p.userId !== session.me?.userId) entries.set(p.userId, p);
         render();
@@ -100,8 +100,7 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
     };
     const save = debounce(() => {
       saved.textContent = 'Saving…';
-      api
-        .put<Progress>(`/resources/${r.id}/progress`, { status, progressPercentage: pct })
+      api('PUT /api/resources/:id/progress', { params: { id: r.id }, body: { status, progressPercentage: pct } })
         .then((p) => {
           status = p.status;
           pct = p.progressPercentage;
@@ -239,7 +238,7 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
   const loadFolder = async (parentId: number | null, into: HTMLElement): Promise<void> => {
     folders.set(parentId, into);
     try {
-      const items = await api.get<Resource[]>(`/groups/${groupId}/resources${qs({ parentFolderId: parentId })}`);
+      const items = await api('GET /api/groups/:id/resources', { params: { id: groupId }, query: { parentFolderId: parentId } });
       items.sort((a, b) => Number(b.resourceType === 'folder') - Number(a.resourceType === 'folder') || a.title.localeCompare(b.title));
       clear(into, items.length ? items.map(item) : h('li', { class: 'muted small empty' }, parentId === null ? 'No resources yet.' : 'Empty folder.'));
     } catch (e) {
@@ -308,10 +307,9 @@ export function resourcesPanel(groupId: number, nameOf: (userId: string) => stri
           });
           return;
         }
-        const body: Record<string, unknown> = { title: title.value.trim(), resourceType: type.value };
+        const body: RestBody<'POST /api/groups/:id/resources'> = { title: title.value.trim(), resourceType: chosen(type, RESOURCE_TYPES, 'link') };
         if (type.value !== 'folder') body.url = url.value.trim();
-        api
-          .post<Resource>(`/groups/${groupId}/resources`, body)
+        api('POST /api/groups/:id/resources', { params: { id: groupId }, body })
           .then(() => {
             title.value = '';
             url.value = '';

@@ -11,7 +11,7 @@ import { api, errorText } from '../api';
 import { announce, avatar, clear, formatDuration, formatTotal, h, plural, toast } from '../dom';
 import { emit, listen, onMyTimer, session, setMyTimer } from '../session';
 import { elapsedSeconds } from '../time';
-import type { Member, RoomState, Session, Stats, Timer } from '../types';
+import type { RoomState, Timer } from '../types';
 import { showsRole } from '../../../src/shared/policy';
 
 interface Person {
@@ -166,8 +166,7 @@ export function roomPanel(groupId: number): RoomPanel {
     today.textContent = `Today: ${formatTotal(todaySeconds + running)}`;
   };
   const refreshStats = (): void => {
-    api
-      .get<Stats>('/me/stats?days=7')
+    api('GET /api/me/stats', { query: { days: 7 } })
       .then((s) => {
         todaySeconds = s.todaySeconds;
         renderMyTimer();
@@ -180,7 +179,7 @@ export function roomPanel(groupId: number): RoomPanel {
     try {
       if (session.myTimer) {
         const notes = note.value.trim();
-        const r = await emit<{ session: Session | null; discarded: boolean }>('timer:stop', notes ? { notes } : {});
+        const r = await emit('timer:stop', notes ? { notes } : {});
         setMyTimer(null);
         note.value = '';
         if (session.me) upsert(session.me.userId, { timer: null });
@@ -191,15 +190,14 @@ export function roomPanel(groupId: number): RoomPanel {
         }
         setTimeout(refreshStats, 1500);
       } else {
-        const r = await emit<{ timer: Timer }>('timer:start', { groupId });
+        const r = await emit('timer:start', { groupId });
         setMyTimer(r.timer);
         if (session.me) upsert(session.me.userId, { timer: r.timer, online: true });
         announce('Your timer started.');
       }
     } catch (e) {
       toast(errorText(e), 'error');
-      api
-        .get<{ timer: Timer | null }>('/timer')
+      api('GET /api/timer')
         .then((r) => setMyTimer(r.timer))
         .catch(() => undefined);
     } finally {
@@ -227,7 +225,7 @@ export function roomPanel(groupId: number): RoomPanel {
 
   const refreshMembers = async (): Promise<void> => {
     try {
-      const ms = await api.get<Member[]>(`/groups/${groupId}/members`);
+      const ms = await api('GET /api/groups/:id/members', { params: { id: groupId } });
       const ids = new Set(ms.map((m) => m.userId));
       for (const id of [...people.keys()]) if (!ids.has(id)) people.delete(id);
       for (const m of ms) {

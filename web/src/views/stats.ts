@@ -9,7 +9,6 @@ import { clear, formatTime, formatTotal, h, plural, srOnly, toast } from '../dom
 import type { View } from '../view';
 import { listen, onReconnect, session } from '../session';
 import { dayLabel, deviceTimeZone } from '../time';
-import type { Group, Page, Session, Stats, User } from '../types';
 
 /** A bar's label: "3h 57m", "35m", "40s" (no seconds once there are minutes, so it fits a phone). */
 function short(seconds: number): string {
@@ -62,8 +61,7 @@ export function statsView(): View {
             type: 'button',
             testid: 'use-device-zone',
             onclick: () =>
-              api
-                .patch<User>('/me', { preferences: { timezone: device } })
+              api('PATCH /api/me', { body: { preferences: { timezone: device } } })
                 .then((u) => {
                   session.me = u;
                   void load();
@@ -78,7 +76,7 @@ export function statsView(): View {
 
   const groupNames = async (): Promise<Map<number, string>> => {
     try {
-      return new Map((await api.get<Group[]>('/groups')).map((g) => [g.id, g.groupName]));
+      return new Map((await api('GET /api/groups')).map((g) => [g.id, g.groupName]));
     } catch {
       return new Map();
     }
@@ -86,7 +84,7 @@ export function statsView(): View {
 
   const load = async (): Promise<void> => {
     try {
-      const s = await api.get<Stats>('/me/stats?days=7');
+      const s = await api('GET /api/me/stats', { query: { days: 7 } });
       renderZone(s.timezone);
       clear(
         cards,
@@ -117,7 +115,7 @@ export function statsView(): View {
       clear(cards, h('p', { class: 'form-error' }, errorText(e)));
     }
     try {
-      const [page, names] = await Promise.all([api.get<Page<Session>>('/sessions?limit=10'), groupNames()]);
+      const [page, names] = await Promise.all([api('GET /api/sessions', { query: { limit: 10 } }), groupNames()]);
       clear(
         sessions,
         page.items.length
