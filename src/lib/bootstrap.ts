@@ -1,3 +1,4 @@
+import { createCacheBus } from './cache';
 import type { Config } from './config';
 import { keyMaker, type InfraContext } from './context';
 import { createSequelize } from './db';
@@ -9,7 +10,7 @@ import { createStorage } from './storage';
 
 export interface InfraHandle {
   infra: InfraContext;
-  /** Closes queues → Sequelize → Redis → storage; idempotent. */
+  /** Closes queues → cache bus → Sequelize → Redis → storage; idempotent. */
   close(): Promise<void>;
 }
 
@@ -36,6 +37,9 @@ export async function createInfrastructure(config: Config, role: 'api' | 'worker
     throw error;
   }
   const queues = createQueues(config, role === 'worker');
+  const key = keyMaker(config.redisKeyPrefix);
+  const caches = createCacheBus({ redisUrl: config.redisUrl, channel: key('cache'), publisher: redis, logger: log.child({ component: 'cache' }) });
+  await caches.ready().catch(() => undefined); // not subscribed yet: entries still expire by their TTL
   const infra: InfraContext = {
     config,
     logger: log,
@@ -44,12 +48,14 @@ export async function createInfrastructure(config: Config, role: 'api' | 'worker
     queues,
     metrics: createMetricsRegistry(role),
     storage,
-    key: keyMaker(config.redisKeyPrefix),
+    caches,
+    key,
   };
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await queues.close().catch(() => undefined);
+      await caches.close();
       await sequelize.close().catch(() => undefined);
       await closeRedis(redis);
       await storage.close().catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Sequelize } from 'sequelize';
+import type { CacheBus } from './cache';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Queues } from './queues';
@@ -23,6 +24,8 @@ export interface InfraContext {
   metrics: Registry;
   /** Uploaded bytes (`STORAGE_DRIVER`): the embedded disk store or S3. */
   storage: ObjectStorage;
+  /** Node-local read caches invalidated across every process of the deployment (cache.ts). */
+  caches: CacheBus;
   /** A Redis key under the deployment prefix: `key('timer', userId)` → `ss:timer:user_1`. */
   key(...parts: Array<string | number>): string;
 }

@@ -67,10 +67,10 @@ describe('links and file references', () => {
     expect(broken).toEqual([]);
   });
 
-  /** Paths (`src/lib/config.ts`, `docs/API.md`) and file names (`chat.rules.ts`, `REALTIME.md`) cited in a text. */
+  /** Paths (`src/lib/config.ts`, `docs/API.md`) and file names (`chat.rules.ts`, `REALTIME.md`) cited in a text (not `x.json.tmp`: another extension follows). */
   const citations = (text: string): string[] => {
     const found = new Set<string>();
-    for (const [name = ''] of text.matchAll(/(?<![\w./*<{-])(?:[\w.-]+\/)*[\w-]+(?:\.[\w-]+)*\.(?:ts|mts|md|json|ya?ml|sql|conf|sh|html|css)\b/g)) {
+    for (const [name = ''] of text.matchAll(/(?<![\w./*<{-])(?:[\w.-]+\/)*[\w-]+(?:\.[\w-]+)*\.(?:ts|mts|md|json|ya?ml|sql|conf|sh|html|css)\b(?!\.\w)/g)) {
       // `express.json()` and the like are code, not files: a JSON file is cited with its folder or a dash.
       if (name.endsWith('.json') && !/[/-]/.test(name)) continue;
       found.add(name);
