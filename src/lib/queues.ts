@@ -10,8 +10,19 @@ export interface PersistSessionJob {
   /** ISO-8601 instants by the server clock. */
   startedAt: string;
   endedAt: string;
+  /** Counted focus time (what totals and boards add up). */
   durationSeconds: number;
   notes: string | null;
+  /**
+   * How it was counted (issue 15). Optional so that jobs queued by nodes of the previous
+   * release (a rolling deploy) are still stored: absent means a plain stopwatch stopped by
+   * its user (raw = counted, nothing paused).
+   */
+  rawSeconds?: number;
+  pausedSeconds?: number;
+  mode?: 'stopwatch' | 'pomodoro';
+  subject?: string | null;
+  endReason?: 'stopped' | 'disconnected' | 'max_hours' | 'daily_cap';
 }
 
 export type MaintenanceJobName = 'stop-stale-timers' | 'expire-invitations' | 'rebuild-leaderboards' | 'sweep-uploads';

@@ -43,3 +43,11 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 /** `notifications.notification_type`. */
 export const NOTIFICATION_TYPES = ['invitation_received', 'invitation_accepted', 'member_joined', 'role_changed', 'removed_from_group', 'mention'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** `study_sessions.mode`: how the timer counted (issue 15). */
+export const SESSION_MODES = ['stopwatch', 'pomodoro'] as const;
+export type SessionMode = (typeof SESSION_MODES)[number];
+
+/** `study_sessions.end_reason`: why the session ended (issue 15). */
+export const SESSION_END_REASONS = ['stopped', 'disconnected', 'max_hours', 'daily_cap'] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];

@@ -23,6 +23,11 @@ describe('timer rules', () => {
       startedAt: timer.startedAt,
       endedAt: '2026-01-01T10:25:00.999Z',
       sessionNotes: 'n',
+      rawSeconds: 1500,
+      pausedSeconds: 0,
+      mode: 'stopwatch',
+      subject: null,
+      endReason: 'stopped',
     });
   });
 
@@ -37,7 +42,7 @@ describe('timer rules', () => {
 
   it('when capped, then the duration and the end stop at the cap', () => {
     const { session } = sessionFromTimer(timer, new Date('2026-01-02T10:00:00Z'), { minSeconds: 1, capSeconds: 12 * 3600 });
-    expect(session).toMatchObject({ durationSeconds: 43_200, endedAt: '2026-01-01T22:00:00.000Z' });
+    expect(session).toMatchObject({ durationSeconds: 43_200, rawSeconds: 43_200, endedAt: '2026-01-01T22:00:00.000Z', endReason: 'max_hours' });
   });
 
   it('when the stored value is unreadable, then there is no timer', () => {

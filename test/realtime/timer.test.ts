@@ -68,6 +68,11 @@ describe('study timers', () => {
         startedAt,
         endedAt: expect.any(String),
         sessionNotes: 'chapter 3',
+        rawSeconds: expect.any(Number),
+        pausedSeconds: 0,
+        mode: 'stopwatch',
+        subject: null,
+        endReason: 'stopped',
       },
     });
     expect(ack.session!.durationSeconds).toBeGreaterThanOrEqual(90);

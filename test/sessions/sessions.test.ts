@@ -33,15 +33,22 @@ describe('sessions, stats and upkeep', () => {
     expect(p1.body.items.map((s: { durationSeconds: number }) => s.durationSeconds)).toEqual([64, 63]);
     expect(Object.keys(p1.body.items[0]).sort()).toEqual([
       'durationSeconds',
+      'endReason',
       'endedAt',
       'groupId',
       'id',
+      'mode',
+      'pausedSeconds',
+      'rawSeconds',
       'sessionDate',
       'sessionNotes',
       'sessionUuid',
       'startedAt',
+      'subject',
     ]);
     expect(p1.body.items[0].sessionDate).toBe(p1.body.items[0].startedAt);
+    // A row written straight into the table (without the focus-timer columns) reads as a plain stopwatch.
+    expect(p1.body.items[0]).toMatchObject({ rawSeconds: 64, pausedSeconds: 0, mode: 'stopwatch', subject: null, endReason: 'stopped' });
     const p2 = await app.http.get(`/api/sessions?limit=2&cursor=${p1.body.nextCursor}`, { token: me.token });
     const p3 = await app.http.get(`/api/sessions?limit=2&cursor=${p2.body.nextCursor}`, { token: me.token });
     expect([...p2.body.items, ...p3.body.items].map((s: { durationSeconds: number }) => s.durationSeconds)).toEqual([62, 61, 60]);

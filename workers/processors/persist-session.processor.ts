@@ -4,6 +4,7 @@ import { persistSession, type PersistResult } from '../../src/components/session
 import type { AppContext } from '../../src/context';
 import type { PersistSessionJob } from '../../src/lib/queues';
 import { parseInput, z } from '../../src/lib/validation';
+import { SESSION_END_REASONS, SESSION_MODES } from '../../src/shared/enums';
 
 /** The job data, validated with the same library as every other input. */
 export const PersistSessionJobSchema = z
@@ -13,10 +14,16 @@ export const PersistSessionJobSchema = z
     groupId: z.number().int().positive().nullable(),
     startedAt: z.iso.datetime({ offset: true }),
     endedAt: z.iso.datetime({ offset: true }),
-    durationSeconds: z.number().int().positive(),
+    durationSeconds: z.number().int().min(0),
     notes: z.string().nullable(),
+    rawSeconds: z.number().int().min(0).optional(),
+    pausedSeconds: z.number().int().min(0).default(0),
+    mode: z.enum(SESSION_MODES).default('stopwatch'),
+    subject: z.string().trim().min(1).max(60).nullable().default(null),
+    endReason: z.enum(SESSION_END_REASONS).default('stopped'),
   })
-  .refine((j) => Date.parse(j.endedAt) >= Date.parse(j.startedAt), { message: 'endedAt before startedAt', path: ['endedAt'] });
+  .refine((j) => Date.parse(j.endedAt) >= Date.parse(j.startedAt), { message: 'endedAt before startedAt', path: ['endedAt'] })
+  .refine((j) => j.rawSeconds === undefined || j.rawSeconds >= j.durationSeconds, { message: 'rawSeconds below durationSeconds', path: ['rawSeconds'] });
 
 /**
  * Stores a stopped timer exactly once (see persistSession), then writes the user's

@@ -6,7 +6,22 @@ import { SessionSchema } from '../../shared/contract';
 export { SessionSchema };
 
 export function toSessionDto(
-  s: Pick<StudySession, 'id' | 'sessionUuid' | 'groupId' | 'durationSeconds' | 'sessionDate' | 'startedAt' | 'endedAt' | 'sessionNotes'>,
+  s: Pick<
+    StudySession,
+    | 'id'
+    | 'sessionUuid'
+    | 'groupId'
+    | 'durationSeconds'
+    | 'sessionDate'
+    | 'startedAt'
+    | 'endedAt'
+    | 'sessionNotes'
+    | 'rawSeconds'
+    | 'pausedSeconds'
+    | 'mode'
+    | 'subject'
+    | 'endReason'
+  >,
 ): SessionDto {
   return {
     id: s.id,
@@ -17,5 +32,10 @@ export function toSessionDto(
     startedAt: s.startedAt.toISOString(),
     endedAt: s.endedAt.toISOString(),
     sessionNotes: s.sessionNotes ?? null,
+    rawSeconds: s.rawSeconds,
+    pausedSeconds: s.pausedSeconds,
+    mode: s.mode,
+    subject: s.subject ?? null,
+    endReason: s.endReason,
   };
 }

@@ -11,7 +11,14 @@ export interface NewSession {
   sessionUuid: string;
   userId: string;
   groupId: number | null;
+  /** Counted focus time. */
   durationSeconds: number;
+  /** From start to stop. */
+  rawSeconds: number;
+  pausedSeconds: number;
+  mode: 'stopwatch' | 'pomodoro';
+  subject: string | null;
+  endReason: 'stopped' | 'disconnected' | 'max_hours' | 'daily_cap';
   startedAt: Date;
   endedAt: Date;
   notes: string | null;
@@ -25,8 +32,10 @@ export interface NewSession {
 export async function insertSessionOnce(tx: Transaction, session: NewSession): Promise<{ id: number; groupId: number | null } | null> {
   const [row] = await select<{ id: number; groupId: number | null }>(
     tx,
-    `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, session_date, session_notes, started_at, ended_at, created_at)
-     VALUES (:uuid, :userId, (SELECT id FROM groups WHERE id = :groupId), :duration, :startedAt, :notes, :startedAt, :endedAt, clock_timestamp())
+    `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, raw_seconds, paused_seconds, mode, subject, end_reason,
+                                 session_date, session_notes, started_at, ended_at, created_at)
+     VALUES (:uuid, :userId, (SELECT id FROM groups WHERE id = :groupId), :duration, :raw, :paused, :mode, :subject, :endReason,
+             :startedAt, :notes, :startedAt, :endedAt, clock_timestamp())
      ON CONFLICT (session_uuid) DO NOTHING
      RETURNING id, group_id AS "groupId"`,
     {
@@ -34,6 +43,11 @@ export async function insertSessionOnce(tx: Transaction, session: NewSession): P
       userId: session.userId,
       groupId: session.groupId,
       duration: session.durationSeconds,
+      raw: session.rawSeconds,
+      paused: session.pausedSeconds,
+      mode: session.mode,
+      subject: session.subject,
+      endReason: session.endReason,
       startedAt: session.startedAt,
       endedAt: session.endedAt,
       notes: session.notes,

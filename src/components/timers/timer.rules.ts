@@ -69,7 +69,8 @@ export function sessionFromTimer(timer: StoredTimer, now: Date, options: { minSe
   const startedMs = Date.parse(timer.startedAt);
   let duration = Math.max(0, Math.floor((now.getTime() - startedMs) / 1000));
   let endedMs = Math.max(startedMs, now.getTime());
-  if (options.capSeconds !== undefined && duration > options.capSeconds) {
+  const capped = options.capSeconds !== undefined && duration > options.capSeconds;
+  if (options.capSeconds !== undefined && capped) {
     duration = options.capSeconds;
     endedMs = startedMs + options.capSeconds * 1000;
   }
@@ -85,6 +86,11 @@ export function sessionFromTimer(timer: StoredTimer, now: Date, options: { minSe
       startedAt,
       endedAt: new Date(endedMs).toISOString(),
       sessionNotes: options.notes ?? null,
+      rawSeconds: duration,
+      pausedSeconds: 0,
+      mode: 'stopwatch',
+      subject: null,
+      endReason: capped ? 'max_hours' : 'stopped',
     },
   };
 }

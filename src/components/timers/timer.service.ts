@@ -107,6 +107,11 @@ async function handOver(ctx: AppContext, userId: string, record: PendingRecord, 
       endedAt: session.endedAt,
       durationSeconds: session.durationSeconds,
       notes: session.sessionNotes,
+      rawSeconds: session.rawSeconds,
+      pausedSeconds: session.pausedSeconds,
+      mode: session.mode,
+      subject: session.subject,
+      endReason: session.endReason,
     };
     try {
       await ctx.queues.sessions.add('persist-session', job, { jobId: session.sessionUuid });

@@ -10,6 +10,7 @@ import {
 } from 'sequelize';
 import type { User } from './user.model';
 import type { Group } from './group.model';
+import { SESSION_END_REASONS, SESSION_MODES, type SessionEndReason, type SessionMode } from './enums';
 
 /**
  * One stored study session. `sessionUuid` is chosen when the timer stops and makes the
@@ -22,7 +23,14 @@ export class StudySession extends Model<InferAttributes<StudySession>, InferCrea
   declare sessionUuid: string;
   declare userId: ForeignKey<User['userId']>;
   declare groupId: ForeignKey<Group['id'] | null>;
+  /** Counted focus time: what totals, streaks, stats and leaderboards add up (may be 0). */
   declare durationSeconds: number;
+  /** From start to stop, pauses and breaks included (the database fills it with `durationSeconds` when not given). */
+  declare rawSeconds: CreationOptional<number>;
+  declare pausedSeconds: CreationOptional<number>;
+  declare mode: CreationOptional<SessionMode>;
+  declare subject: CreationOptional<string | null>;
+  declare endReason: CreationOptional<SessionEndReason>;
   declare sessionDate: Date;
   declare sessionNotes: CreationOptional<string | null>;
   declare startedAt: Date;
@@ -39,7 +47,12 @@ export class StudySession extends Model<InferAttributes<StudySession>, InferCrea
         sessionUuid: { type: DataTypes.UUID, allowNull: false, unique: true },
         userId: { type: DataTypes.STRING, allowNull: false },
         groupId: { type: DataTypes.INTEGER, allowNull: true },
-        durationSeconds: { type: DataTypes.INTEGER, allowNull: false, validate: { min: 1 } },
+        durationSeconds: { type: DataTypes.INTEGER, allowNull: false, validate: { min: 0 } },
+        rawSeconds: { type: DataTypes.INTEGER, allowNull: true, validate: { min: 0 } },
+        pausedSeconds: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { min: 0 } },
+        mode: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'stopwatch', validate: { isIn: [[...SESSION_MODES]] } },
+        subject: { type: DataTypes.STRING(60), allowNull: true },
+        endReason: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'stopped', validate: { isIn: [[...SESSION_END_REASONS]] } },
         sessionDate: { type: DataTypes.DATE, allowNull: false },
         sessionNotes: { type: DataTypes.TEXT, allowNull: true },
         startedAt: { type: DataTypes.DATE, allowNull: false },

@@ -1,3 +1,4 @@
+import { SESSION_END_REASONS, SESSION_MODES } from '../enums';
 import { CursorSchema, IdSchema, LimitSchema, pageOf } from './primitives';
 import { z } from './zod';
 
@@ -8,11 +9,16 @@ export const SessionSchema = z
     id: z.number().int().nullable().openapi({ description: 'null until the session row is stored (the worker stores it)' }),
     sessionUuid: z.string(),
     groupId: z.number().int().nullable(),
-    durationSeconds: z.number().int(),
+    durationSeconds: z.number().int().openapi({ description: 'Counted focus time: what totals, streaks, stats and leaderboards add up' }),
     sessionDate: z.string(),
     startedAt: z.string(),
     endedAt: z.string(),
     sessionNotes: z.string().nullable(),
+    rawSeconds: z.number().int().openapi({ description: 'From start to stop, pauses and breaks included' }),
+    pausedSeconds: z.number().int(),
+    mode: z.enum(SESSION_MODES),
+    subject: z.string().nullable(),
+    endReason: z.enum(SESSION_END_REASONS),
   })
   .openapi('Session');
 
