@@ -63,6 +63,9 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   MIN_SESSION_SECONDS: intInRange(0, 86_400).default(1),
   MAX_SESSION_HOURS: intInRange(1, 48).default(12),
+  // Focus timers (issue 15).
+  DAILY_CAP_HOURS: intInRange(1, 24).default(14),
+  AFK_GRACE_SECONDS: intInRange(1, 86_400).default(180),
   PRESENCE_TTL_SECONDS: intInRange(2, 3600).default(60),
   CORS_ORIGINS: csv.optional(),
   // Extensions (docs/CONFIGURATION.md).
@@ -125,6 +128,10 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   minSessionSeconds: number;
   maxSessionHours: number;
+  /** Counted focus time per user per local day never exceeds this (a running timer stops at it; a stored session is shortened to fit). */
+  dailyCapHours: number;
+  /** A timer started over a socket stops by itself once its user has had no connected socket for this long (ending when the last one went). */
+  afkGraceSeconds: number;
   presenceTtlSeconds: number;
   /** Allowed browser origins; undefined means any origin in development, same-origin only in production. */
   corsOrigins?: string[];
@@ -256,6 +263,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv: e.NODE_ENV,
     minSessionSeconds: e.MIN_SESSION_SECONDS,
     maxSessionHours: e.MAX_SESSION_HOURS,
+    dailyCapHours: e.DAILY_CAP_HOURS,
+    afkGraceSeconds: e.AFK_GRACE_SECONDS,
     presenceTtlSeconds: e.PRESENCE_TTL_SECONDS,
     corsOrigins: e.CORS_ORIGINS,
     redisKeyPrefix: e.REDIS_KEY_PREFIX ?? defaultRedisKeyPrefix(e.DATABASE_URL),
