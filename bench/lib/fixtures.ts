@@ -95,8 +95,8 @@ export async function seedSessions(pg: Client, count: number, users: number, gro
     );
     for (const index of indexes) await pg.query(`DROP INDEX ${index.name}`);
     await pg.query(
-      `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, session_date, started_at, ended_at)
-       SELECT gen_random_uuid(), 'user_bench_' || u, u / $3 + 1, d, st, st, st + make_interval(secs => d)
+      `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, raw_seconds, session_date, started_at, ended_at)
+       SELECT gen_random_uuid(), 'user_bench_' || u, u / $3 + 1, d, d, st, st, st + make_interval(secs => d)
        FROM (SELECT s % $2 AS u, (300 + (s::bigint * 7919) % 6900)::int AS d,
                     date_trunc('second', now()) - make_interval(secs => ((s::bigint * 104729) % ($4 * 86400))::int) AS st
              FROM generate_series(1, $1) AS s) AS x`,

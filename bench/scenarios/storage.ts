@@ -140,8 +140,8 @@ export async function sessions(env: BenchEnv): Promise<ScenarioResult> {
     for (let i = 0; i < jobs.length; i += 1000) {
       const chunk = jobs.slice(i, i + 1000);
       await pg.query(
-        `INSERT INTO ss_copy (session_uuid, user_id, group_id, duration_seconds, session_date, started_at, ended_at)
-         SELECT u::uuid, us, g, d, s::timestamptz, s::timestamptz, e::timestamptz FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[]) AS t(u, us, g, d, s, e)`,
+        `INSERT INTO ss_copy (session_uuid, user_id, group_id, duration_seconds, raw_seconds, session_date, started_at, ended_at)
+         SELECT u::uuid, us, g, d, d, s::timestamptz, s::timestamptz, e::timestamptz FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[]) AS t(u, us, g, d, s, e)`,
         [
           chunk.map((j) => j.sessionUuid),
           chunk.map((j) => j.userId),

@@ -1,8 +1,10 @@
-import { Grouping, User } from '../../src/db/models';
+import { User } from '../../src/db/models';
+import { leaveGroup } from '../../src/components/groups/groups.service';
 import type { AppContext } from '../../src/context';
 import { deleteByPrefix } from '../../src/lib/redis';
 import { getLeaderboard } from '../../src/components/leaderboards/leaderboard.service';
-import { rebuildBoards } from '../../src/components/leaderboards/leaderboard.store';
+import { boardAnswers, boardKey, rebuildBoards } from '../../src/components/leaderboards/leaderboard.store';
+import { periodBounds } from '../../src/components/leaderboards/leaderboard.rules';
 import { PERIODS } from '../../src/components/leaderboards/leaderboard.rules';
 import { processSessionJob } from '../../workers/processors/persist-session.processor';
 import { eventually } from '../helpers/eventually';
@@ -86,7 +88,9 @@ describe('group leaderboards', () => {
     expect(top2.entries).toHaveLength(2);
     expect(top2.me).toEqual({ rank: 4, totalSeconds: 10 });
 
-    await Grouping.destroy({ where: { groupId: group.id, userId: tb!.userId } });
+    // Leaving through the use-case: it drops the group's cached answers on every node and
+    // queues the rebuild that takes tb out of the sets (reads skip non-members meanwhile).
+    await leaveGroup(ctx, { userId: tb!.userId, username: tb!.username }, { groupId: group.id });
     const after = await board(td!.userId);
     expect(after.entries.map((e) => [e.rank, e.username.split('_')[0]])).toEqual([
       [1, 'ta'],
@@ -94,6 +98,18 @@ describe('group leaderboards', () => {
       [3, 'td'],
     ]);
     await expect(board(tb!.userId)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+    // The group's rebuild (queued by the leave) takes tb out of the set itself.
+    const key = boardKey(ctx, group.id, 'week', periodBounds('week', new Date()).periodKey);
+    await rebuildBoards(ctx, { groupId: group.id });
+    expect(await ctx.redis.zscore(key, tb!.userId)).toBeNull();
+    // A stray non-member still in the set (left before any refresh) is skipped, and does not
+    // push the caller's rank down.
+    await ctx.redis.zadd(key, 1000, 'user_not_a_member');
+    await boardAnswers(ctx).invalidate(String(group.id));
+    const stray = await board(td!.userId, 1);
+    expect(stray.entries.map((e) => [e.rank, e.username.split('_')[0]])).toEqual([[1, 'ta']]);
+    expect(stray.me).toEqual({ rank: 3, totalSeconds: 10 });
   });
 
   it('when asked over HTTP, then members get the board, strangers get 404 (private) or 403 (public), bad input 400', async () => {
@@ -137,6 +153,9 @@ describe('group leaderboards', () => {
     expect(before[3]!.entries.map((e) => e.totalSeconds)).toEqual([60 + 240 + 420, 120 + 300 + 480, 180 + 360 + 540].sort((x, y) => y - x));
 
     await deleteByPrefix(ctx.redis, ctx.key('lb'));
+    // Answers this node computed before the wipe are still right and are served until the next
+    // board write or their TTL; drop them to read as a fresh node would.
+    await boardAnswers(ctx).invalidateAll();
     expect(await snapshot()).toEqual(before); // computed from PostgreSQL
     const queued = await ctx.queues.maintenance.getJobs(['waiting', 'delayed', 'active']);
     expect(queued.some((j) => j.name === 'rebuild-leaderboards' && j.data.groupId === group.id)).toBe(true);

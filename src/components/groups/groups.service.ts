@@ -16,11 +16,27 @@ import {
   successorLeader,
   type Visibility,
 } from '../../shared/policy';
+import { LEADERBOARD_CACHE } from '../leaderboards/leaderboard.rules';
 import { notify } from '../notifications';
 import { authorize, groupAccess, requireAccess } from './group-access';
 import { toGroupDto, toMemberDto, type GroupDto, type MemberDto } from './group.dto';
 import * as groups from './groups.repository';
 import { isFull } from './membership.rules';
+
+/**
+ * After a member joined or left (committed): the group's cached board answers are dropped on
+ * every node, and a rebuild of the group's boards is queued so the sorted sets hold current
+ * members only (one who left drops out, one who rejoined gets their time back). Reads skip
+ * non-members meanwhile. Failures are logged: the hourly rebuild and the cache TTL catch up.
+ */
+async function membershipChanged(ctx: AppContext, groupId: number): Promise<void> {
+  try {
+    await ctx.caches.cache(LEADERBOARD_CACHE.name, LEADERBOARD_CACHE).invalidate(String(groupId));
+    await ctx.queues.maintenance.add('rebuild-leaderboards', { groupId });
+  } catch (error) {
+    ctx.logger.warn({ err: error, groupId }, 'could not queue the boards refresh of a membership change');
+  }
+}
 
 /** A random, unguessable invite code (72 bits, URL-safe). */
 export const newInviteCode = (): string => randomBytes(9).toString('base64url');
@@ -156,7 +172,10 @@ export async function addMember(ctx: AppContext, member: NewMember, tx: Transact
     })),
     tx,
   );
-  tx.afterCommit(() => ctx.broadcast.toGroup(groupId, 'member:joined', { groupId, userId, role: NEW_MEMBER_ROLE }));
+  tx.afterCommit(() => {
+    ctx.broadcast.toGroup(groupId, 'member:joined', { groupId, userId, role: NEW_MEMBER_ROLE });
+    void membershipChanged(ctx, groupId);
+  });
   return group;
 }
 
@@ -213,6 +232,7 @@ async function removeMembership(
   });
   ctx.broadcast.toGroup(groupId, 'member:left', { groupId, userId: targetId, role: result.role });
   ctx.broadcast.removeUserFromGroup(targetId, groupId);
+  await membershipChanged(ctx, groupId);
   if (result.deactivated) {
     ctx.broadcast.toGroup(groupId, 'group:deleted', { groupId });
     ctx.broadcast.closeGroup(groupId);
@@ -266,6 +286,7 @@ export async function removeUserFromAllGroups(ctx: AppContext, input: { userId: 
     announcements.push(() => {
       ctx.broadcast.toGroup(groupId, 'member:left', { groupId, userId, role: membership.role });
       ctx.broadcast.removeUserFromGroup(userId, groupId);
+      void membershipChanged(ctx, groupId);
       if (successor) ctx.broadcast.toGroup(groupId, 'member:updated', { groupId, userId: successor, role: LEADER_ROLE });
       if (deactivated) {
         ctx.broadcast.toGroup(groupId, 'group:deleted', { groupId });

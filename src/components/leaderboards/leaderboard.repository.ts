@@ -14,23 +14,26 @@ export interface GroupUserTotals {
 
 /**
  * Sums of session seconds per (group, user) for every period at `now`, optionally for
- * one group and/or one user. A session belongs to the period holding its `startedAt`.
+ * one group and/or one user, of the group's **current members** only (a board holds
+ * members: one who leaves drops out at the next refresh or rebuild of the group, one who
+ * rejoins comes back with their time). A session belongs to the period holding its `startedAt`.
  */
 export async function periodTotals(db: Db, now: Date, filter: { groupId?: number; userId?: string } = {}): Promise<GroupUserTotals[]> {
   const from = Object.fromEntries(PERIODS.filter((p) => p !== 'all').map((p) => [p, periodBounds(p, now).from])) as Record<Exclude<Period, 'all'>, Date>;
-  const where = ['group_id IS NOT NULL'];
-  if (filter.groupId !== undefined) where.push('group_id = :groupId');
-  if (filter.userId !== undefined) where.push('user_id = :userId');
+  const where = ['ss.group_id IS NOT NULL'];
+  if (filter.groupId !== undefined) where.push('ss.group_id = :groupId');
+  if (filter.userId !== undefined) where.push('ss.user_id = :userId');
   const rows = await select<{ groupId: number; userId: string; d7: string; week: string; month: string; all: string }>(
     db,
-    `SELECT group_id AS "groupId", user_id AS "userId",
-            COALESCE(SUM(duration_seconds) FILTER (WHERE started_at >= :d7), 0) AS "d7",
-            COALESCE(SUM(duration_seconds) FILTER (WHERE started_at >= :week), 0) AS "week",
-            COALESCE(SUM(duration_seconds) FILTER (WHERE started_at >= :month), 0) AS "month",
-            SUM(duration_seconds) AS "all"
-       FROM study_sessions
+    `SELECT ss.group_id AS "groupId", ss.user_id AS "userId",
+            COALESCE(SUM(ss.duration_seconds) FILTER (WHERE ss.started_at >= :d7), 0) AS "d7",
+            COALESCE(SUM(ss.duration_seconds) FILTER (WHERE ss.started_at >= :week), 0) AS "week",
+            COALESCE(SUM(ss.duration_seconds) FILTER (WHERE ss.started_at >= :month), 0) AS "month",
+            SUM(ss.duration_seconds) AS "all"
+       FROM study_sessions ss
+       JOIN groupings g ON g.group_id = ss.group_id AND g.user_id = ss.user_id
       WHERE ${where.join(' AND ')}
-      GROUP BY group_id, user_id`,
+      GROUP BY ss.group_id, ss.user_id`,
     { d7: from['7d'], week: from.week, month: from.month, groupId: filter.groupId ?? null, userId: filter.userId ?? null },
   );
   return rows.map((r) => ({
@@ -59,6 +62,22 @@ export async function groupMembers(db: Db, groupId: number): Promise<MemberRow[]
        LEFT JOIN streaks s ON s.user_id = g.user_id
       WHERE g.group_id = :groupId`,
     { groupId },
+  );
+  return rows.map((r) => ({ userId: r.userId, username: r.username, timeZone: r.tz, currentStreak: r.currentStreak ?? 0, lastActiveDate: r.lastActiveDate }));
+}
+
+/** Of `userIds`, the group's current members with what a board row shows about them (one query; order not kept). */
+export async function boardMembers(db: Db, groupId: number, userIds: readonly string[]): Promise<MemberRow[]> {
+  if (userIds.length === 0) return [];
+  const rows = await select<{ userId: string; username: string; tz: string | null; currentStreak: number | null; lastActiveDate: string | null }>(
+    db,
+    `SELECT g.user_id AS "userId", u.username, u.preferences->>'timezone' AS tz,
+            s.current_streak AS "currentStreak", to_char(s.last_active_date, 'YYYY-MM-DD') AS "lastActiveDate"
+       FROM groupings g
+       JOIN users u ON u.user_id = g.user_id
+       LEFT JOIN streaks s ON s.user_id = g.user_id
+      WHERE g.group_id = :groupId AND g.user_id IN (:userIds)`,
+    { groupId, userIds: [...userIds] },
   );
   return rows.map((r) => ({ userId: r.userId, username: r.username, timeZone: r.tz, currentStreak: r.currentStreak ?? 0, lastActiveDate: r.lastActiveDate }));
 }

@@ -7,6 +7,14 @@ import type { Period } from '../../shared/contract/leaderboards';
 /** The periods are the wire contract's (src/shared/contract/leaderboards.ts). */
 export { PERIODS, type Period } from '../../shared/contract/leaderboards';
 
+/**
+ * The node-local cache of computed board answers (ctx.caches), keyed by group id: invalidate
+ * `String(groupId)` after any change that alters what the group's board shows (a board write,
+ * a member leaving or joining). The time-to-live bounds what no event invalidates (a
+ * username change, a streak moved by a session of no group).
+ */
+export const LEADERBOARD_CACHE = { name: 'leaderboard', ttlMs: 10_000, max: 2_000 } as const;
+
 export interface PeriodBounds {
   period: Period;
   /** First instant of the period; null for `all` (no lower bound). */

@@ -1,9 +1,9 @@
 import type { Actor, AppContext } from '../../context';
 import { requireAccess } from '../groups';
 import { effectiveCurrentStreak } from '../streaks/streak.rules';
-import { groupMembers, periodTotals } from './leaderboard.repository';
-import { boardView, periodBounds, rankEntries, type Period } from './leaderboard.rules';
-import { readBoard } from './leaderboard.store';
+import { boardMembers, groupMembers, type MemberRow, periodTotals } from './leaderboard.repository';
+import { boardView, periodBounds, type RankedEntry, rankEntries, type Period } from './leaderboard.rules';
+import { boardAnswers, placeOf, readRange } from './leaderboard.store';
 
 export interface LeaderboardDto {
   period: Period;
@@ -14,10 +14,19 @@ export interface LeaderboardDto {
   me: { rank: number; totalSeconds: number } | null;
 }
 
+/** A computed top of a board (cached per group, period and limit until the group's boards change). */
+interface TopAnswer {
+  entries: Array<RankedEntry & MemberRow>;
+  /** Non-members still in the set above the last entry (left since the last refresh): `me` skips them. */
+  strays: Array<{ totalSeconds: number }>;
+}
+
 /**
- * A group's board for members: read from the Redis sorted set kept by the workers,
- * filtered to current members at read time. When the board is not in Redis (lost, or a
- * period just began) the answer is computed from PostgreSQL and a rebuild is enqueued.
+ * A group's board for members: the top `limit` from the Redis sorted set kept by the
+ * workers (ZREVRANGE, names and streaks of those users only), cached on this node until
+ * the group's next board write, and the caller's place (ZSCORE + ZCOUNT). When the board
+ * is not in Redis (lost, or a period just began) the answer is computed from PostgreSQL
+ * and a rebuild is enqueued.
  */
 export async function getLeaderboard(
   ctx: AppContext,
@@ -27,15 +36,76 @@ export async function getLeaderboard(
   const now = input.now ?? new Date();
   await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'leaderboard.view');
   const bounds = periodBounds(input.period, now);
-  let board = await readBoard(ctx, input.groupId, input.period, now);
-  if (!board) {
-    board = new Map();
-    for (const row of await periodTotals(ctx.sequelize, now, { groupId: input.groupId })) {
-      if (row.totals[input.period] > 0) board.set(row.userId, row.totals[input.period]);
-    }
-    await requestRebuild(ctx, input.groupId, now);
+  const cache = boardAnswers<TopAnswer>(ctx);
+  const cacheKey = String(input.groupId);
+  let answers = cache.get(cacheKey);
+  if (!answers) {
+    answers = new Map();
+    cache.set(cacheKey, answers);
   }
-  const totals = board;
+  const slot = `${input.period}:${bounds.periodKey}:${input.limit}`;
+  let top = input.now ? undefined : answers.get(slot);
+  if (!top) {
+    top = (await topOfBoard(ctx, input.groupId, input.period, input.limit, now)) ?? undefined;
+    if (!top) return fromPostgres(ctx, actor, input, now);
+    if (!input.now) answers.set(slot, top);
+  }
+  const cached = top;
+  let me: LeaderboardDto['me'] = null;
+  const mine = cached.entries.find((e) => e.userId === actor.userId);
+  if (mine) me = { rank: mine.rank, totalSeconds: mine.totalSeconds };
+  else {
+    const place = await placeOf(ctx, input.groupId, input.period, now, actor.userId);
+    if (place && place.totalSeconds > 0) {
+      const strays = cached.strays.filter((s) => s.totalSeconds > place.totalSeconds).length;
+      me = { rank: place.above - strays + 1, totalSeconds: place.totalSeconds };
+    }
+  }
+  return toDto(input.period, bounds, now, cached.entries, me);
+}
+
+/**
+ * The top `limit` members of a board with ranks (ties share a rank and are ordered by
+ * username, then user id), reading only as far down the set as the last tie needs:
+ * entries from rank 1 to `limit` plus whatever ties with the last of them. Null when the
+ * board is not trusted.
+ */
+async function topOfBoard(ctx: AppContext, groupId: number, period: Period, limit: number, now: Date): Promise<TopAnswer | null> {
+  let want = limit + 1;
+  for (;;) {
+    const slice = await readRange(ctx, groupId, period, now, 0, want - 1);
+    if (!slice) return null;
+    const rows = await boardMembers(
+      ctx.sequelize,
+      groupId,
+      slice.map((e) => e.userId),
+    );
+    const byId = new Map(rows.map((r) => [r.userId, r]));
+    const members = slice.flatMap((e) => {
+      const row = byId.get(e.userId);
+      return row ? [{ ...row, totalSeconds: e.totalSeconds }] : [];
+    });
+    const exhausted = slice.length < want;
+    const last = members[limit - 1];
+    const next = members[limit];
+    // Done when the set ended, or the first member past the top has strictly fewer seconds
+    // than the last one in it (no tie crosses the cut, so the ordering by name is complete).
+    if (exhausted || (last && next && next.totalSeconds < last.totalSeconds)) {
+      const entries = rankEntries(members).slice(0, limit);
+      const strays = slice.filter((e) => !byId.has(e.userId)).map((e) => ({ totalSeconds: e.totalSeconds }));
+      return { entries, strays };
+    }
+    want *= 2;
+  }
+}
+
+/** The board computed from PostgreSQL (the set is not trusted), with a rebuild enqueued. */
+async function fromPostgres(ctx: AppContext, actor: Actor, input: { groupId: number; period: Period; limit: number }, now: Date): Promise<LeaderboardDto> {
+  const totals = new Map<string, number>();
+  for (const row of await periodTotals(ctx.sequelize, now, { groupId: input.groupId })) {
+    if (row.totals[input.period] > 0) totals.set(row.userId, row.totals[input.period]);
+  }
+  await requestRebuild(ctx, input.groupId, now);
   const members = await groupMembers(ctx.sequelize, input.groupId);
   const ranked = rankEntries(
     members.flatMap((m) => {
@@ -44,18 +114,28 @@ export async function getLeaderboard(
     }),
   );
   const view = boardView(ranked, input.limit, actor.userId);
+  return toDto(input.period, periodBounds(input.period, now), now, view.top, view.me);
+}
+
+function toDto(
+  period: Period,
+  bounds: ReturnType<typeof periodBounds>,
+  now: Date,
+  entries: ReadonlyArray<RankedEntry & MemberRow>,
+  me: LeaderboardDto['me'],
+): LeaderboardDto {
   return {
-    period: input.period,
+    period,
     from: bounds.from ? bounds.from.toISOString() : null,
     to: bounds.to.toISOString(),
-    entries: view.top.map((e) => ({
+    entries: entries.map((e) => ({
       rank: e.rank,
       userId: e.userId,
       username: e.username,
       totalSeconds: e.totalSeconds,
       currentStreak: effectiveCurrentStreak(e.currentStreak, e.lastActiveDate, e.timeZone || 'UTC', now),
     })),
-    me: view.me,
+    me,
   };
 }
 

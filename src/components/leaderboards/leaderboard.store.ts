@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../context';
 import { activeGroupIds, periodTotals, recentlyStored, type GroupUserTotals } from './leaderboard.repository';
-import { periodBounds, PERIODS, type Period } from './leaderboard.rules';
+import { LEADERBOARD_CACHE, periodBounds, PERIODS, type Period } from './leaderboard.rules';
 
 /**
  * Redis layout of the leaderboards (all via ctx.key):
@@ -31,7 +31,16 @@ export async function refreshUserBoards(ctx: AppContext, groupId: number, userId
     if (b.ttlSeconds) multi.expire(key, b.ttlSeconds);
   }
   await multi.exec();
+  await boardAnswers(ctx).invalidate(String(groupId));
 }
+
+/**
+ * The node-local cache of board answers: per group (the key), a map from
+ * `period:periodKey:limit` to the computed top entries. Every write to a group's boards
+ * invalidates the group on every node (after the write); a load racing an invalidation
+ * writes into the dropped map, never into the live one.
+ */
+export const boardAnswers = <V>(ctx: AppContext) => ctx.caches.cache<Map<string, V>>(LEADERBOARD_CACHE.name, LEADERBOARD_CACHE);
 
 /** One board as stored, or null when it is not trusted (missing ready marker). */
 export async function readBoard(ctx: AppContext, groupId: number, period: Period, now: Date): Promise<Map<string, number> | null> {
@@ -48,6 +57,51 @@ export async function readBoard(ctx: AppContext, groupId: number, period: Period
   const board = new Map<string, number>();
   for (let i = 0; i < flat.length; i += 2) board.set(flat[i], Number(flat[i + 1]));
   return board;
+}
+
+export interface BoardEntry {
+  userId: string;
+  totalSeconds: number;
+}
+
+/**
+ * The entries at positions `start`..`stop` (0-based, inclusive; `stop` -1 for the end) of
+ * a board by seconds descending, as the sorted set orders them (ties in member order:
+ * callers re-sort ties by their own rule), or null when the board is not trusted.
+ * One round trip (EXISTS + ZREVRANGE … WITHSCORES in one MULTI).
+ */
+export async function readRange(ctx: AppContext, groupId: number, period: Period, now: Date, start: number, stop: number): Promise<BoardEntry[] | null> {
+  const b = periodBounds(period, now);
+  const result = await ctx.redis
+    .multi()
+    .exists(readyKey(ctx, groupId, period, b.periodKey))
+    .zrevrange(boardKey(ctx, groupId, period, b.periodKey), start, stop, 'WITHSCORES')
+    .exec();
+  if (!result || result.some(([error]) => error)) throw result?.find(([error]) => error)?.[0] ?? new Error('redis multi aborted');
+  const [[, ready], [, withScores]] = result;
+  if (Number(ready) !== 1) return null;
+  const flat = withScores as string[];
+  const entries: BoardEntry[] = [];
+  for (let i = 0; i < flat.length; i += 2) entries.push({ userId: flat[i], totalSeconds: Number(flat[i + 1]) });
+  return entries;
+}
+
+/**
+ * One user's place on a board: their seconds and how many entries have strictly more
+ * (ZSCORE, then ZCOUNT above it, in one round trip each), or null when they are not on it.
+ */
+export async function placeOf(
+  ctx: AppContext,
+  groupId: number,
+  period: Period,
+  now: Date,
+  userId: string,
+): Promise<{ totalSeconds: number; above: number } | null> {
+  const key = boardKey(ctx, groupId, period, periodBounds(period, now).periodKey);
+  const score = await ctx.redis.zscore(key, userId);
+  if (score === null) return null;
+  const above = await ctx.redis.zcount(key, `(${score}`, '+inf');
+  return { totalSeconds: Number(score), above };
 }
 
 /**
@@ -97,6 +151,7 @@ export async function rebuildBoards(ctx: AppContext, options: { groupId?: number
     const result = await swap.exec();
     const failed = result?.find(([error]) => error);
     if (failed) throw failed[0];
+    await boardAnswers(ctx).invalidate(String(groupId));
   }
   for (const { groupId, userId } of await recentlyStored(ctx.sequelize, startedAt, options.groupId)) {
     await refreshUserBoards(ctx, groupId, userId, now);
