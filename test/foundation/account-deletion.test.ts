@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { Webhook } from 'svix';
 import { eventually } from '../helpers/eventually';
+import { httpClient } from '../helpers/http';
 import { spawnApiNode, type Proc } from '../helpers/processes';
 import { connectSocket, emitAck, waitForEvent, type ClientSocket } from '../helpers/socket';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -104,6 +105,20 @@ describe('account deletion', () => {
     expect(await goneA).toBe('io server disconnect');
     expect(await goneB).toBe('io server disconnect');
     await expect(connectSocket(node.url!, u.token)).rejects.toMatchObject({ message: 'UNAUTHENTICATED' });
+  });
+
+  it('when a user is changed or deleted on one node, then the identity the other node cached is dropped at once', async () => {
+    const u = await app.signedUpUser('cached');
+    const onB = httpClient(node.url!);
+    // Both nodes now hold the user in their identity cache.
+    expect((await onB.get('/api/me', { token: u.token })).body.username).toBe(u.username);
+    const renamed = `${u.username.slice(0, 20)}_new`;
+    expect((await app.http.patch('/api/me', { token: u.token, body: { username: renamed } })).status).toBe(200);
+    await eventually(async () => expect((await onB.get('/api/me', { token: u.token })).body.username).toBe(renamed));
+    expect((await deliver({ type: 'user.deleted', timestamp: Date.now(), data: { id: u.userId, deleted: true } })).status).toBe(200);
+    // The invalidation is published before the webhook is acknowledged: no wait is needed.
+    expect((await onB.get('/api/me', { token: u.token })).status).toBe(401);
+    expect((await app.http.get('/api/me', { token: u.token })).status).toBe(401);
   });
 
   it('when a user is deleted, then they leave every group: a sole leader is succeeded by the longest-standing admin (else member), an emptied group is closed', async () => {

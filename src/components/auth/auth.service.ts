@@ -1,7 +1,7 @@
 import type { AppContext, SignedInUser } from '../../context';
 import { AppError, unauthenticated } from '../../lib/errors';
 import { z } from '../../lib/validation';
-import { baseUsername, findUser, insertUser, isDuplicateUser, isReservedEmail, writeWithFreeUsername } from '../users';
+import { baseUsername, cachedUser, findUser, forgetUser, insertUser, isDuplicateUser, isReservedEmail, writeWithFreeUsername } from '../users';
 import { type DemoUser, findDemoUsers } from './demo-users.repository';
 import type { TokenClaims, TokenVerifier } from './token-verifier';
 
@@ -27,7 +27,8 @@ export const usableEmail = (value: string | null | undefined): string | undefine
  */
 export async function userFromClaims(ctx: AppContext, claims: TokenClaims): Promise<SignedInUser> {
   const db = ctx.sequelize;
-  const existing = await findUser(db, claims.sub);
+  // The node-local identity cache (users/identity.cache.ts): every write to the row drops it on every node.
+  const existing = await cachedUser(ctx, claims.sub);
   if (existing) {
     if (existing.deletedAt) throw unauthenticated('This account was deleted');
     return existing;
@@ -37,12 +38,15 @@ export async function userFromClaims(ctx: AppContext, claims: TokenClaims): Prom
     throw new AppError('USER_NOT_SYNCED', 'This user is not synced yet; try again shortly');
   }
   try {
-    return await writeWithFreeUsername(db, baseUsername(claims.username, email), undefined, (username, at) =>
+    const created = await writeWithFreeUsername(db, baseUsername(claims.username, email), undefined, (username, at) =>
       insertUser(at, { userId: claims.sub, username, email, firstName: nameFromClaim(claims.firstName), lastName: nameFromClaim(claims.lastName) }),
     );
+    await forgetUser(ctx, claims.sub); // the absent user this node cached
+    return created;
   } catch (error) {
     if (!isDuplicateUser(error)) throw error;
     // A concurrent request created the same user, or the e-mail belongs to another account.
+    await forgetUser(ctx, claims.sub);
     const raced = await findUser(db, claims.sub);
     if (raced && !raced.deletedAt) return raced;
     if (raced) throw unauthenticated('This account was deleted');

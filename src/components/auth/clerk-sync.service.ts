@@ -4,7 +4,7 @@ import { AppError } from '../../lib/errors';
 import { parseInput, z } from '../../lib/validation';
 import { removeUserFromAllGroups } from '../groups';
 import { stopTimer } from '../timers';
-import { baseUsername, erasedEmail, erasedUsername, insertUser, lockUser, lockUsernameHolder, updateUser, writeWithFreeUsername } from '../users';
+import { baseUsername, erasedEmail, erasedUsername, forgetUser, insertUser, lockUser, lockUsernameHolder, updateUser, writeWithFreeUsername } from '../users';
 import { nameFromClaim, usableEmail } from './auth.service';
 import { recordDelivery } from './auth.repository';
 
@@ -65,11 +65,12 @@ async function upsertUser(
  * The account leaves every group. `deleted_at` is the event's instant (the tombstone).
  * Returns what to do once the transaction has committed.
  */
-async function eraseUser(ctx: AppContext, userId: string, eventAt: Date, transaction: Transaction): Promise<() => void> {
+async function eraseUser(ctx: AppContext, userId: string, eventAt: Date, transaction: Transaction, touched: string[]): Promise<() => void> {
   const existing = await lockUser(transaction, userId);
   const username = erasedUsername(userId);
   const squatter = await lockUsernameHolder(transaction, username, userId);
   if (squatter) {
+    touched.push(squatter.userId);
     await writeWithFreeUsername(transaction, baseUsername(null, squatter.email), squatter.userId, (name, t) =>
       updateUser(t, squatter.userId, { username: name }),
     );
@@ -92,10 +93,11 @@ async function eraseUser(ctx: AppContext, userId: string, eventAt: Date, transac
 }
 
 /** Applies one verified Clerk event inside the caller's transaction; `afterCommit` work is registered on it. */
-async function applyClerkEvent(ctx: AppContext, event: ClerkEvent, eventAt: Date, transaction: Transaction): Promise<void> {
+async function applyClerkEvent(ctx: AppContext, event: ClerkEvent, eventAt: Date, transaction: Transaction, touched: string[]): Promise<void> {
   const log = ctx.logger.child({ component: 'clerk-webhook' });
+  touched.push(event.data.id);
   if (event.type === 'user.deleted') {
-    const after = await eraseUser(ctx, event.data.id, eventAt, transaction);
+    const after = await eraseUser(ctx, event.data.id, eventAt, transaction, touched);
     transaction.afterCommit(after);
   } else {
     await upsertUser(event, eventAt, transaction, (fields, message) => log.info(fields, message));
@@ -122,6 +124,7 @@ export async function receiveClerkDelivery(ctx: AppContext, delivery: WebhookDel
   const log = ctx.logger.child({ component: 'clerk-webhook' });
   const { svixId, payload } = delivery;
   const type = payload.type;
+  const touched: string[] = [];
   await ctx.sequelize.transaction(async (tx) => {
     if (!(await recordDelivery(tx, svixId, typeof type === 'string' ? type.slice(0, 100) : 'unknown'))) {
       log.info({ svixId }, 'replayed webhook ignored');
@@ -129,7 +132,10 @@ export async function receiveClerkDelivery(ctx: AppContext, delivery: WebhookDel
     }
     if (typeof type !== 'string' || !KNOWN_EVENTS.has(type)) return; // acknowledged, nothing to do
     const event = parseInput(ClerkEvent, payload, 'body');
-    await applyClerkEvent(ctx, event, delivery.eventAt, tx);
+    await applyClerkEvent(ctx, event, delivery.eventAt, tx, touched);
     log.info({ svixId, type: event.type }, 'webhook applied');
   });
+  // Committed: every node drops its cached rows of these users before the delivery is
+  // acknowledged (a deleted account is refused by its next request on any node).
+  if (touched.length > 0) await forgetUser(ctx, touched, { renamed: true });
 }

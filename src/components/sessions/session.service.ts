@@ -4,7 +4,7 @@ import { notFound } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto } from '../../realtime/events';
 import { recomputeStreak } from '../streaks';
-import { lockUser, userTimeZone } from '../users';
+import { forgetUser, lockUser, userTimeZone } from '../users';
 import { toSessionDto } from './session.dto';
 import * as sessions from './sessions.repository';
 
@@ -23,6 +23,13 @@ export interface PersistResult {
  * streak from the distinct local study days.
  */
 export async function persistSession(ctx: AppContext, data: PersistSessionJob): Promise<PersistResult> {
+  const result = await storeSession(ctx, data);
+  // Committed: the user's total and streak moved, so every node drops its cached copies.
+  if (result.inserted) await forgetUser(ctx, data.userId);
+  return result;
+}
+
+function storeSession(ctx: AppContext, data: PersistSessionJob): Promise<PersistResult> {
   return ctx.sequelize.transaction(async (tx) => {
     const user = await lockUser(tx, data.userId);
     if (!user) {

@@ -1,13 +1,14 @@
 import type { Actor, AppContext, SignedInUser } from '../../context';
 import { AppError, notFound, validationFailed } from '../../lib/errors';
-import { findStreak } from '../streaks';
+import { cachedStreak, findStreak } from '../streaks';
+import { forgetUser } from './identity.cache';
 import { mergePreferences, PREFERENCES_MAX_BYTES, preferencesBytes, type PreferencesPatch } from './preferences.rules';
 import { toPublicUser, toSelfUser, type PublicUserDto, type SelfUserDto } from './user.dto';
 import * as users from './users.repository';
 
 /** My profile, as the request's authentication loaded it. */
 export async function getMe(ctx: AppContext, me: SignedInUser): Promise<SelfUserDto> {
-  return toSelfUser(me, await findStreak(ctx.sequelize, me.userId));
+  return toSelfUser(me, await cachedStreak(ctx, me.userId));
 }
 
 export interface ProfileChanges {
@@ -47,7 +48,8 @@ export async function updateMe(ctx: AppContext, actor: Actor, input: ProfileChan
     throw error;
   }
   if (!updated) throw notFound('User');
-  return toSelfUser(updated, await findStreak(ctx.sequelize, actor.userId));
+  await forgetUser(ctx, actor.userId, { renamed: changes.username !== undefined && changes.username !== actor.username });
+  return toSelfUser(updated, await cachedStreak(ctx, actor.userId));
 }
 
 /** Anyone's public profile; a deleted account is NOT_FOUND. */

@@ -1,0 +1,35 @@
+import type { AppContext } from '../../context';
+import { LEADERBOARD_CACHE } from '../leaderboards/leaderboard.rules';
+import { forgetStreak } from '../streaks';
+import { findUser, type UserRecord } from './users.repository';
+
+/**
+ * The node-local identity cache (ctx.caches): a user's `users` row by user id, as the
+ * authentication of every request and socket reads it. Every write to a user's row calls
+ * `forgetUser` once committed (PATCH /me, the Clerk webhook's update and deletion, a
+ * username freed for an erasure, a new user, a stored session's total), which drops the
+ * entry here and, over Redis pub/sub, on every other node: a deleted account is refused by
+ * the next request wherever it lands. An absent user is cached too (as null) and dropped
+ * by the insert. The time-to-live bounds a lost invalidation. Callers must not mutate the
+ * returned row (it is shared between requests).
+ */
+export const IDENTITY_CACHE = { name: 'identity', ttlMs: 60_000, max: 20_000 } as const;
+
+const identities = (ctx: AppContext) => ctx.caches.cache<UserRecord | null>(IDENTITY_CACHE.name, IDENTITY_CACHE);
+
+export function cachedUser(ctx: AppContext, userId: string): Promise<UserRecord | null> {
+  return identities(ctx).getOrLoad(userId, () => findUser(ctx.sequelize, userId));
+}
+
+/**
+ * After a committed change of these users' rows (or streaks): drops what every node caches
+ * about them. `renamed`: a username changed, which boards show, so every node's cached
+ * board answers go too (renames are rare).
+ */
+export async function forgetUser(ctx: AppContext, userIds: string | readonly string[], options: { renamed?: boolean } = {}): Promise<void> {
+  const ids = typeof userIds === 'string' ? [userIds] : userIds;
+  await Promise.all([
+    ...ids.flatMap((id) => [identities(ctx).invalidate(id), forgetStreak(ctx, id)]),
+    options.renamed ? ctx.caches.cache(LEADERBOARD_CACHE.name, LEADERBOARD_CACHE).invalidateAll() : undefined,
+  ]);
+}
