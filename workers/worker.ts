@@ -10,11 +10,15 @@ import { bullPrefix, QUEUE_NAMES, type MaintenanceJob, type MaintenanceJobName, 
 import { bullConnection, closeRedis, createSubscriberClient } from '../src/lib/redis';
 import { createBroadcaster, ioChannelKey } from '../src/realtime/broadcaster';
 import type { ServerToClientEvents } from '../src/realtime/events';
+import { parseInput } from '../src/lib/validation';
 import { processMaintenanceJob, scheduleMaintenance } from './processors/maintenance.processor';
-import { processSessionJob } from './processors/persist-session.processor';
+import { createSessionBatcher, PersistSessionJobSchema } from './processors/persist-session.processor';
 import { failureCode, isFinalFailure, mappingJobErrors } from './job-errors';
 import { serveOps } from './ops-server';
 import { registerQueueMetrics } from './queue-metrics';
+
+/** How long a session batch waits for more jobs after its first one. */
+const SESSION_BATCH_WAIT_MS = 3;
 
 export interface WorkerNode {
   /** Graceful and idempotent: active jobs finish, nothing taken is lost. */
@@ -41,13 +45,17 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
 
   const connection = bullConnection(config.redisUrl, true);
   const prefix = bullPrefix(config);
+  // Session jobs are stored in micro-batches: the worker runs up to SESSION_BATCH_MAX jobs
+  // at once and the batcher stores the ready ones together (a few ms' worth at most).
+  const batcher = createSessionBatcher(ctx, { maxBatch: config.sessionBatchMax, waitMs: SESSION_BATCH_WAIT_MS });
   const sessions = new Worker<PersistSessionJob>(
     QUEUE_NAMES.sessions,
-    mappingJobErrors((job) => processSessionJob(ctx, job)),
+    // Invalid data is VALIDATION_FAILED, which the worker fails at once (workers/job-errors.ts).
+    mappingJobErrors((job) => batcher.submit(parseInput(PersistSessionJobSchema, job.data, 'data'))),
     {
       connection,
       prefix,
-      concurrency: config.workerConcurrency,
+      concurrency: Math.max(config.workerConcurrency, config.sessionBatchMax),
       lockDuration: config.workerLockMs,
       stalledInterval: config.workerLockMs,
     },

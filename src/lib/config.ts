@@ -84,6 +84,7 @@ const envSchema = z.object({
   INVITATIONS_PER_HOUR_PER_INVITEE: intInRange(1, 1_000_000).default(20),
   MAX_SOCKETS_PER_USER: intInRange(1, 100_000).default(10),
   WORKER_CONCURRENCY: intInRange(1, 256).default(16),
+  SESSION_BATCH_MAX: intInRange(1, 1000).default(256),
   WORKER_LOCK_MS: intInRange(200, 600_000).default(30_000),
   WORKER_METRICS_PORT: intInRange(0, 65535).optional(),
   WEB_DIR: z.string().optional(),
@@ -159,6 +160,8 @@ export interface Config {
   /** Sockets one user may hold at once, across all nodes (more are refused at the handshake). */
   maxSocketsPerUser: number;
   workerConcurrency: number;
+  /** Ready session jobs a worker takes at once and stores in one transaction (its sessions queue runs at least this many jobs at once). */
+  sessionBatchMax: number;
   /** BullMQ job lock; a crashed worker's active jobs are retried by another worker after about this long (stalled check at the same interval). */
   workerLockMs: number;
   /** When set, the worker serves Prometheus `/metrics` (incl. queue depths) on this port. */
@@ -279,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationsPerHourPerInvitee: e.INVITATIONS_PER_HOUR_PER_INVITEE,
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    sessionBatchMax: e.SESSION_BATCH_MAX,
     workerLockMs: e.WORKER_LOCK_MS,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     webDir: e.WEB_DIR,

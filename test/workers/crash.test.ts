@@ -36,14 +36,14 @@ describe('a worker killed mid-job', () => {
       ...jobs.filter((_, i) => i % 3 === 0).map((data) => ({ name: 'persist-session' as const, data, opts: { jobId: `${data.sessionUuid}-dup` } })),
     ]);
 
-    const first = await spawnWorker({ ...app.env, WORKER_CONCURRENCY: '8' });
+    const first = await spawnWorker({ ...app.env, WORKER_CONCURRENCY: '8', SESSION_BATCH_MAX: '8' });
     procs.push(first);
     await eventually(async () => expect(await countRows(ctx)).toBeGreaterThan(20), { timeout: 20_000, interval: 10 });
     await crash(first);
     const afterKill = await countRows(ctx);
     expect(afterKill).toBeLessThan(uuids.size);
 
-    const second = await spawnWorker({ ...app.env, WORKER_CONCURRENCY: '8' });
+    const second = await spawnWorker({ ...app.env, WORKER_CONCURRENCY: '8', SESSION_BATCH_MAX: '8' });
     procs.push(second);
     await eventually(
       async () => {

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
-import { refreshUserBoards } from '../../src/components/leaderboards';
-import { persistSession, type PersistResult } from '../../src/components/sessions';
+import { refreshBoards, refreshUserBoards } from '../../src/components/leaderboards';
+import { persistSession, persistSessions, type PersistResult } from '../../src/components/sessions';
 import type { AppContext } from '../../src/context';
 import type { PersistSessionJob } from '../../src/lib/queues';
 import { parseInput, z } from '../../src/lib/validation';
@@ -40,4 +40,83 @@ export async function processSessionJob(ctx: AppContext, job: Pick<Job<PersistSe
     ctx.broadcast.toGroup(result.groupId, 'leaderboard:updated', { groupId: result.groupId });
   }
   return result;
+}
+
+/**
+ * The batch path of `processSessionJob` (the worker's micro-batches, data already
+ * validated): every job stored in one transaction (persistSessions), then every touched
+ * (group, user) board entry written in one Redis MULTI and one `leaderboard:updated` per
+ * group. Results in the jobs' order. Throws when any step fails; the batcher then runs
+ * the jobs one at a time (every step is idempotent, so a partly done batch is no harm).
+ */
+export async function processSessionBatch(ctx: AppContext, jobs: readonly PersistSessionJob[]): Promise<PersistResult[]> {
+  const results = await persistSessions(ctx, jobs);
+  const pairs = jobs.flatMap((job, i) => {
+    const groupId = results[i]?.groupId ?? null;
+    return groupId !== null ? [{ groupId, userId: job.userId }] : [];
+  });
+  await refreshBoards(ctx, pairs);
+  for (const groupId of new Set(pairs.map((p) => p.groupId))) ctx.broadcast.toGroup(groupId, 'leaderboard:updated', { groupId });
+  return results;
+}
+
+interface Waiting {
+  data: PersistSessionJob;
+  resolve: (result: PersistResult) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface SessionBatcher {
+  /** Stores one validated job with whatever else is ready; settles when its batch (or its own fallback) is done. */
+  submit(data: PersistSessionJob): Promise<PersistResult>;
+}
+
+/**
+ * Gathers the session jobs the BullMQ worker runs at once into micro-batches: a batch
+ * is flushed when `maxBatch` jobs wait or `waitMs` after its first job arrived. Each job's
+ * processor call resolves only once its batch committed, so BullMQ completes a job only
+ * after its session is stored (a crash before that leaves the job to be retried, and the
+ * retry finds the row). A batch that fails is stored one job at a time, so one bad job
+ * fails alone.
+ */
+export function createSessionBatcher(ctx: AppContext, options: { maxBatch: number; waitMs: number }): SessionBatcher {
+  let waiting: Waiting[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const run = async (batch: Waiting[]): Promise<void> => {
+    try {
+      const results = await processSessionBatch(
+        ctx,
+        batch.map((w) => w.data),
+      );
+      for (const [i, w] of batch.entries()) {
+        const result = results[i];
+        if (result) w.resolve(result);
+        else w.reject(new Error('session batch returned no result for a job'));
+      }
+    } catch (error) {
+      ctx.logger.warn({ err: error, size: batch.length }, 'session batch failed; storing its jobs one at a time');
+      for (const w of batch) {
+        try {
+          w.resolve(await processSessionJob(ctx, { data: w.data }));
+        } catch (jobError) {
+          w.reject(jobError);
+        }
+      }
+    }
+  };
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = waiting;
+    waiting = [];
+    if (batch.length > 0) void run(batch);
+  };
+  return {
+    submit: (data) =>
+      new Promise<PersistResult>((resolve, reject) => {
+        waiting.push({ data, resolve, reject });
+        if (waiting.length >= options.maxBatch) flush();
+        else timer ??= setTimeout(flush, options.waitMs);
+      }),
+  };
 }

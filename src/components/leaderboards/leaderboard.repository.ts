@@ -18,11 +18,25 @@ export interface GroupUserTotals {
  * members: one who leaves drops out at the next refresh or rebuild of the group, one who
  * rejoins comes back with their time). A session belongs to the period holding its `startedAt`.
  */
-export async function periodTotals(db: Db, now: Date, filter: { groupId?: number; userId?: string } = {}): Promise<GroupUserTotals[]> {
+export async function periodTotals(
+  db: Db,
+  now: Date,
+  filter: { groupId?: number; userId?: string; pairs?: ReadonlyArray<{ groupId: number; userId: string }> } = {},
+): Promise<GroupUserTotals[]> {
   const from = Object.fromEntries(PERIODS.filter((p) => p !== 'all').map((p) => [p, periodBounds(p, now).from])) as Record<Exclude<Period, 'all'>, Date>;
   const where = ['ss.group_id IS NOT NULL'];
   if (filter.groupId !== undefined) where.push('ss.group_id = :groupId');
   if (filter.userId !== undefined) where.push('ss.user_id = :userId');
+  const pairs: Record<string, unknown> = {};
+  if (filter.pairs !== undefined) {
+    if (filter.pairs.length === 0) return [];
+    const values = filter.pairs.map((p, i) => {
+      pairs[`pg${i}`] = p.groupId;
+      pairs[`pu${i}`] = p.userId;
+      return `(:pg${i}::int, :pu${i})`;
+    });
+    where.push(`(ss.group_id, ss.user_id) IN (VALUES ${values.join(', ')})`);
+  }
   const rows = await select<{ groupId: number; userId: string; d7: string; week: string; month: string; all: string }>(
     db,
     `SELECT ss.group_id AS "groupId", ss.user_id AS "userId",
@@ -34,7 +48,7 @@ export async function periodTotals(db: Db, now: Date, filter: { groupId?: number
        JOIN groupings g ON g.group_id = ss.group_id AND g.user_id = ss.user_id
       WHERE ${where.join(' AND ')}
       GROUP BY ss.group_id, ss.user_id`,
-    { d7: from['7d'], week: from.week, month: from.month, groupId: filter.groupId ?? null, userId: filter.userId ?? null },
+    { d7: from['7d'], week: from.week, month: from.month, groupId: filter.groupId ?? null, userId: filter.userId ?? null, ...pairs },
   );
   return rows.map((r) => ({
     groupId: Number(r.groupId),

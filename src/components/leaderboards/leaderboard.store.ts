@@ -42,6 +42,33 @@ export async function refreshUserBoards(ctx: AppContext, groupId: number, userId
  */
 export const boardAnswers = <V>(ctx: AppContext) => ctx.caches.cache<Map<string, V>>(LEADERBOARD_CACHE.name, LEADERBOARD_CACHE);
 
+/**
+ * `refreshUserBoards` for many (group, user) pairs at once: one aggregate query, every
+ * ZADD/ZREM in one MULTI, then each group's cached answers dropped. Idempotent.
+ */
+export async function refreshBoards(ctx: AppContext, pairs: ReadonlyArray<{ groupId: number; userId: string }>, now: Date = new Date()): Promise<void> {
+  const unique = [...new Map(pairs.map((p) => [`${p.groupId}:${p.userId}`, p])).values()];
+  if (unique.length === 0) return;
+  const rows = await periodTotals(ctx.sequelize, now, { pairs: unique });
+  const totals = new Map(rows.map((r) => [`${r.groupId}:${r.userId}`, r.totals]));
+  const multi = ctx.redis.multi();
+  for (const { groupId, userId } of unique) {
+    for (const period of PERIODS) {
+      const b = periodBounds(period, now);
+      const key = boardKey(ctx, groupId, period, b.periodKey);
+      const seconds = totals.get(`${groupId}:${userId}`)?.[period] ?? 0;
+      if (seconds > 0) multi.zadd(key, seconds, userId);
+      else multi.zrem(key, userId);
+      if (b.ttlSeconds) multi.expire(key, b.ttlSeconds);
+    }
+  }
+  const result = await multi.exec();
+  const failed = result?.find(([error]) => error);
+  if (failed) throw failed[0];
+  const answers = boardAnswers(ctx);
+  await Promise.all([...new Set(unique.map((p) => p.groupId))].map((groupId) => answers.invalidate(String(groupId))));
+}
+
 /** One board as stored, or null when it is not trusted (missing ready marker). */
 export async function readBoard(ctx: AppContext, groupId: number, period: Period, now: Date): Promise<Map<string, number> | null> {
   const b = periodBounds(period, now);

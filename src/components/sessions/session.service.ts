@@ -1,10 +1,11 @@
+import type { Transaction } from 'sequelize';
 import type { Actor, AppContext } from '../../context';
 import { decodeCursor, encodeCursor, isCursorId, isCursorInstant } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto } from '../../realtime/events';
 import { recomputeStreak } from '../streaks';
-import { forgetUser, lockUser, userTimeZone } from '../users';
+import { forgetUser, lockUser, lockUsers, type UserRecord, userTimeZone } from '../users';
 import { toSessionDto } from './session.dto';
 import * as sessions from './sessions.repository';
 
@@ -57,6 +58,96 @@ function storeSession(ctx: AppContext, data: PersistSessionJob): Promise<Persist
     await sessions.addStudyTime(tx, data.userId, data.durationSeconds);
     await recomputeStreak(ctx, { userId: data.userId, timeZone: userTimeZone(user) }, tx);
     return { inserted: true, id: row.id, groupId: row.groupId };
+  });
+}
+
+const newSessionOf = (data: PersistSessionJob): sessions.NewSession => ({
+  sessionUuid: data.sessionUuid,
+  userId: data.userId,
+  groupId: data.groupId,
+  durationSeconds: data.durationSeconds,
+  rawSeconds: data.rawSeconds ?? data.durationSeconds,
+  pausedSeconds: data.pausedSeconds ?? 0,
+  mode: data.mode ?? 'stopwatch',
+  subject: data.subject ?? null,
+  endReason: data.endReason ?? 'stopped',
+  startedAt: new Date(data.startedAt),
+  endedAt: new Date(data.endedAt),
+  notes: data.notes,
+});
+
+/**
+ * Per user of a batch, before the insert (under the user's row lock): the sessions of
+ * theirs to store. The place for per-user steps that change what is stored (e.g. a daily
+ * cap shortening a session, as persistSession would).
+ */
+async function sessionsToStore(_ctx: AppContext, _tx: Transaction, _user: UserRecord, jobs: readonly PersistSessionJob[]): Promise<sessions.NewSession[]> {
+  return jobs.map(newSessionOf);
+}
+
+/**
+ * Per user of a batch, after the insert and the total update (under the user's row lock),
+ * once, with the sessions of theirs really inserted: the streak (and any other per-user
+ * step that follows a stored session, e.g. a daily-goal check).
+ */
+async function afterUserSessions(ctx: AppContext, tx: Transaction, user: UserRecord, _inserted: readonly sessions.InsertedSession[]): Promise<void> {
+  await recomputeStreak(ctx, { userId: user.userId, timeZone: userTimeZone(user) }, tx);
+}
+
+/**
+ * `persistSession` for many jobs in one transaction (the worker's micro-batches): the users'
+ * rows locked in user id order (no deadlock between batches), one multi-row `INSERT … ON
+ * CONFLICT (session_uuid) DO NOTHING RETURNING`, one total update for all users, then the
+ * per-user steps once per user. Results in the jobs' order; a session that appears twice
+ * is inserted by its first job only. Exactly once as persistSession: only rows really
+ * inserted are counted, and a job run again finds its row. Throws when anything fails
+ * (nothing is stored then): the caller falls back to one job at a time.
+ */
+export async function persistSessions(ctx: AppContext, jobs: readonly PersistSessionJob[]): Promise<PersistResult[]> {
+  const { users, inserted, existing } = await ctx.sequelize.transaction(async (tx) => {
+    const userIds = [...new Set(jobs.map((j) => j.userId))].sort();
+    const users = new Map((await lockUsers(tx, userIds)).map((u) => [u.userId, u]));
+    const jobsByUser = new Map<string, PersistSessionJob[]>();
+    const seen = new Set<string>();
+    for (const job of jobs) {
+      if (!users.has(job.userId) || seen.has(job.sessionUuid)) continue;
+      seen.add(job.sessionUuid);
+      jobsByUser.set(job.userId, [...(jobsByUser.get(job.userId) ?? []), job]);
+    }
+    const toStore: sessions.NewSession[] = [];
+    for (const [userId, list] of [...jobsByUser].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      toStore.push(...(await sessionsToStore(ctx, tx, users.get(userId) as UserRecord, list)));
+    }
+    const rows = await sessions.insertSessionsOnce(tx, toStore);
+    const insertedByUser = new Map<string, sessions.InsertedSession[]>();
+    for (const row of rows) insertedByUser.set(row.userId, [...(insertedByUser.get(row.userId) ?? []), row]);
+    await sessions.addStudyTimes(tx, new Map([...insertedByUser].map(([userId, list]) => [userId, list.reduce((sum, r) => sum + r.durationSeconds, 0)])));
+    for (const [userId, list] of [...insertedByUser].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      await afterUserSessions(ctx, tx, users.get(userId) as UserRecord, list);
+    }
+    const inserted = new Map(rows.map((r) => [r.sessionUuid, r]));
+    const existing = await sessions.findByUuids(
+      tx,
+      [...seen].filter((uuid) => !inserted.has(uuid)),
+    );
+    return { users, inserted, existing };
+  });
+  const insertedUsers = [...new Set([...inserted.values()].map((r) => r.userId))];
+  // Committed: these users' totals and streaks moved, so every node drops its cached copies.
+  if (insertedUsers.length > 0) await forgetUser(ctx, insertedUsers);
+  const claimed = new Set<string>();
+  return jobs.map((job) => {
+    if (!users.has(job.userId)) {
+      ctx.logger.warn({ sessionUuid: job.sessionUuid, userId: job.userId }, 'session of an unknown user dropped');
+      return { inserted: false, id: null, groupId: null };
+    }
+    const row = inserted.get(job.sessionUuid);
+    if (row && !claimed.has(job.sessionUuid)) {
+      claimed.add(job.sessionUuid);
+      return { inserted: true, id: row.id, groupId: row.groupId };
+    }
+    const stored = row ?? existing.get(job.sessionUuid);
+    return { inserted: false, id: stored?.id ?? null, groupId: stored?.groupId ?? null };
   });
 }
 

@@ -56,6 +56,88 @@ export async function insertSessionOnce(tx: Transaction, session: NewSession): P
   return row ? { id: Number(row.id), groupId: row.groupId === null ? null : Number(row.groupId) } : null;
 }
 
+/** What a multi-row insert stored: one row per session really inserted. */
+export interface InsertedSession {
+  id: number;
+  sessionUuid: string;
+  userId: string;
+  groupId: number | null;
+  durationSeconds: number;
+}
+
+/**
+ * `insertSessionOnce` for many sessions in one statement: a multi-row `INSERT … ON
+ * CONFLICT (session_uuid) DO NOTHING RETURNING`, so only the sessions not yet stored come
+ * back. Give distinct `sessionUuid`s (a duplicate inside one statement is skipped too).
+ */
+export async function insertSessionsOnce(tx: Transaction, list: readonly NewSession[]): Promise<InsertedSession[]> {
+  if (list.length === 0) return [];
+  const replacements: Record<string, unknown> = {};
+  const values = list.map((s, i) => {
+    Object.assign(replacements, {
+      [`u${i}`]: s.sessionUuid,
+      [`us${i}`]: s.userId,
+      [`g${i}`]: s.groupId,
+      [`d${i}`]: s.durationSeconds,
+      [`r${i}`]: s.rawSeconds,
+      [`p${i}`]: s.pausedSeconds,
+      [`m${i}`]: s.mode,
+      [`sb${i}`]: s.subject,
+      [`e${i}`]: s.endReason,
+      [`s${i}`]: s.startedAt,
+      [`en${i}`]: s.endedAt,
+      [`n${i}`]: s.notes,
+    });
+    return `(:u${i}::uuid, :us${i}, :g${i}::int, :d${i}::int, :r${i}::int, :p${i}::int, :m${i}, :sb${i}, :e${i}, :s${i}::timestamptz, :en${i}::timestamptz, :n${i})`;
+  });
+  const rows = await select<{ id: number; sessionUuid: string; userId: string; groupId: number | null; durationSeconds: number }>(
+    tx,
+    `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, raw_seconds, paused_seconds, mode, subject, end_reason,
+                                 session_date, session_notes, started_at, ended_at, created_at)
+     SELECT v.uuid, v.user_id, g.id, v.duration, v.raw, v.paused, v.mode, v.subject, v.end_reason, v.started_at, v.notes, v.started_at, v.ended_at, clock_timestamp()
+       FROM (VALUES ${values.join(', ')}) AS v(uuid, user_id, group_id, duration, raw, paused, mode, subject, end_reason, started_at, ended_at, notes)
+       LEFT JOIN groups g ON g.id = v.group_id
+     ON CONFLICT (session_uuid) DO NOTHING
+     RETURNING id, session_uuid AS "sessionUuid", user_id AS "userId", group_id AS "groupId", duration_seconds AS "durationSeconds"`,
+    replacements,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    sessionUuid: r.sessionUuid,
+    userId: r.userId,
+    groupId: r.groupId === null ? null : Number(r.groupId),
+    durationSeconds: Number(r.durationSeconds),
+  }));
+}
+
+/** The stored sessions among these uuids: id, user and group by uuid. */
+export async function findByUuids(db: Db, uuids: readonly string[]): Promise<Map<string, { id: number; groupId: number | null }>> {
+  if (uuids.length === 0) return new Map();
+  const rows = await select<{ id: number; sessionUuid: string; groupId: number | null }>(
+    db,
+    'SELECT id, session_uuid AS "sessionUuid", group_id AS "groupId" FROM study_sessions WHERE session_uuid IN (:uuids)',
+    { uuids: [...uuids] },
+  );
+  return new Map(rows.map((r) => [r.sessionUuid, { id: Number(r.id), groupId: r.groupId === null ? null : Number(r.groupId) }]));
+}
+
+/** Adds stored sessions' seconds to several users' cached totals in one statement. */
+export async function addStudyTimes(tx: Transaction, secondsByUser: ReadonlyMap<string, number>): Promise<void> {
+  if (secondsByUser.size === 0) return;
+  const replacements: Record<string, unknown> = {};
+  const values = [...secondsByUser].map(([userId, seconds], i) => {
+    replacements[`u${i}`] = userId;
+    replacements[`d${i}`] = seconds;
+    return `(:u${i}, :d${i}::bigint)`;
+  });
+  await execute(
+    tx,
+    `UPDATE users SET total_study_time = total_study_time + v.d, updated_at = now()
+       FROM (VALUES ${values.join(', ')}) AS v(user_id, d) WHERE users.user_id = v.user_id`,
+    replacements,
+  );
+}
+
 export async function findByUuid(db: Db, sessionUuid: string): Promise<Pick<SessionRecord, 'id' | 'groupId'> | null> {
   return plain<Pick<SessionRecord, 'id' | 'groupId'>>(await StudySession.findOne({ where: { sessionUuid }, attributes: ['id', 'groupId'], ...within(db) }));
 }

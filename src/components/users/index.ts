@@ -9,6 +9,7 @@ export {
   insertUser,
   isDuplicateUser,
   lockUser,
+  lockUsers,
   lockUsernameHolder,
   preferencesOf,
   updateUser,

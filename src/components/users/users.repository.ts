@@ -29,6 +29,16 @@ export async function lockUser(tx: Transaction, userId: string): Promise<UserRec
   return plain<UserRecord>(await User.findByPk(userId, locking(tx)));
 }
 
+/**
+ * Several users' rows, locked until the transaction ends, taken in user id order (every
+ * caller locking several users does it in this order, so two batches cannot deadlock).
+ */
+export async function lockUsers(tx: Transaction, userIds: readonly string[]): Promise<UserRecord[]> {
+  if (userIds.length === 0) return [];
+  const users = await User.findAll({ where: { userId: { [Op.in]: [...userIds] } }, order: [['userId', 'ASC']], ...locking(tx) });
+  return users.map((u) => u.get({ plain: true }) as UserRecord);
+}
+
 /** Another user (not `exceptUserId`) holding `username`, locked. */
 export async function lockUsernameHolder(tx: Transaction, username: string, exceptUserId: string): Promise<UserRecord | null> {
   return plain<UserRecord>(await User.findOne({ where: { username, userId: { [Op.ne]: exceptUserId } }, ...locking(tx) }));
