@@ -19,9 +19,9 @@ export function startPresenceLoop(io: IoServer, ctx: AppContext): () => void {
 
   const heartbeat = setInterval(() => {
     if (stopped || ctx.redis.status !== 'ready') return;
-    const entries: Array<{ groupId: number; socketId: string; userId: string }> = [];
+    const entries: Array<{ groupId: number; socketId: string; userId: string; username: string }> = [];
     for (const socket of io.of('/').sockets.values()) {
-      for (const groupId of joinedGroups(socket)) entries.push({ groupId, socketId: socket.id, userId: socket.data.userId });
+      for (const groupId of joinedGroups(socket)) entries.push({ groupId, socketId: socket.id, userId: socket.data.userId, username: socket.data.username });
     }
     refreshEntries(ctx, entries)
       .then(async (missing) => {

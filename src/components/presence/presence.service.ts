@@ -7,12 +7,13 @@ import { disconnectAll, roomMembers, setConnected } from './presence.repository'
 import { addEntry, dropGroup, groupsWithPresence, onlineUsers, removeEntry, removeUserEntries, sweepGroup } from './presence.store';
 
 /**
- * Announces a presence transition to the room and mirrors it in
- * `groupings.is_connected` / `last_seen`.
+ * Announces a presence transition to the room (coalesced into `presence:diff`) and
+ * mirrors it in `groupings.is_connected` / `last_seen`.
  */
-async function announce(ctx: AppContext, groupId: number, userId: string, online: boolean, at = new Date()): Promise<void> {
-  ctx.broadcast.toGroup(groupId, 'presence:update', { groupId, userId, online, lastSeen: at.toISOString() });
-  await setConnected(ctx.sequelize, groupId, userId, online, at);
+async function announce(ctx: AppContext, groupId: number, who: { userId: string; username?: string }, online: boolean, at = new Date()): Promise<void> {
+  const lastSeen = at.toISOString();
+  ctx.broadcast.presence(groupId, online ? { userId: who.userId, username: who.username ?? '', online, lastSeen } : { userId: who.userId, online, lastSeen });
+  await setConnected(ctx.sequelize, groupId, who.userId, online, at);
 }
 
 /** The room as a joining member sees it: every member, online flag and running timer. */
@@ -60,7 +61,7 @@ export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: 
     await socket.leave(room);
     throw error;
   }
-  if (await addEntry(ctx, groupId, socket.id, actor.userId)) await announce(ctx, groupId, actor.userId, true);
+  if (await addEntry(ctx, groupId, socket.id, actor.userId)) await announce(ctx, groupId, actor, true);
   return roomState(ctx, groupId);
 }
 
@@ -71,17 +72,17 @@ export async function checkRoomAccess(ctx: AppContext, actor: Actor, input: { gr
 
 /** A socket leaves a room (explicitly or by disconnecting). */
 export async function leaveRoom(ctx: AppContext, input: { socketId: string; userId: string; groupId: number }): Promise<void> {
-  if (await removeEntry(ctx, input.groupId, input.socketId, input.userId)) await announce(ctx, input.groupId, input.userId, false);
+  if (await removeEntry(ctx, input.groupId, input.socketId, input.userId)) await announce(ctx, input.groupId, input, false);
 }
 
 /**
  * A socket still in the room whose entry was swept (its node or Redis stalled longer
  * than the TTL): put it back if the user is still a member, announcing them online.
  */
-export async function restoreEntry(ctx: AppContext, input: { socketId: string; userId: string; groupId: number }): Promise<void> {
+export async function restoreEntry(ctx: AppContext, input: { socketId: string; userId: string; username: string; groupId: number }): Promise<void> {
   const { socketId, userId, groupId } = input;
   if (!(await isMember(ctx.sequelize, groupId, userId))) return;
-  if (await addEntry(ctx, groupId, socketId, userId)) await announce(ctx, groupId, userId, true);
+  if (await addEntry(ctx, groupId, socketId, userId)) await announce(ctx, groupId, input, true);
 }
 
 /** Expired entries (sockets of dead nodes) → offline for users with nothing left. */
@@ -89,13 +90,13 @@ export async function sweepExpired(ctx: AppContext, now = Date.now(), stopped: (
   for (const groupId of await groupsWithPresence(ctx)) {
     if (stopped()) return;
     const { expired, live } = await sweepGroup(ctx, groupId, now);
-    for (const userId of usersGoneOffline(expired, live)) await announce(ctx, groupId, userId, false);
+    for (const userId of usersGoneOffline(expired, live)) await announce(ctx, groupId, { userId }, false);
   }
 }
 
 /** A member removed from the group: drop every entry of theirs, offline at once. */
 export async function userRemovedFromGroup(ctx: AppContext, input: { userId: string; groupId: number }): Promise<void> {
-  if (await removeUserEntries(ctx, input.groupId, input.userId)) await announce(ctx, input.groupId, input.userId, false);
+  if (await removeUserEntries(ctx, input.groupId, input.userId)) await announce(ctx, input.groupId, input, false);
 }
 
 /** A deleted group: its presence goes with it. */
