@@ -163,6 +163,52 @@ describe('real-time rooms across two API nodes', () => {
     benB.close();
   });
 
+  it('when a member is removed through node A with the membership caches warm on both nodes, then within 1 s they can neither send nor receive on node B', async () => {
+    const ana = await app.signedUpUser('ana');
+    const ben = await app.signedUpUser('ben');
+    const group = await createGroup(ana, { visibility: 'public' });
+    await addMember(group, ben);
+    const anaA = await connectSocket(nodeA.url!, ana.token);
+    const anaB = await connectSocket(nodeB.url!, ana.token);
+    const benA = await connectSocket(nodeA.url!, ben.token);
+    const benB = await connectSocket(nodeB.url!, ben.token);
+    // Warm: both users joined and sent on both nodes (access, roles and the member list cached there).
+    for (const s of [anaA, anaB, benA, benB]) await join(s, group.id);
+    for (const [s, n] of [
+      [anaA, 'a'],
+      [anaB, 'b'],
+      [benA, 'c'],
+      [benB, 'd'],
+    ] as const) {
+      expect(await emitAck(s, 'chat:send', { groupId: group.id, content: `warm ${n}` })).toMatchObject({ ok: true });
+    }
+
+    const offline = waitForEvent(anaA, 'presence:diff', wentOffline(ben.userId));
+    const removed = await httpClient(nodeA.url!).delete(`/api/groups/${group.id}/members/${ben.userId}`, { token: ana.token });
+    expect(removed.status).toBe(204);
+    const benSeen = recordEvents(benB);
+
+    // On node B: sending is refused (the cached role was dropped), well within 1 s.
+    await eventually(
+      async () =>
+        expect(await emitAck(benB, 'chat:send', { groupId: group.id, content: 'still here?' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } }),
+      {
+        timeout: 1000,
+        interval: 20,
+      },
+    );
+    expect(await emitAck(benB, 'room:join', { groupId: group.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await offline;
+
+    // ...and receiving: a message Ana sends on node B does not reach Ben's socket there.
+    expect(await emitAck(anaB, 'chat:send', { groupId: group.id, content: 'after removal' })).toMatchObject({ ok: true });
+    await userSentinel(app.http, ben, [benB, benA]);
+    expect(benSeen.filter((e) => e.event === 'chat:message' && (e.payload as any).message.content === 'after removal')).toEqual([]);
+    // Ana, still a member, still sends on both nodes (her cached access is untouched).
+    expect(await emitAck(anaA, 'chat:send', { groupId: group.id, content: 'still a member' })).toMatchObject({ ok: true });
+    for (const s of [anaA, anaB, benA, benB]) s.close();
+  });
+
   it('when node B is killed with SIGKILL, then its clients reconnect to node A with their timers intact and go offline for others within the TTL', async () => {
     const ana = await app.signedUpUser('ana');
     const ben = await app.signedUpUser('ben');

@@ -2,7 +2,7 @@ import type { Actor, AppContext } from '../../context';
 import type { Db } from '../../db/access';
 import { AppError, notFound, validationFailed } from '../../lib/errors';
 import type { MessageDto } from '../../realtime/events';
-import { authorize, groupAccess, requireAccess } from '../groups';
+import { authorize, groupAccess, requireAccess, requireCachedAccess } from '../groups';
 import { notify } from '../notifications';
 import * as chat from './chat.repository';
 import { toMessageDto, toReplyTo } from './chat.dto';
@@ -38,7 +38,7 @@ function resent(existing: chat.MessageView, groupId: number): MessageDto {
  */
 export async function sendMessage(ctx: AppContext, actor: Actor, input: SendInput): Promise<MessageDto> {
   const { groupId } = input;
-  const { group } = await requireAccess(ctx.sequelize, groupId, actor.userId, 'chat.send');
+  const { group } = await requireCachedAccess(ctx, groupId, actor.userId, 'chat.send');
   const messageType = input.messageType ?? 'text';
   checkContent(messageType, input.content);
   if (input.clientMessageId) {
@@ -146,5 +146,5 @@ export async function listMessages(
 
 /** `chat:typing`: only members may say they are typing (nothing is stored). */
 export async function checkTyping(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<void> {
-  await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'chat.send');
+  await requireCachedAccess(ctx, input.groupId, actor.userId, 'chat.send');
 }

@@ -1,6 +1,6 @@
 import type { Actor, AppContext } from '../../context';
 import { groupRoom, type RoomState } from '../../realtime/events';
-import { isMember, requireAccess } from '../groups';
+import { cachedRoomMembers, isCachedMember, requireCachedAccess } from '../groups';
 import { readTimers, toTimerDto } from '../timers';
 import { usersGoneOffline } from './presence.rules';
 import { disconnectAll, roomMembers, setConnected } from './presence.repository';
@@ -18,7 +18,7 @@ async function announce(ctx: AppContext, groupId: number, who: { userId: string;
 
 /** The room as a joining member sees it: every member, online flag and running timer. */
 export async function roomState(ctx: AppContext, groupId: number): Promise<RoomState> {
-  const members = await roomMembers(ctx.sequelize, groupId);
+  const members = await cachedRoomMembers(ctx, groupId, () => roomMembers(ctx.sequelize, groupId));
   const [online, timers] = await Promise.all([
     onlineUsers(ctx, groupId),
     readTimers(
@@ -49,14 +49,16 @@ export interface RoomSocket {
 export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: number; socket: RoomSocket }): Promise<RoomState> {
   const { groupId, socket } = input;
   const room = groupRoom(groupId);
-  await requireAccess(ctx.sequelize, groupId, actor.userId, 'presence.view');
+  await requireCachedAccess(ctx, groupId, actor.userId, 'presence.view');
   await socket.join(room);
   // Checked again once in the room: a removal (or group deletion) committed while this
   // join was in flight would otherwise leave a former member in the room, since its
   // socketsLeave may have run before the join. One committed after this check sends its
-  // socketsLeave after the join, so either way the socket ends up out.
+  // socketsLeave after the join, so either way the socket ends up out. Through the cache:
+  // the removal's invalidation is published before its socketsLeave (groups.service),
+  // so a node that already processed that socketsLeave has dropped the cached role.
   try {
-    await requireAccess(ctx.sequelize, groupId, actor.userId, 'presence.view');
+    await requireCachedAccess(ctx, groupId, actor.userId, 'presence.view');
   } catch (error) {
     await socket.leave(room);
     throw error;
@@ -67,7 +69,7 @@ export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: 
 
 /** `room:leave` of a socket that is not in the room: like every group event, NOT_FOUND (absent/private) or FORBIDDEN (public) for non-members. */
 export async function checkRoomAccess(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<void> {
-  await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'presence.view');
+  await requireCachedAccess(ctx, input.groupId, actor.userId, 'presence.view');
 }
 
 /** A socket leaves a room (explicitly or by disconnecting). */
@@ -81,7 +83,7 @@ export async function leaveRoom(ctx: AppContext, input: { socketId: string; user
  */
 export async function restoreEntry(ctx: AppContext, input: { socketId: string; userId: string; username: string; groupId: number }): Promise<void> {
   const { socketId, userId, groupId } = input;
-  if (!(await isMember(ctx.sequelize, groupId, userId))) return;
+  if (!(await isCachedMember(ctx, groupId, userId))) return;
   if (await addEntry(ctx, groupId, socketId, userId)) await announce(ctx, groupId, input, true);
 }
 
