@@ -28,6 +28,7 @@ describe('presence in one node', () => {
     await emitAck(socket, 'room:join', { groupId: group.id });
     // What a SIGKILLed node leaves: an entry nobody refreshes.
     await redis.zadd(presenceKey(group.id), Date.now() + 1000, `dead-socket|${ghost.userId}`);
+    await redis.hincrby(`${presenceKey(group.id)}:users`, ghost.userId, 1);
     await redis.sadd(`${app.env.REDIS_KEY_PREFIX}presence:groups`, String(group.id));
     const state = await emitAck(socket, 'room:join', { groupId: group.id });
     expect(state.state.members.find((m) => m.userId === ghost.userId)!.online).toBe(true);
@@ -48,7 +49,9 @@ describe('presence in one node', () => {
     await emitAck(b, 'room:join', { groupId: group.id });
     await online; // the join's own diff (sent after the ack) is not the restore's
     const back = waitForEvent(a, 'presence:diff', cameOnline(ben.userId), 5000);
+    // What the sweep does to an entry whose node stalled past the TTL: gone, and uncounted.
     await redis.zrem(presenceKey(group.id), `${b.id}|${ben.userId}`);
+    await redis.hdel(`${presenceKey(group.id)}:users`, ben.userId);
     await back;
     expect(await redis.zscore(presenceKey(group.id), `${b.id}|${ben.userId}`)).not.toBeNull();
   });

@@ -2,18 +2,29 @@ import type { Actor, AppContext } from '../../context';
 import { groupRoom, type RoomState } from '../../realtime/events';
 import { cachedRoomMembers, isCachedMember, requireCachedAccess } from '../groups';
 import { readTimers, toTimerDto } from '../timers';
-import { usersGoneOffline } from './presence.rules';
-import { disconnectAll, roomMembers, setConnected } from './presence.repository';
-import { addEntry, dropGroup, groupsWithPresence, onlineUsers, removeEntry, removeUserEntries, sweepGroup } from './presence.store';
+import { disconnectAll, roomMembers, writeConnected } from './presence.repository';
+import { addEntry, clearDirty, dropGroup, groupsWithPresence, onlineUsers, readDirty, removeEntry, removeUserEntries, sweepGroups } from './presence.store';
 
 /**
- * Announces a presence transition to the room (coalesced into `presence:diff`) and
- * mirrors it in `groupings.is_connected` / `last_seen`.
+ * Announces a presence transition to the room (coalesced into `presence:diff`). The
+ * script that decided it also queued it for `groupings.is_connected` / `last_seen`
+ * (`presence:dirty`), written behind in batches by `flushConnected`.
  */
-async function announce(ctx: AppContext, groupId: number, who: { userId: string; username?: string }, online: boolean, at = new Date()): Promise<void> {
+function announce(ctx: AppContext, groupId: number, who: { userId: string; username?: string }, online: boolean, at = new Date()): void {
   const lastSeen = at.toISOString();
   ctx.broadcast.presence(groupId, online ? { userId: who.userId, username: who.username ?? '', online, lastSeen } : { userId: who.userId, online, lastSeen });
-  await setConnected(ctx.sequelize, groupId, who.userId, online, at);
+}
+
+/**
+ * Mirrors pending transitions (any node's: they wait in Redis, so a node that dies
+ * leaves them to the others) in `groupings`, one statement per batch; returns how many.
+ */
+export async function flushConnected(ctx: AppContext, limit = 500): Promise<number> {
+  const pending = await readDirty(ctx, limit);
+  if (pending.length === 0) return 0;
+  await writeConnected(ctx.sequelize, pending);
+  await clearDirty(ctx, pending);
+  return pending.length;
 }
 
 /** The room as a joining member sees it: every member, online flag and running timer. */
@@ -63,7 +74,7 @@ export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: 
     await socket.leave(room);
     throw error;
   }
-  if (await addEntry(ctx, groupId, socket.id, actor.userId)) await announce(ctx, groupId, actor, true);
+  if (await addEntry(ctx, groupId, socket.id, actor.userId)) announce(ctx, groupId, actor, true);
   return roomState(ctx, groupId);
 }
 
@@ -74,7 +85,7 @@ export async function checkRoomAccess(ctx: AppContext, actor: Actor, input: { gr
 
 /** A socket leaves a room (explicitly or by disconnecting). */
 export async function leaveRoom(ctx: AppContext, input: { socketId: string; userId: string; groupId: number }): Promise<void> {
-  if (await removeEntry(ctx, input.groupId, input.socketId, input.userId)) await announce(ctx, input.groupId, input, false);
+  if (await removeEntry(ctx, input.groupId, input.socketId, input.userId)) announce(ctx, input.groupId, input, false);
 }
 
 /**
@@ -84,21 +95,24 @@ export async function leaveRoom(ctx: AppContext, input: { socketId: string; user
 export async function restoreEntry(ctx: AppContext, input: { socketId: string; userId: string; username: string; groupId: number }): Promise<void> {
   const { socketId, userId, groupId } = input;
   if (!(await isCachedMember(ctx, groupId, userId))) return;
-  if (await addEntry(ctx, groupId, socketId, userId)) await announce(ctx, groupId, input, true);
+  if (await addEntry(ctx, groupId, socketId, userId)) announce(ctx, groupId, input, true);
 }
 
 /** Expired entries (sockets of dead nodes) → offline for users with nothing left. */
 export async function sweepExpired(ctx: AppContext, now = Date.now(), stopped: () => boolean = () => false): Promise<void> {
-  for (const groupId of await groupsWithPresence(ctx)) {
+  const groups = await groupsWithPresence(ctx);
+  // Every group in one pipelined round trip (scripts by SHA), in slices to bound a reply.
+  for (let i = 0; i < groups.length; i += 500) {
     if (stopped()) return;
-    const { expired, live } = await sweepGroup(ctx, groupId, now);
-    for (const userId of usersGoneOffline(expired, live)) await announce(ctx, groupId, { userId }, false);
+    const gone = await sweepGroups(ctx, groups.slice(i, i + 500), now);
+    const at = new Date(now);
+    for (const [groupId, users] of gone) for (const userId of users) announce(ctx, groupId, { userId }, false, at);
   }
 }
 
 /** A member removed from the group: drop every entry of theirs, offline at once. */
 export async function userRemovedFromGroup(ctx: AppContext, input: { userId: string; groupId: number }): Promise<void> {
-  if (await removeUserEntries(ctx, input.groupId, input.userId)) await announce(ctx, input.groupId, input, false);
+  if (await removeUserEntries(ctx, input.groupId, input.userId)) announce(ctx, input.groupId, input, false);
 }
 
 /** A deleted group: its presence goes with it. */
