@@ -1,6 +1,7 @@
 import { Gauge } from 'prom-client';
 import { type Authenticator, registerAuthHandlers } from './components/auth';
 import { registerChatHandlers } from './components/chat';
+import { forgetGroup, forgetMembership } from './components/groups';
 import { groupClosed, registerPresenceHandlers, startPresenceLoop, userRemovedFromGroup } from './components/presence';
 import { registerTimerHandlers } from './components/timers';
 import type { AppContext } from './context';
@@ -15,7 +16,18 @@ export function withPresenceHooks(ctx: AppContext, inner: Broadcaster): Broadcas
   const log = ctx.logger.child({ component: 'socket' });
   return withMembershipHooks(
     inner,
-    { userRemoved: (userId, groupId) => userRemovedFromGroup(ctx, { userId, groupId }), groupClosed: (groupId) => groupClosed(ctx, { groupId }) },
+    {
+      // The caches too (the services already dropped the keys; a second drop is cheap, and
+      // covers callers that change the rows directly).
+      userRemoved: async (userId, groupId) => {
+        await forgetMembership(ctx, groupId, userId);
+        await userRemovedFromGroup(ctx, { userId, groupId });
+      },
+      groupClosed: async (groupId) => {
+        await forgetGroup(ctx, groupId);
+        await groupClosed(ctx, { groupId });
+      },
+    },
     (error) => log.warn({ err: error }, 'presence update after a membership change failed'),
   );
 }

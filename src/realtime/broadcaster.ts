@@ -1,6 +1,7 @@
 import type { Emitter } from '@socket.io/redis-emitter';
 import type { Server } from 'socket.io';
 import { groupRoom, userRoom, type ServerToClientEvents } from './events';
+import { createPresenceCoalescer, type PresenceChange } from './presence-diff';
 
 type EventName = keyof ServerToClientEvents;
 
@@ -21,6 +22,12 @@ export interface ToUserOptions {
 export interface Broadcaster {
   toGroup<E extends EventName>(groupId: number, event: E, payload: Payload<E>): void;
   toUser<E extends EventName>(userId: string, event: E, payload: Payload<E>, options?: ToUserOptions): void;
+  /**
+   * A member's presence in a group changed (first socket in / last one out): queued and
+   * sent to the room as part of one `presence:diff`, at most one per room every 200 ms
+   * from this process (presence-diff.ts).
+   */
+  presence(groupId: number, change: PresenceChange): void;
   /** Makes every socket of the user leave the group's room, on every node (and clears their presence there). */
   removeUserFromGroup(userId: string, groupId: number): void;
   /** Empties the group's room on every node (group deleted) and drops its presence. */
@@ -42,8 +49,11 @@ export function createBroadcaster(target: Target): Broadcaster {
     to(room: string): Operator;
     in(room: string): { socketsLeave(room: string): void; disconnectSockets(close?: boolean): void };
   };
+  const toGroup = <E extends EventName>(groupId: number, event: E, payload: Payload<E>): void => t.to(groupRoom(groupId)).emit(event, payload);
+  const presence = createPresenceCoalescer((diff) => toGroup(diff.groupId, 'presence:diff', diff));
   return {
-    toGroup: (groupId, event, payload) => t.to(groupRoom(groupId)).emit(event, payload),
+    toGroup,
+    presence: (groupId, change) => presence.add(groupId, change),
     toUser: (userId, event, payload, options) => {
       const op = t.to(userRoom(userId));
       // Every socket is in a room named after its id, on whichever node it lives.
@@ -61,7 +71,7 @@ export function createBroadcaster(target: Target): Broadcaster {
  * built before its Socket.IO server): every use is a bug, reported to `onUse`.
  */
 export function detachedBroadcaster(onUse: () => void): Broadcaster {
-  return { toGroup: onUse, toUser: onUse, removeUserFromGroup: onUse, closeGroup: onUse, disconnectUser: onUse };
+  return { toGroup: onUse, toUser: onUse, presence: onUse, removeUserFromGroup: onUse, closeGroup: onUse, disconnectUser: onUse };
 }
 
 export interface MembershipHooks {
@@ -78,6 +88,7 @@ export function withMembershipHooks(inner: Broadcaster, hooks: MembershipHooks, 
   return {
     toGroup: (groupId, event, payload) => inner.toGroup(groupId, event, payload),
     toUser: (userId, event, payload, options) => inner.toUser(userId, event, payload, options),
+    presence: (groupId, change) => inner.presence(groupId, change),
     removeUserFromGroup: (userId, groupId) => {
       inner.removeUserFromGroup(userId, groupId);
       hooks.userRemoved(userId, groupId).catch(onError);

@@ -19,3 +19,20 @@ export async function createGroup(leader: Member, options: { visibility?: Visibi
 export async function addMember(group: Group, user: Member, role: GroupRole = 'member'): Promise<void> {
   await Grouping.create({ userId: user.userId, groupId: group.id, role });
 }
+
+type PresenceDiff = { groupId: number; joins: Array<{ userId: string }>; leaves: Array<{ userId: string }> };
+/** A `presence:diff` that announces the user online. */
+export const cameOnline =
+  (userId: string) =>
+  (p: PresenceDiff): boolean =>
+    p.joins.some((j) => j.userId === userId);
+/** A `presence:diff` that announces the user offline. */
+export const wentOffline =
+  (userId: string) =>
+  (p: PresenceDiff): boolean =>
+    p.leaves.some((l) => l.userId === userId);
+/** The transitions a diff carries, one per user: `{userId, online}`. */
+export const transitionsOf = (p: PresenceDiff): Array<{ userId: string; online: boolean }> => [
+  ...p.leaves.map((l) => ({ userId: l.userId, online: false })),
+  ...p.joins.map((j) => ({ userId: j.userId, online: true })),
+];

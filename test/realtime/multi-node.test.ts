@@ -7,7 +7,7 @@ import { spawnApiNode, type Proc } from '../helpers/processes';
 import { isSentinel, userSentinel } from '../helpers/sentinel';
 import { connectSocket, emitAck, recordEvents, waitForEvent, type ClientSocket } from '../helpers/socket';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { addMember, createGroup, type Member } from './fixtures';
+import { addMember, cameOnline, createGroup, type Member, transitionsOf, wentOffline } from './fixtures';
 
 /**
  * SIGKILL for real: `spawnApiNode` runs tsx's CLI, which runs the node in a child
@@ -77,7 +77,7 @@ describe('real-time rooms across two API nodes', () => {
       expect(await emitAck(s, 'room:join', { groupId: group.id })).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: expect.any(String) } });
     }
 
-    const online = waitForEvent(anaA, 'presence:update', (p) => p.userId === ben.userId && p.online);
+    const online = waitForEvent(anaA, 'presence:diff', cameOnline(ben.userId));
     const benB = await connectSocket(nodeB.url!, ben.token);
     const joined = await join(benB, group.id);
     expect(joined.state.groupId).toBe(group.id);
@@ -87,7 +87,8 @@ describe('real-time rooms across two API nodes', () => {
         { userId: ben.userId, username: ben.username, online: true, timer: null },
       ]),
     );
-    expect(await online).toMatchObject({ groupId: group.id, online: true, lastSeen: expect.any(String) });
+    expect(await online).toMatchObject({ groupId: group.id, leaves: [] });
+    expect((await online).joins).toContainEqual({ userId: ben.userId, username: ben.username, lastSeen: expect.any(String) });
     await eventually(async () => expect((await Grouping.findOne({ where: { groupId: group.id, userId: ben.userId } }))!.isConnected).toBe(true));
 
     // Timer started on B is seen on A, and in the room state of a later joiner.
@@ -118,9 +119,9 @@ describe('real-time rooms across two API nodes', () => {
     const benA = await connectSocket(nodeA.url!, ben.token);
     await join(benA, group.id);
     const presence: any[] = [];
-    anaA.on('presence:update', (p) => presence.push(p));
+    anaA.on('presence:diff', (p) => presence.push(...transitionsOf(p)));
     await emitAck(benB, 'room:leave', { groupId: group.id });
-    const offline = waitForEvent(anaA, 'presence:update', (p) => p.userId === ben.userId && !p.online);
+    const offline = waitForEvent(anaA, 'presence:diff', wentOffline(ben.userId));
     benA.close();
     await offline;
     // The offline sent after the last tab closed is the sentinel: an offline for the
@@ -145,7 +146,7 @@ describe('real-time rooms across two API nodes', () => {
     await join(anaA, group.id);
     await join(benB, group.id);
 
-    const offline = waitForEvent(anaA, 'presence:update', (p) => p.userId === ben.userId && !p.online);
+    const offline = waitForEvent(anaA, 'presence:diff', wentOffline(ben.userId));
     await Grouping.destroy({ where: { groupId: group.id, userId: ben.userId } });
     app.node.ctx.broadcast.removeUserFromGroup(ben.userId, group.id);
     await offline;
@@ -160,6 +161,52 @@ describe('real-time rooms across two API nodes', () => {
     expect(await emitAck(benB, 'chat:send', { groupId: group.id, content: 'let me in' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     anaA.close();
     benB.close();
+  });
+
+  it('when a member is removed through node A with the membership caches warm on both nodes, then within 1 s they can neither send nor receive on node B', async () => {
+    const ana = await app.signedUpUser('ana');
+    const ben = await app.signedUpUser('ben');
+    const group = await createGroup(ana, { visibility: 'public' });
+    await addMember(group, ben);
+    const anaA = await connectSocket(nodeA.url!, ana.token);
+    const anaB = await connectSocket(nodeB.url!, ana.token);
+    const benA = await connectSocket(nodeA.url!, ben.token);
+    const benB = await connectSocket(nodeB.url!, ben.token);
+    // Warm: both users joined and sent on both nodes (access, roles and the member list cached there).
+    for (const s of [anaA, anaB, benA, benB]) await join(s, group.id);
+    for (const [s, n] of [
+      [anaA, 'a'],
+      [anaB, 'b'],
+      [benA, 'c'],
+      [benB, 'd'],
+    ] as const) {
+      expect(await emitAck(s, 'chat:send', { groupId: group.id, content: `warm ${n}` })).toMatchObject({ ok: true });
+    }
+
+    const offline = waitForEvent(anaA, 'presence:diff', wentOffline(ben.userId));
+    const removed = await httpClient(nodeA.url!).delete(`/api/groups/${group.id}/members/${ben.userId}`, { token: ana.token });
+    expect(removed.status).toBe(204);
+    const benSeen = recordEvents(benB);
+
+    // On node B: sending is refused (the cached role was dropped), well within 1 s.
+    await eventually(
+      async () =>
+        expect(await emitAck(benB, 'chat:send', { groupId: group.id, content: 'still here?' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } }),
+      {
+        timeout: 1000,
+        interval: 20,
+      },
+    );
+    expect(await emitAck(benB, 'room:join', { groupId: group.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await offline;
+
+    // ...and receiving: a message Ana sends on node B does not reach Ben's socket there.
+    expect(await emitAck(anaB, 'chat:send', { groupId: group.id, content: 'after removal' })).toMatchObject({ ok: true });
+    await userSentinel(app.http, ben, [benB, benA]);
+    expect(benSeen.filter((e) => e.event === 'chat:message' && (e.payload as any).message.content === 'after removal')).toEqual([]);
+    // Ana, still a member, still sends on both nodes (her cached access is untouched).
+    expect(await emitAck(anaA, 'chat:send', { groupId: group.id, content: 'still a member' })).toMatchObject({ ok: true });
+    for (const s of [anaA, anaB, benA, benB]) s.close();
   });
 
   it('when node B is killed with SIGKILL, then its clients reconnect to node A with their timers intact and go offline for others within the TTL', async () => {
@@ -180,7 +227,7 @@ describe('real-time rooms across two API nodes', () => {
     expect(benTimer.ok).toBe(true);
     expect(catTimer.status).toBe(201);
 
-    const gone = Promise.all([ben, cat].map((u: Member) => waitForEvent(anaA, 'presence:update', (p) => p.userId === u.userId && !p.online, 3000 + 5000)));
+    const gone = Promise.all([ben, cat].map((u: Member) => waitForEvent(anaA, 'presence:diff', wentOffline(u.userId), 3000 + 5000)));
     const killedAt = Date.now();
     await crash(nodeB);
     await gone;
@@ -192,7 +239,7 @@ describe('real-time rooms across two API nodes', () => {
     expect((await a.get('/api/timer', { token: ben.token })).body).toEqual({ timer: benTimer.timer });
     expect((await a.get('/api/timer', { token: cat.token })).body).toEqual({ timer: catTimer.body });
     const benAgain = await connectSocket(nodeA.url!, ben.token);
-    const back = waitForEvent(anaA, 'presence:update', (p) => p.userId === ben.userId && p.online);
+    const back = waitForEvent(anaA, 'presence:diff', cameOnline(ben.userId));
     const state = await join(benAgain, group.id);
     await back;
     expect(state.state.members.find((m: any) => m.userId === ben.userId)).toMatchObject({ online: true, timer: benTimer.timer });

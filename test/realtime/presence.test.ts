@@ -3,7 +3,7 @@ import { Grouping } from '../../src/db/models';
 import { eventually } from '../helpers/eventually';
 import { connectSocket, emitAck, waitForEvent } from '../helpers/socket';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { addMember, createGroup } from './fixtures';
+import { addMember, cameOnline, createGroup, wentOffline } from './fixtures';
 
 describe('presence in one node', () => {
   let app: TestApp;
@@ -28,11 +28,12 @@ describe('presence in one node', () => {
     await emitAck(socket, 'room:join', { groupId: group.id });
     // What a SIGKILLed node leaves: an entry nobody refreshes.
     await redis.zadd(presenceKey(group.id), Date.now() + 1000, `dead-socket|${ghost.userId}`);
+    await redis.hincrby(`${presenceKey(group.id)}:users`, ghost.userId, 1);
     await redis.sadd(`${app.env.REDIS_KEY_PREFIX}presence:groups`, String(group.id));
     const state = await emitAck(socket, 'room:join', { groupId: group.id });
     expect(state.state.members.find((m) => m.userId === ghost.userId)!.online).toBe(true);
-    const offline = await waitForEvent(socket, 'presence:update', (p) => p.userId === ghost.userId, 6000);
-    expect(offline).toMatchObject({ groupId: group.id, online: false });
+    const offline = await waitForEvent(socket, 'presence:diff', wentOffline(ghost.userId), 6000);
+    expect(offline).toMatchObject({ groupId: group.id, joins: [], leaves: [{ userId: ghost.userId, lastSeen: expect.any(String) }] });
     await eventually(async () => expect((await Grouping.findOne({ where: { groupId: group.id, userId: ghost.userId } }))!.isConnected).toBe(false));
   });
 
@@ -44,9 +45,13 @@ describe('presence in one node', () => {
     const a = await connectSocket(app.url, ana.token);
     const b = await connectSocket(app.url, ben.token);
     await emitAck(a, 'room:join', { groupId: group.id });
+    const online = waitForEvent(a, 'presence:diff', cameOnline(ben.userId), 5000);
     await emitAck(b, 'room:join', { groupId: group.id });
-    const back = waitForEvent(a, 'presence:update', (p) => p.userId === ben.userId && p.online, 5000);
+    await online; // the join's own diff (sent after the ack) is not the restore's
+    const back = waitForEvent(a, 'presence:diff', cameOnline(ben.userId), 5000);
+    // What the sweep does to an entry whose node stalled past the TTL: gone, and uncounted.
     await redis.zrem(presenceKey(group.id), `${b.id}|${ben.userId}`);
+    await redis.hdel(`${presenceKey(group.id)}:users`, ben.userId);
     await back;
     expect(await redis.zscore(presenceKey(group.id), `${b.id}|${ben.userId}`)).not.toBeNull();
   });

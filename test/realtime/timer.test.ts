@@ -132,7 +132,8 @@ describe('study timers', () => {
     const group = await createGroup(u);
     const socket = await connectSocket(app.url, u.token);
     await emitAck(socket, 'room:join', { groupId: group.id });
-    expect((await Grouping.findOne({ where: { groupId: group.id, userId: u.userId } }))!.isConnected).toBe(true);
+    // Written behind (within a second or so), not by the join itself.
+    await eventually(async () => expect((await Grouping.findOne({ where: { groupId: group.id, userId: u.userId } }))!.isConnected).toBe(true));
     const metrics = await app.http.get('/metrics');
     expect(metrics.body).toMatch(/studysync_connected_sockets\{role="api"\} [1-9]/);
   });

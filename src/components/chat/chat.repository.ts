@@ -1,6 +1,6 @@
-import type { CreationAttributes, IncludeOptions, InferAttributes, WhereOptions } from 'sequelize';
-import { Op, UniqueConstraintError } from 'sequelize';
-import { type Db, plain, within } from '../../db/access';
+import type { IncludeOptions, InferAttributes, WhereOptions } from 'sequelize';
+import { Op } from 'sequelize';
+import { type Db, plain, selectOne, within } from '../../db/access';
 import { Grouping, Message, User } from '../../db/models';
 
 /** The only data access of chat (`messages`, and the members a message mentions). Returns plain objects. */
@@ -28,13 +28,6 @@ export async function findByClientId(db: Db, userId: string, clientMessageId: st
   return plain<MessageView>(await Message.findOne({ where: { userId, clientMessageId }, include: [withAuthor(), withReplyTo()], ...within(db) }));
 }
 
-/** A message of the group (deleted or not) that a reply may quote. */
-export async function findReplyTarget(db: Db, messageId: number, groupId: number): Promise<ReplyTarget | null> {
-  return plain<ReplyTarget>(
-    await Message.findOne({ where: { id: messageId, groupId }, attributes: ['id', 'content', 'isDeleted'], include: [withAuthor()], ...within(db) }),
-  );
-}
-
 /** A message (deleted or not) with its author. */
 export async function findMessage(db: Db, messageId: number): Promise<MessageView | null> {
   return plain<MessageView>(await Message.findByPk(messageId, { include: [withAuthor()], ...within(db) }));
@@ -45,16 +38,88 @@ export async function findMessageView(db: Db, messageId: number): Promise<Messag
   return plain<MessageView>(await Message.findByPk(messageId, { include: [withAuthor(), withReplyTo()], ...within(db) }));
 }
 
-export async function insertMessage(
-  db: Db,
-  values: Pick<CreationAttributes<Message>, 'userId' | 'groupId' | 'content' | 'messageType' | 'replyToId' | 'clientMessageId'>,
-): Promise<MessageRecord> {
-  const created = await Message.create(values, within(db));
-  return created.get({ plain: true }) as MessageRecord;
+interface InsertRow {
+  id: number | null;
+  user_id: string;
+  group_id: number;
+  content: string | null;
+  message_type: MessageRecord['messageType'];
+  reply_to_id: number | null;
+  client_message_id: string | null;
+  is_edited: boolean;
+  is_deleted: boolean;
+  created_at: Date;
+  updated_at: Date;
+  parent_id: number | null;
+  parent_content: string | null;
+  parent_is_deleted: boolean | null;
+  parent_username: string | null;
 }
 
-/** An insert refused because the user already sent a message with this `clientMessageId`. */
-export const isDuplicateClientId = (error: unknown): boolean => error instanceof UniqueConstraintError;
+/**
+ * The hot path's insert, one statement (one round trip, committed on its own outside a
+ * transaction): stores the message unless the user already sent this `clientMessageId`
+ * (`ON CONFLICT … DO NOTHING`) or `replyToId` is not a message of the group, and reads
+ * the replied-to message (for the quote) in the same statement. Always one row back:
+ * `message` null when nothing was stored, `parentFound` whether `replyToId` names a
+ * message of the group.
+ */
+export async function insertMessageOnce(
+  db: Db,
+  values: {
+    userId: string;
+    groupId: number;
+    content: string;
+    messageType: MessageRecord['messageType'];
+    replyToId: number | null;
+    clientMessageId: string | null;
+  },
+): Promise<{ message: MessageRecord | null; parent: ReplyTarget | null }> {
+  const row = await selectOne<InsertRow>(
+    db,
+    `WITH parent AS (
+       SELECT p.id, p.content, p.is_deleted, pu.username
+       FROM messages p LEFT JOIN users pu ON pu.user_id = p.user_id
+       WHERE p.id = CAST(:replyToId AS integer) AND p.group_id = :groupId
+     ), ins AS (
+       INSERT INTO messages (user_id, group_id, content, message_type, reply_to_id, client_message_id)
+       SELECT :userId, :groupId, :content, :messageType, CAST(:replyToId AS integer), CAST(:clientMessageId AS varchar)
+       WHERE CAST(:replyToId AS integer) IS NULL OR EXISTS (SELECT 1 FROM parent)
+       ON CONFLICT (user_id, client_message_id) DO NOTHING
+       RETURNING *
+     )
+     SELECT i.*, p.id AS parent_id, p.content AS parent_content, p.is_deleted AS parent_is_deleted, p.username AS parent_username
+     FROM (SELECT 1) AS one LEFT JOIN ins AS i ON true LEFT JOIN parent AS p ON true`,
+    { ...values },
+  );
+  if (!row) throw new Error('insertMessageOnce: no row');
+  const parent: ReplyTarget | null =
+    row.parent_id === null
+      ? null
+      : {
+          id: row.parent_id,
+          content: row.parent_content,
+          isDeleted: row.parent_is_deleted === true,
+          author: row.parent_username === null ? null : { username: row.parent_username },
+        };
+  if (row.id === null) return { message: null, parent };
+  return {
+    message: {
+      id: row.id,
+      userId: row.user_id,
+      groupId: row.group_id,
+      content: row.content,
+      messageType: row.message_type,
+      replyToId: row.reply_to_id,
+      clientMessageId: row.client_message_id,
+      isEdited: row.is_edited,
+      isDeleted: row.is_deleted,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    } as MessageRecord,
+    parent,
+  };
+}
 
 /** The group's members (not `exceptUserId`, not deleted accounts) whose username is one of `names`. */
 export async function membersNamed(db: Db, groupId: number, names: string[], exceptUserId: string): Promise<string[]> {

@@ -2,7 +2,7 @@ import type { Actor, AppContext } from '../../context';
 import type { Db } from '../../db/access';
 import { AppError, notFound, validationFailed } from '../../lib/errors';
 import type { MessageDto } from '../../realtime/events';
-import { authorize, groupAccess, requireAccess } from '../groups';
+import { authorize, groupAccess, requireAccess, requireCachedAccess } from '../groups';
 import { notify } from '../notifications';
 import * as chat from './chat.repository';
 import { toMessageDto, toReplyTo } from './chat.dto';
@@ -31,63 +31,61 @@ function resent(existing: chat.MessageView, groupId: number): MessageDto {
 }
 
 /**
- * Sends a chat message: membership, then idempotency (`clientMessageId` → the stored
- * message, no second broadcast), the per-user rate limit, and the insert — mentions'
- * notifications in the same transaction. `chat:message` goes out only after the commit,
- * so every broadcast message is in the history.
+ * Sends a chat message: the per-user rate limit first (Redis: a flood is refused before
+ * any database work), membership (through the cache), then ONE statement that stores the
+ * message unless `clientMessageId` was already used (`ON CONFLICT DO NOTHING`; the stored
+ * message is answered, no second broadcast) or `replyToId` is not a message of the group,
+ * and reads the quote. Mentions' notifications go in the same transaction as the insert.
+ * `chat:message` goes out only after the commit, so every broadcast message is in the
+ * history. A resend counts against the rate limit like any send.
  */
 export async function sendMessage(ctx: AppContext, actor: Actor, input: SendInput): Promise<MessageDto> {
   const { groupId } = input;
-  const { group } = await requireAccess(ctx.sequelize, groupId, actor.userId, 'chat.send');
+  await hitChatRateLimit(ctx, actor.userId);
+  const { group } = await requireCachedAccess(ctx, groupId, actor.userId, 'chat.send');
   const messageType = input.messageType ?? 'text';
   checkContent(messageType, input.content);
-  if (input.clientMessageId) {
-    const existing = await chat.findByClientId(ctx.sequelize, actor.userId, input.clientMessageId);
-    if (existing) return resent(existing, groupId);
-  }
-  let target: chat.ReplyTarget | null = null;
-  if (input.replyToId != null) {
-    target = await chat.findReplyTarget(ctx.sequelize, input.replyToId, groupId);
-    if (!target) throw validationFailed([{ field: 'replyToId', message: 'must be a message of this group' }], 'Invalid replyToId');
-  }
-  await hitChatRateLimit(ctx, actor.userId);
-
-  let message: chat.MessageRecord;
-  try {
-    message = await ctx.sequelize.transaction(async (tx) => {
-      const created = await chat.insertMessage(tx, {
-        userId: actor.userId,
-        groupId,
-        content: input.content,
-        messageType,
-        replyToId: input.replyToId ?? null,
-        clientMessageId: input.clientMessageId ?? null,
-      });
-      const names = extractMentions(input.content).filter((name) => name !== actor.username);
-      if (names.length > 0) {
-        const mentioned = await chat.membersNamed(tx, groupId, names, actor.userId);
-        await notify(
-          ctx,
-          mentioned.map((userId) => ({
-            userId,
-            type: 'mention' as const,
-            message: `${actor.username} mentioned you in ${group.groupName}`,
-            data: { groupId, messageId: created.id },
-          })),
-          tx,
-        );
-      }
-      return created;
-    });
-  } catch (error) {
-    // A concurrent resend with the same clientMessageId inserted first.
-    if (chat.isDuplicateClientId(error) && input.clientMessageId) {
+  const values = {
+    userId: actor.userId,
+    groupId,
+    content: input.content,
+    messageType,
+    replyToId: input.replyToId ?? null,
+    clientMessageId: input.clientMessageId ?? null,
+  };
+  const names = extractMentions(input.content).filter((name) => name !== actor.username);
+  const stored =
+    names.length === 0
+      ? await chat.insertMessageOnce(ctx.sequelize, values)
+      : await ctx.sequelize.transaction(async (tx) => {
+          const inserted = await chat.insertMessageOnce(tx, values);
+          const created = inserted.message;
+          if (!created) return inserted;
+          const mentioned = await chat.membersNamed(tx, groupId, names, actor.userId);
+          await notify(
+            ctx,
+            mentioned.map((userId) => ({
+              userId,
+              type: 'mention' as const,
+              message: `${actor.username} mentioned you in ${group.groupName}`,
+              data: { groupId, messageId: created.id },
+            })),
+            tx,
+          );
+          return inserted;
+        });
+  if (!stored.message) {
+    // Not stored: a resend (this clientMessageId is taken; a concurrent first send has
+    // committed by now, ON CONFLICT waited for it), or a reply to a message elsewhere.
+    if (input.clientMessageId) {
       const existing = await chat.findByClientId(ctx.sequelize, actor.userId, input.clientMessageId);
       if (existing) return resent(existing, groupId);
     }
-    throw error;
+    if (input.replyToId != null && !stored.parent)
+      throw validationFailed([{ field: 'replyToId', message: 'must be a message of this group' }], 'Invalid replyToId');
+    throw new AppError('INTERNAL', 'The message was not stored');
   }
-  const dto = toMessageDto(message, actor.username, toReplyTo(target));
+  const dto = toMessageDto(stored.message, actor.username, toReplyTo(stored.parent));
   ctx.broadcast.toGroup(groupId, 'chat:message', { message: dto });
   return dto;
 }
@@ -146,5 +144,5 @@ export async function listMessages(
 
 /** `chat:typing`: only members may say they are typing (nothing is stored). */
 export async function checkTyping(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<void> {
-  await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'chat.send');
+  await requireCachedAccess(ctx, input.groupId, actor.userId, 'chat.send');
 }

@@ -21,6 +21,7 @@ import { notify } from '../notifications';
 import { authorize, groupAccess, requireAccess } from './group-access';
 import { toGroupDto, toMemberDto, type GroupDto, type MemberDto } from './group.dto';
 import * as groups from './groups.repository';
+import { forgetGroup, forgetMembership } from './membership.cache';
 import { isFull } from './membership.rules';
 
 /**
@@ -113,6 +114,7 @@ export async function updateGroup(ctx: AppContext, actor: Actor, input: { groupI
     await groups.updateGroup(tx, groupId, changes);
     return groupDto(tx, groupId, actor.userId);
   });
+  await forgetGroup(ctx, groupId);
   ctx.broadcast.toGroup(groupId, 'group:updated', { group: { ...dto, myRole: null, inviteCode: null } });
   return dto;
 }
@@ -124,6 +126,7 @@ export async function deleteGroup(ctx: AppContext, actor: Actor, input: { groupI
     await requireAccess(tx, groupId, actor.userId, 'group.delete');
     await groups.updateGroup(tx, groupId, { isActive: false });
   });
+  await forgetGroup(ctx, groupId);
   ctx.broadcast.toGroup(groupId, 'group:deleted', { groupId });
   ctx.broadcast.closeGroup(groupId);
 }
@@ -173,6 +176,7 @@ export async function addMember(ctx: AppContext, member: NewMember, tx: Transact
     tx,
   );
   tx.afterCommit(() => {
+    void forgetMembership(ctx, groupId, userId);
     ctx.broadcast.toGroup(groupId, 'member:joined', { groupId, userId, role: NEW_MEMBER_ROLE });
     void membershipChanged(ctx, groupId);
   });
@@ -230,6 +234,9 @@ async function removeMembership(
     }
     return { deactivated, role: target.role };
   });
+  // Dropped everywhere before the room is told: published ahead of the socketsLeave, so a
+  // node that sees the removal's socketsLeave has seen the invalidation (see room:join).
+  await Promise.all([forgetMembership(ctx, groupId, targetId), result.deactivated ? forgetGroup(ctx, groupId) : undefined]);
   ctx.broadcast.toGroup(groupId, 'member:left', { groupId, userId: targetId, role: result.role });
   ctx.broadcast.removeUserFromGroup(targetId, groupId);
   await membershipChanged(ctx, groupId);
@@ -284,6 +291,9 @@ export async function removeUserFromAllGroups(ctx: AppContext, input: { userId: 
     const deactivated = others.length === 0 && group.isActive;
     if (deactivated) await groups.updateGroup(tx, groupId, { isActive: false });
     announcements.push(() => {
+      void forgetMembership(ctx, groupId, userId);
+      if (successor) void forgetMembership(ctx, groupId, successor);
+      if (deactivated) void forgetGroup(ctx, groupId);
       ctx.broadcast.toGroup(groupId, 'member:left', { groupId, userId, role: membership.role });
       ctx.broadcast.removeUserFromGroup(userId, groupId);
       void membershipChanged(ctx, groupId);
@@ -326,16 +336,19 @@ export async function changeRole(ctx: AppContext, actor: Actor, input: { groupId
     }
     return { dto: await memberDto(tx, groupId, targetId), changed };
   });
+  if (changed) await forgetMembership(ctx, groupId, targetId);
   if (changed) ctx.broadcast.toGroup(groupId, 'member:updated', { groupId, userId: targetId, role });
   return dto;
 }
 
 /** A new invite code; the old one stops working. */
 export async function rotateInviteCode(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<{ inviteCode: string }> {
-  return ctx.sequelize.transaction(async (tx) => {
+  const rotated = await ctx.sequelize.transaction(async (tx) => {
     await requireAccess(tx, input.groupId, actor.userId, 'group.inviteCode');
     const inviteCode = newInviteCode();
     await groups.updateGroup(tx, input.groupId, { inviteCode });
     return { inviteCode };
   });
+  await forgetGroup(ctx, input.groupId);
+  return rotated;
 }

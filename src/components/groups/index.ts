@@ -3,3 +3,4 @@ export { authorize, groupAccess, requireAccess, standingOf, type GroupAccess } f
 export { addMember, removeUserFromAllGroups } from './groups.service';
 export { expireInvitations } from './invitations.service';
 export { isMember, lockGroup } from './groups.repository';
+export { cachedRoomMembers, forgetGroup, forgetMembership, isCachedMember, requireCachedAccess, type RoomMember } from './membership.cache';

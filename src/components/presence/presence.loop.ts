@@ -3,13 +3,17 @@ import { groupRoom } from '../../realtime/events';
 import type { IoServer } from '../../realtime/io-server';
 import { joinedGroups } from './presence.handlers';
 import { presenceIntervals } from './presence.rules';
-import { restoreEntry, sweepExpired } from './presence.service';
+import { flushConnected, restoreEntry, sweepExpired } from './presence.service';
 import { refreshEntries } from './presence.store';
+
+/** How often each node mirrors pending presence transitions in `groupings` (write-behind). */
+const FLUSH_MS = 1000;
 
 /**
  * The node's presence upkeep: refreshes the entries of its own sockets (so they live
- * while the node does) and sweeps expired entries of any node (so a killed node's users
- * go offline within PRESENCE_TTL_SECONDS). Returns the stop function.
+ * while the node does), sweeps expired entries of any node (so a killed node's users
+ * go offline within PRESENCE_TTL_SECONDS), and writes pending transitions (any node's)
+ * to `groupings.is_connected/last_seen` in batches. Returns the stop function.
  */
 export function startPresenceLoop(io: IoServer, ctx: AppContext): () => void {
   const log = ctx.logger.child({ component: 'presence' });
@@ -19,9 +23,9 @@ export function startPresenceLoop(io: IoServer, ctx: AppContext): () => void {
 
   const heartbeat = setInterval(() => {
     if (stopped || ctx.redis.status !== 'ready') return;
-    const entries: Array<{ groupId: number; socketId: string; userId: string }> = [];
+    const entries: Array<{ groupId: number; socketId: string; userId: string; username: string }> = [];
     for (const socket of io.of('/').sockets.values()) {
-      for (const groupId of joinedGroups(socket)) entries.push({ groupId, socketId: socket.id, userId: socket.data.userId });
+      for (const groupId of joinedGroups(socket)) entries.push({ groupId, socketId: socket.id, userId: socket.data.userId, username: socket.data.username });
     }
     refreshEntries(ctx, entries)
       .then(async (missing) => {
@@ -41,12 +45,25 @@ export function startPresenceLoop(io: IoServer, ctx: AppContext): () => void {
       .catch((error: unknown) => log.warn({ err: error }, 'presence sweep failed'))
       .finally(() => (busy = false));
   }, sweepMs);
+  let flushing = false;
+  const flush = setInterval(() => {
+    if (stopped || flushing || ctx.redis.status !== 'ready') return;
+    flushing = true;
+    (async () => {
+      // Drain what is pending (a storm queues more than one batch), then rest.
+      while (!stopped && (await flushConnected(ctx)) >= 500);
+    })()
+      .catch((error: unknown) => log.warn({ err: error }, 'presence write-behind failed; retried on the next tick'))
+      .finally(() => (flushing = false));
+  }, FLUSH_MS);
   heartbeat.unref();
   sweep.unref();
+  flush.unref();
 
   return () => {
     stopped = true;
     clearInterval(heartbeat);
     clearInterval(sweep);
+    clearInterval(flush);
   };
 }

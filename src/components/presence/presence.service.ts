@@ -1,23 +1,35 @@
 import type { Actor, AppContext } from '../../context';
 import { groupRoom, type RoomState } from '../../realtime/events';
-import { isMember, requireAccess } from '../groups';
+import { cachedRoomMembers, isCachedMember, requireCachedAccess } from '../groups';
 import { readTimers, toTimerDto } from '../timers';
-import { usersGoneOffline } from './presence.rules';
-import { disconnectAll, roomMembers, setConnected } from './presence.repository';
-import { addEntry, dropGroup, groupsWithPresence, onlineUsers, removeEntry, removeUserEntries, sweepGroup } from './presence.store';
+import { disconnectAll, roomMembers, writeConnected } from './presence.repository';
+import { addEntry, clearDirty, dropGroup, groupsWithPresence, onlineUsers, readDirty, removeEntry, removeUserEntries, sweepGroups } from './presence.store';
 
 /**
- * Announces a presence transition to the room and mirrors it in
- * `groupings.is_connected` / `last_seen`.
+ * Announces a presence transition to the room (coalesced into `presence:diff`). The
+ * script that decided it also queued it for `groupings.is_connected` / `last_seen`
+ * (`presence:dirty`), written behind in batches by `flushConnected`.
  */
-async function announce(ctx: AppContext, groupId: number, userId: string, online: boolean, at = new Date()): Promise<void> {
-  ctx.broadcast.toGroup(groupId, 'presence:update', { groupId, userId, online, lastSeen: at.toISOString() });
-  await setConnected(ctx.sequelize, groupId, userId, online, at);
+function announce(ctx: AppContext, groupId: number, who: { userId: string; username?: string }, online: boolean, at = new Date()): void {
+  const lastSeen = at.toISOString();
+  ctx.broadcast.presence(groupId, online ? { userId: who.userId, username: who.username ?? '', online, lastSeen } : { userId: who.userId, online, lastSeen });
+}
+
+/**
+ * Mirrors pending transitions (any node's: they wait in Redis, so a node that dies
+ * leaves them to the others) in `groupings`, one statement per batch; returns how many.
+ */
+export async function flushConnected(ctx: AppContext, limit = 500): Promise<number> {
+  const pending = await readDirty(ctx, limit);
+  if (pending.length === 0) return 0;
+  await writeConnected(ctx.sequelize, pending);
+  await clearDirty(ctx, pending);
+  return pending.length;
 }
 
 /** The room as a joining member sees it: every member, online flag and running timer. */
 export async function roomState(ctx: AppContext, groupId: number): Promise<RoomState> {
-  const members = await roomMembers(ctx.sequelize, groupId);
+  const members = await cachedRoomMembers(ctx, groupId, () => roomMembers(ctx.sequelize, groupId));
   const [online, timers] = await Promise.all([
     onlineUsers(ctx, groupId),
     readTimers(
@@ -48,54 +60,59 @@ export interface RoomSocket {
 export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: number; socket: RoomSocket }): Promise<RoomState> {
   const { groupId, socket } = input;
   const room = groupRoom(groupId);
-  await requireAccess(ctx.sequelize, groupId, actor.userId, 'presence.view');
+  await requireCachedAccess(ctx, groupId, actor.userId, 'presence.view');
   await socket.join(room);
   // Checked again once in the room: a removal (or group deletion) committed while this
   // join was in flight would otherwise leave a former member in the room, since its
   // socketsLeave may have run before the join. One committed after this check sends its
-  // socketsLeave after the join, so either way the socket ends up out.
+  // socketsLeave after the join, so either way the socket ends up out. Through the cache:
+  // the removal's invalidation is published before its socketsLeave (groups.service),
+  // so a node that already processed that socketsLeave has dropped the cached role.
   try {
-    await requireAccess(ctx.sequelize, groupId, actor.userId, 'presence.view');
+    await requireCachedAccess(ctx, groupId, actor.userId, 'presence.view');
   } catch (error) {
     await socket.leave(room);
     throw error;
   }
-  if (await addEntry(ctx, groupId, socket.id, actor.userId)) await announce(ctx, groupId, actor.userId, true);
+  if (await addEntry(ctx, groupId, socket.id, actor.userId)) announce(ctx, groupId, actor, true);
   return roomState(ctx, groupId);
 }
 
 /** `room:leave` of a socket that is not in the room: like every group event, NOT_FOUND (absent/private) or FORBIDDEN (public) for non-members. */
 export async function checkRoomAccess(ctx: AppContext, actor: Actor, input: { groupId: number }): Promise<void> {
-  await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'presence.view');
+  await requireCachedAccess(ctx, input.groupId, actor.userId, 'presence.view');
 }
 
 /** A socket leaves a room (explicitly or by disconnecting). */
 export async function leaveRoom(ctx: AppContext, input: { socketId: string; userId: string; groupId: number }): Promise<void> {
-  if (await removeEntry(ctx, input.groupId, input.socketId, input.userId)) await announce(ctx, input.groupId, input.userId, false);
+  if (await removeEntry(ctx, input.groupId, input.socketId, input.userId)) announce(ctx, input.groupId, input, false);
 }
 
 /**
  * A socket still in the room whose entry was swept (its node or Redis stalled longer
  * than the TTL): put it back if the user is still a member, announcing them online.
  */
-export async function restoreEntry(ctx: AppContext, input: { socketId: string; userId: string; groupId: number }): Promise<void> {
+export async function restoreEntry(ctx: AppContext, input: { socketId: string; userId: string; username: string; groupId: number }): Promise<void> {
   const { socketId, userId, groupId } = input;
-  if (!(await isMember(ctx.sequelize, groupId, userId))) return;
-  if (await addEntry(ctx, groupId, socketId, userId)) await announce(ctx, groupId, userId, true);
+  if (!(await isCachedMember(ctx, groupId, userId))) return;
+  if (await addEntry(ctx, groupId, socketId, userId)) announce(ctx, groupId, input, true);
 }
 
 /** Expired entries (sockets of dead nodes) → offline for users with nothing left. */
 export async function sweepExpired(ctx: AppContext, now = Date.now(), stopped: () => boolean = () => false): Promise<void> {
-  for (const groupId of await groupsWithPresence(ctx)) {
+  const groups = await groupsWithPresence(ctx);
+  // Every group in one pipelined round trip (scripts by SHA), in slices to bound a reply.
+  for (let i = 0; i < groups.length; i += 500) {
     if (stopped()) return;
-    const { expired, live } = await sweepGroup(ctx, groupId, now);
-    for (const userId of usersGoneOffline(expired, live)) await announce(ctx, groupId, userId, false);
+    const gone = await sweepGroups(ctx, groups.slice(i, i + 500), now);
+    const at = new Date(now);
+    for (const [groupId, users] of gone) for (const userId of users) announce(ctx, groupId, { userId }, false, at);
   }
 }
 
 /** A member removed from the group: drop every entry of theirs, offline at once. */
 export async function userRemovedFromGroup(ctx: AppContext, input: { userId: string; groupId: number }): Promise<void> {
-  if (await removeUserEntries(ctx, input.groupId, input.userId)) await announce(ctx, input.groupId, input.userId, false);
+  if (await removeUserEntries(ctx, input.groupId, input.userId)) announce(ctx, input.groupId, input, false);
 }
 
 /** A deleted group: its presence goes with it. */

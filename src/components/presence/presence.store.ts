@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { AppContext } from '../../context';
 import { presenceEntry } from './presence.rules';
 
@@ -5,85 +6,144 @@ import { presenceEntry } from './presence.rules';
  * Redis layout of presence:
  * - `presence:<groupId>` → ZSET of `socketId|userId` scored by expiry (ms); each node
  *   refreshes its own sockets' entries, so a killed node's entries simply expire;
- * - `presence:groups` → SET of group ids that have entries (what the sweepers visit).
- * Every change that decides "first socket in" / "last socket out" is one Lua script, so
- * two nodes never both announce the same transition.
+ * - `presence:<groupId>:users` → HASH userId → how many entries of the user the ZSET
+ *   holds (so "first socket in" / "last socket out" is one HINCRBY, not a scan);
+ * - `presence:groups` → SET of group ids that have entries (what the sweepers visit);
+ * - `presence:dirty` → HASH `groupId|userId` → `1|ms` / `0|ms`: transitions not yet
+ *   mirrored in `groupings.is_connected/last_seen` (written behind in batches, by any node).
+ * The count moves with the ZSET in the same script, always: an entry counts until it is
+ * removed (leave, removal, or the sweep once it expired), so a user whose dead node's
+ * entry has expired but not been swept yet, and who re-joins through another node, is
+ * not announced online a second time, nor offline twice. Every change that decides a
+ * transition is one script (loaded once: EVALSHA), so two nodes never both announce it.
  */
-const LIVE_OF_USER = `
-local function hasLive(key, now, suffix, except)
-  local live = redis.call('ZRANGEBYSCORE', key, '(' .. now, '+inf')
-  for _, m in ipairs(live) do
-    if m ~= except and string.sub(m, -#suffix) == suffix then return true end
-  end
-  return false
-end
-`;
 
-/** KEYS: zset, groups set. ARGV: entry, expiry, now, '|userId', groupId. → 1 when the user was offline. */
-const JOIN = `${LIVE_OF_USER}
-local had = hasLive(KEYS[1], ARGV[3], ARGV[4], '')
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('SADD', KEYS[2], ARGV[5])
-if had then return 0 end
+/** KEYS: zset, counts, groups set, dirty. ARGV: entry, expiry, userId, groupId, now. → 1 when the user was offline. */
+const JOIN = `
+if redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) == 0 then return 0 end
+redis.call('SADD', KEYS[3], ARGV[4])
+if redis.call('HINCRBY', KEYS[2], ARGV[3], 1) ~= 1 then return 0 end
+redis.call('HSET', KEYS[4], ARGV[4] .. '|' .. ARGV[3], '1|' .. ARGV[5])
 return 1`;
 
-/** KEYS: zset. ARGV: entry, now, '|userId'. → 1 when that was the user's last live entry. */
-const LEAVE = `${LIVE_OF_USER}
+/** KEYS: zset, counts, dirty. ARGV: entry, userId, groupId, now. → 1 when that was the user's last entry. */
+const LEAVE = `
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
-if hasLive(KEYS[1], ARGV[2], ARGV[3], '') then return 0 end
+if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) > 0 then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[3] .. '|' .. ARGV[2], '0|' .. ARGV[4])
 return 1`;
 
-/** KEYS: zset, groups set. ARGV: now, groupId. → { expired entries, live entries }. */
+/** KEYS: zset, counts, groups set, dirty. ARGV: now, groupId. → users whose last entry expired. */
 const SWEEP = `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if #expired > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) end
-local live = redis.call('ZRANGE', KEYS[1], 0, -1)
-if #live == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
-return { expired, live }`;
-
-/** KEYS: zset. ARGV: now, '|userId'. → 1 when the user had a live entry (now all removed). */
-const REMOVE_USER = `
-local all = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-local wasLive = 0
-for i = 1, #all, 2 do
-  local m = all[i]
-  if string.sub(m, -#ARGV[2]) == ARGV[2] then
-    if tonumber(all[i + 1]) > tonumber(ARGV[1]) then wasLive = 1 end
-    redis.call('ZREM', KEYS[1], m)
+local gone = {}
+for _, m in ipairs(expired) do
+  redis.call('ZREM', KEYS[1], m)
+  local user = string.sub(m, string.find(m, '|', 1, true) + 1)
+  if redis.call('HINCRBY', KEYS[2], user, -1) <= 0 then
+    redis.call('HDEL', KEYS[2], user)
+    redis.call('HSET', KEYS[4], ARGV[2] .. '|' .. user, '0|' .. ARGV[1])
+    table.insert(gone, user)
   end
 end
-return wasLive`;
+if redis.call('ZCARD', KEYS[1]) == 0 then
+  redis.call('SREM', KEYS[3], ARGV[2])
+  redis.call('DEL', KEYS[2])
+end
+return gone`;
+
+/** KEYS: zset, counts, dirty. ARGV: '|userId', userId, groupId, now. → 1 when the user had an entry (now all removed). */
+const REMOVE_USER = `
+local all = redis.call('ZRANGE', KEYS[1], 0, -1)
+local had = 0
+for _, m in ipairs(all) do
+  if string.sub(m, -#ARGV[1]) == ARGV[1] then
+    redis.call('ZREM', KEYS[1], m)
+    had = 1
+  end
+end
+redis.call('HDEL', KEYS[2], ARGV[2])
+if had == 1 then redis.call('HSET', KEYS[3], ARGV[3] .. '|' .. ARGV[2], '0|' .. ARGV[4]) end
+return had`;
+
+/** KEYS: dirty. ARGV: field, value, field, value… → drops each field still holding the value read (a newer transition stays). */
+const CLEAN = `
+local n = 0
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    n = n + 1
+  end
+end
+return n`;
+
+interface PresenceCommands {
+  presenceJoin(
+    zset: string,
+    counts: string,
+    groups: string,
+    dirty: string,
+    entry: string,
+    expiry: number,
+    userId: string,
+    groupId: number,
+    now: number,
+  ): Promise<number>;
+  presenceLeave(zset: string, counts: string, dirty: string, entry: string, userId: string, groupId: number, now: number): Promise<number>;
+  presenceSweep(zset: string, counts: string, groups: string, dirty: string, now: number, groupId: number): Promise<string[]>;
+  presenceRemoveUser(zset: string, counts: string, dirty: string, suffix: string, userId: string, groupId: number, now: number): Promise<number>;
+  presenceClean(dirty: string, ...fieldsAndValues: string[]): Promise<number>;
+}
+type PresenceRedis = Redis & PresenceCommands;
+
+/** The command client with the scripts defined on it (once per client: ioredis sends EVALSHA, loading a script only when Redis lacks it). */
+function scripts(redis: Redis): PresenceRedis {
+  const r = redis as PresenceRedis;
+  if (typeof (r as Partial<PresenceCommands>).presenceJoin !== 'function') {
+    redis.defineCommand('presenceJoin', { numberOfKeys: 4, lua: JOIN });
+    redis.defineCommand('presenceLeave', { numberOfKeys: 3, lua: LEAVE });
+    redis.defineCommand('presenceSweep', { numberOfKeys: 4, lua: SWEEP });
+    redis.defineCommand('presenceRemoveUser', { numberOfKeys: 3, lua: REMOVE_USER });
+    redis.defineCommand('presenceClean', { numberOfKeys: 1, lua: CLEAN });
+  }
+  return r;
+}
 
 const groupKey = (ctx: AppContext, groupId: number): string => ctx.key('presence', groupId);
+const countsKey = (ctx: AppContext, groupId: number): string => ctx.key('presence', groupId, 'users');
 const groupsKey = (ctx: AppContext): string => ctx.key('presence', 'groups');
+const dirtyKey = (ctx: AppContext): string => ctx.key('presence', 'dirty');
 const expiry = (ctx: AppContext, now: number): number => now + ctx.config.presenceTtlSeconds * 1000;
 
 export async function addEntry(ctx: AppContext, groupId: number, socketId: string, userId: string, now = Date.now()): Promise<boolean> {
-  const first = await ctx.redis.eval(
-    JOIN,
-    2,
+  const r = scripts(ctx.redis);
+  const first = await r.presenceJoin(
     groupKey(ctx, groupId),
+    countsKey(ctx, groupId),
     groupsKey(ctx),
+    dirtyKey(ctx),
     presenceEntry(socketId, userId),
     expiry(ctx, now),
-    now,
-    `|${userId}`,
+    userId,
     groupId,
+    now,
   );
   return first === 1;
 }
 
 export async function removeEntry(ctx: AppContext, groupId: number, socketId: string, userId: string, now = Date.now()): Promise<boolean> {
-  const last = await ctx.redis.eval(LEAVE, 1, groupKey(ctx, groupId), presenceEntry(socketId, userId), now, `|${userId}`);
-  return last === 1;
+  const r = scripts(ctx.redis);
+  return (await r.presenceLeave(groupKey(ctx, groupId), countsKey(ctx, groupId), dirtyKey(ctx), presenceEntry(socketId, userId), userId, groupId, now)) === 1;
 }
 
 export async function removeUserEntries(ctx: AppContext, groupId: number, userId: string, now = Date.now()): Promise<boolean> {
-  return (await ctx.redis.eval(REMOVE_USER, 1, groupKey(ctx, groupId), now, `|${userId}`)) === 1;
+  const r = scripts(ctx.redis);
+  return (await r.presenceRemoveUser(groupKey(ctx, groupId), countsKey(ctx, groupId), dirtyKey(ctx), `|${userId}`, userId, groupId, now)) === 1;
 }
 
 export async function dropGroup(ctx: AppContext, groupId: number): Promise<void> {
-  await ctx.redis.multi().del(groupKey(ctx, groupId)).srem(groupsKey(ctx), String(groupId)).exec();
+  await ctx.redis.multi().del(groupKey(ctx, groupId), countsKey(ctx, groupId)).srem(groupsKey(ctx), String(groupId)).exec();
 }
 
 /**
@@ -103,17 +163,62 @@ export async function refreshEntries<E extends { groupId: number; socketId: stri
   return entries.filter((_, i) => results[i]?.[0] === null && results[i]?.[1] === 0);
 }
 
-export async function sweepGroup(ctx: AppContext, groupId: number, now = Date.now()): Promise<{ expired: string[]; live: string[] }> {
-  const [expired, live] = (await ctx.redis.eval(SWEEP, 2, groupKey(ctx, groupId), groupsKey(ctx), now, groupId)) as [string[], string[]];
-  return { expired, live };
+/** Sweeps every group with presence in one round trip: per group, the users whose last entry expired. */
+export async function sweepGroups(ctx: AppContext, groupIds: number[], now = Date.now()): Promise<Map<number, string[]>> {
+  const gone = new Map<number, string[]>();
+  if (groupIds.length === 0) return gone;
+  const pipeline = scripts(ctx.redis).pipeline() as ReturnType<Redis['pipeline']> & {
+    presenceSweep(...args: Array<string | number>): unknown;
+  };
+  for (const groupId of groupIds) pipeline.presenceSweep(groupKey(ctx, groupId), countsKey(ctx, groupId), groupsKey(ctx), dirtyKey(ctx), now, groupId);
+  const results = (await pipeline.exec()) ?? [];
+  groupIds.forEach((groupId, i) => {
+    const [error, users] = results[i] ?? [];
+    if (error) throw error;
+    if (Array.isArray(users) && users.length > 0) gone.set(groupId, users as string[]);
+  });
+  return gone;
 }
 
 export async function groupsWithPresence(ctx: AppContext): Promise<number[]> {
   return (await ctx.redis.smembers(groupsKey(ctx))).map(Number).filter((id) => Number.isInteger(id) && id > 0);
 }
 
-/** User ids with a live entry in the group. */
-export async function onlineUsers(ctx: AppContext, groupId: number, now = Date.now()): Promise<Set<string>> {
-  const live = await ctx.redis.zrangebyscore(groupKey(ctx, groupId), `(${now}`, '+inf');
-  return new Set(live.map((entry) => entry.slice(entry.indexOf('|') + 1)));
+/** User ids with an entry in the group (an expired one counts until it is swept, within a sweep period). */
+export async function onlineUsers(ctx: AppContext, groupId: number): Promise<Set<string>> {
+  return new Set(await ctx.redis.hkeys(countsKey(ctx, groupId)));
+}
+
+/** A presence transition waiting to be mirrored in `groupings`. */
+export interface DirtyPresence {
+  groupId: number;
+  userId: string;
+  online: boolean;
+  at: Date;
+  /** The hash field and value read (to drop exactly these once written). */
+  field: string;
+  value: string;
+}
+
+/** Up to `limit` pending transitions (any node's). */
+export async function readDirty(ctx: AppContext, limit: number): Promise<DirtyPresence[]> {
+  const [, flat] = await ctx.redis.hscan(dirtyKey(ctx), 0, 'COUNT', limit);
+  const out: DirtyPresence[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i] ?? '';
+    const value = flat[i + 1] ?? '';
+    const bar = field.indexOf('|');
+    const [flag, ms] = value.split('|');
+    const groupId = Number(field.slice(0, bar));
+    const at = new Date(Number(ms));
+    if (!Number.isInteger(groupId) || Number.isNaN(at.getTime())) continue;
+    out.push({ groupId, userId: field.slice(bar + 1), online: flag === '1', at, field, value });
+  }
+  return out;
+}
+
+/** Drops the transitions written (unless a newer one replaced them meanwhile). */
+export async function clearDirty(ctx: AppContext, written: DirtyPresence[]): Promise<void> {
+  if (written.length === 0) return;
+  await scripts(ctx.redis).presenceClean(dirtyKey(ctx), ...written.flatMap((d) => [d.field, d.value]));
 }

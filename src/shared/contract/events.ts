@@ -80,10 +80,16 @@ const MemberChange = z.object({ groupId: z.number().int(), userId: z.string(), r
 const ResourceChange = z.object({ groupId: z.number().int(), resource: ResourceSchema.openapi({ description: 'The Resource, with `myProgress` null' }) });
 
 export const serverEvents = {
-  'presence:update': {
-    summary: "A member's first socket joined the room, or their last one left",
-    payload: z.object({ groupId: z.number().int(), userId: z.string(), online: z.boolean(), lastSeen: z.string().nullable() }),
+  'presence:diff': {
+    summary:
+      'Members whose first socket joined the room (joins) or whose last one left (leaves), coalesced per room: at most one per room every 200 ms from each API node; a user is in at most one list',
+    payload: z.object({
+      groupId: z.number().int(),
+      joins: z.array(z.object({ userId: z.string(), username: z.string(), lastSeen: z.string() })),
+      leaves: z.array(z.object({ userId: z.string(), lastSeen: z.string() })),
+    }),
     to: 'group',
+    since: 'issue 12',
   },
   'timer:started': {
     summary: 'A member started a timer in this group',

@@ -1,6 +1,6 @@
 /**
  * The room's people: who is studying (live ticking timers), who is online, and the rest.
- * State comes from the `room:join` ack, then `presence:update` / `timer:started` /
+ * State comes from the `room:join` ack, then `presence:diff` / `timer:started` /
  * `timer:stopped`; elapsed time is computed client-side from `startedAt` every second.
  *
  * While the connection is not live, presence and peers' clocks are last-known values:
@@ -210,7 +210,12 @@ export function roomPanel(groupId: number): RoomPanel {
   const mine = (p: { groupId: number }): boolean => p.groupId === groupId;
   const isMe = (userId: string): boolean => userId === session.me?.userId;
   disposers.push(
-    listen('presence:update', (p) => mine(p) && upsert(p.userId, { online: p.online })),
+    listen('presence:diff', (p) => {
+      if (!mine(p)) return;
+      // A user is in at most one of the lists (the later transition wins on the server).
+      for (const l of p.leaves) upsert(l.userId, { online: false });
+      for (const j of p.joins) upsert(j.userId, { online: true });
+    }),
     listen('timer:started', (p) => {
       if (!mine(p)) return;
       upsert(p.userId, { timer: { startedAt: p.startedAt, groupId: p.groupId }, online: people.get(p.userId)?.online ?? true });
