@@ -33,7 +33,7 @@ import {
 import { ListSessionsQuery, PatchSessionBody, SessionPageSchema, SessionSchema } from './sessions';
 import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema, TimerStateSchema } from './timers';
 import { ContentQuery, ContentUrlSchema, CreateUploadBody, UploadParams, UploadQuery, UploadTicketSchema } from './uploads';
-import { PatchMeBody, PublicUserSchema, SelfUserSchema, StatsQuery, StatsSchema, UserParams } from './users';
+import { PatchMeBody, PublicUserSchema, SelfUserSchema, StatsQuery, StatsSchema, SubjectListSchema, UserParams } from './users';
 import type { z } from './zod';
 
 /**
@@ -62,6 +62,7 @@ export const restRoutes = {
   'PATCH /api/me': { body: PatchMeBody, response: SelfUserSchema },
   'GET /api/users/:userId': { params: UserParams, response: PublicUserSchema },
   'GET /api/me/stats': { query: StatsQuery, response: StatsSchema },
+  'GET /api/me/subjects': { response: SubjectListSchema },
   // Groups
   'POST /api/groups': { body: CreateGroupBody, response: GroupSchema, status: 201 },
   'GET /api/groups': { response: GroupListSchema },
