@@ -213,7 +213,8 @@ export function roomPanel(groupId: number): RoomPanel {
     listen('presence:update', (p) => mine(p) && upsert(p.userId, { online: p.online })),
     listen('timer:started', (p) => {
       if (!mine(p)) return;
-      upsert(p.userId, { timer: { startedAt: p.startedAt, groupId: p.groupId }, online: people.get(p.userId)?.online ?? true });
+      const timer = { ...p, pausedSeconds: 0, pomodoro: null };
+      upsert(p.userId, { timer, online: people.get(p.userId)?.online ?? true });
       if (!isMe(p.userId)) announce(`${people.get(p.userId)?.username ?? 'Someone'} started studying.`);
     }),
     listen('timer:stopped', (p) => {
