@@ -129,29 +129,6 @@ export function listen<E extends keyof ServerToClientEvents>(event: E, fn: Serve
   return () => socket.off(name, fn);
 }
 
-/**
- * Issue 15's events before their contract types land on this branch (the server side is
- * built alongside): the same as listen()/emit() with the payload typed by the caller.
- * TODO(issue 15): replace with listen()/emit() once the contract has them.
- */
-export function listenUntyped<P>(event: string, fn: (payload: P) => void): () => void {
-  const socket: Socket | null = session.socket;
-  if (!socket) return () => undefined;
-  socket.on(event, fn);
-  return () => socket.off(event, fn);
-}
-export function emitUntyped<A>(event: string, payload: object, timeoutMs = 8000): Promise<A> {
-  const socket: Socket | null = session.socket;
-  return new Promise((resolve, reject) => {
-    if (!socket) return reject(new Error('Not connected'));
-    socket.timeout(timeoutMs).emit(event, payload, (err: Error | null, ack: ({ ok: true } & A) | { ok: false; error: { code: string; message: string } }) => {
-      if (err) return reject(new Error('The server did not answer (connection lost?)'));
-      if (ack.ok) resolve(ack);
-      else reject(Object.assign(new Error(ack.error.message), { code: ack.error.code }));
-    });
-  });
-}
-
 /** Emits a contract event with an ack; resolves with the success ack, rejects with its error (or a timeout when disconnected). */
 export function emit<E extends ClientEventName>(event: E, payload: ClientPayload<E>, timeoutMs = 8000): Promise<AckSuccess<E>> {
   // Socket.IO's conditional types cannot be resolved for a generic event name: the call

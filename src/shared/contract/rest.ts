@@ -98,6 +98,8 @@ export const restRoutes = {
   // Timers and sessions
   'POST /api/timer/start': { body: StartTimerInput, response: TimerSchema, status: 201 },
   'POST /api/timer/stop': { body: StopTimerInput, response: StopResultSchema },
+  'POST /api/timer/pause': { response: TimerSchema },
+  'POST /api/timer/resume': { response: TimerSchema },
   'GET /api/timer': { response: TimerStateSchema },
   'GET /api/sessions': { query: ListSessionsQuery, response: SessionPageSchema },
   'PATCH /api/sessions/:id': { params: IdParams, body: PatchSessionBody, response: SessionSchema },

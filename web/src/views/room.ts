@@ -27,7 +27,7 @@ import {
   STATE_LABEL,
   type TimerState,
 } from '../focus';
-import { emit, emitUntyped, listen, listenUntyped, onMyTimer, session, setMyTimer } from '../session';
+import { emit, listen, onMyTimer, session, setMyTimer } from '../session';
 import type { RoomState, Timer } from '../types';
 import { showsRole } from '../../../src/shared/policy';
 
@@ -321,14 +321,12 @@ export function roomPanel(groupId: number): RoomPanel {
       } else {
         prepareAlerts();
         const pomodoro = modeSelect.value === 'pomodoro';
-        const start = {
+        const r = await emit('timer:start', {
           groupId,
           subject: subject.value.trim() || null,
           mode: pomodoro ? 'pomodoro' : 'stopwatch',
           ...(pomodoro ? { pomodoro: { focusMinutes: minutes(focusMinutes, 25), breakMinutes: minutes(breakMinutes, 5) } } : {}),
-        };
-        // TODO(issue 15): emit('timer:start', start) once the contract's StartTimer has these fields.
-        const r = await emitUntyped<{ timer: Timer }>('timer:start', start);
+        });
         setMyTimer(r.timer);
         if (session.me && mineLive) upsert(session.me.userId, { timer: mineLive, online: true });
         announce(pomodoro ? 'Your Pomodoro started: focus.' : 'Your timer started.');
@@ -345,7 +343,7 @@ export function roomPanel(groupId: number): RoomPanel {
     busy = true;
     renderMyTimer();
     try {
-      const r = await emitUntyped<{ timer: Timer }>(paused ? 'timer:resume' : 'timer:pause', {});
+      const r = await emit(paused ? 'timer:resume' : 'timer:pause', {});
       setMyTimer(r.timer);
       if (session.me && mineLive) upsert(session.me.userId, { timer: mineLive });
       announce(paused ? 'Timer resumed.' : 'Timer paused.');
@@ -371,18 +369,6 @@ export function roomPanel(groupId: number): RoomPanel {
     const t = people.get(userId)?.timer;
     if (t) upsert(userId, { timer: change(t) });
   };
-  interface FocusChange {
-    groupId: number;
-    userId: string;
-    focusSeconds: number;
-  }
-  interface PhaseChange {
-    groupId: number;
-    userId: string;
-    state: TimerState;
-    phaseEndsAt: string | null;
-    cycle: number | null;
-  }
   disposers.push(
     listen('presence:update', (p) => mine(p) && upsert(p.userId, { online: p.online })),
     listen('timer:started', (p) => {
@@ -391,23 +377,18 @@ export function roomPanel(groupId: number): RoomPanel {
       upsert(p.userId, { timer: liveFrom(t), online: people.get(p.userId)?.online ?? true });
       if (!isMe(p.userId)) announce(`${nameOf(p.userId)} started studying.`);
     }),
-    listenUntyped<FocusChange>('timer:paused', (p) => {
+    listen('timer:paused', (p) => {
       if (!mine(p)) return;
       withTimer(p.userId, (t) => pausedAt(t, p.focusSeconds));
       if (!isMe(p.userId)) announce(`${nameOf(p.userId)} paused.`);
     }),
-    listenUntyped<FocusChange & Partial<Pick<PhaseChange, 'state' | 'phaseEndsAt'>>>('timer:resumed', (p) => {
+    listen('timer:resumed', (p) => {
       if (!mine(p)) return;
-      withTimer(p.userId, (t) => {
-        const resumed = resumedAt(t, p.focusSeconds);
-        // A server that says which phase it resumed to (and when it ends) is believed over our guess.
-        return p.state && p.state !== 'paused'
-          ? phaseChanged({ ...resumed, focusSeconds: p.focusSeconds }, { state: p.state, phaseEndsAt: p.phaseEndsAt ?? null, cycle: t.cycle })
-          : resumed;
-      });
+      // Back to the phase it was paused in; a `timer:phase` corrects the guess when it was wrong.
+      withTimer(p.userId, (t) => resumedAt(t, p.focusSeconds));
       if (!isMe(p.userId)) announce(`${nameOf(p.userId)} resumed.`);
     }),
-    listenUntyped<PhaseChange>('timer:phase', (p) => {
+    listen('timer:phase', (p) => {
       if (!mine(p)) return;
       withTimer(p.userId, (t) => phaseChanged(t, p));
       if (!isMe(p.userId)) announce(`${nameOf(p.userId)}: ${p.state === 'break' ? 'break' : p.state === 'focus' ? 'back to focus' : 'paused'}.`);
