@@ -28,7 +28,7 @@ import {
   type TimerState,
 } from '../focus';
 import { emit, listen, onMyTimer, session, setMyTimer } from '../session';
-import type { RoomState, Timer } from '../types';
+import type { RoomState } from '../types';
 import { showsRole } from '../../../src/shared/policy';
 
 interface Person {
