@@ -10,6 +10,6 @@ export {
   startStopRecovery,
 } from './timer.service';
 export { registerTimerRoutes } from './timer.routes';
-export { registerTimerHandlers } from './timer.handlers';
+export { registerTimerHandlers, startSocketLiveness } from './timer.handlers';
 export { readTimers } from './timer.store';
 export { storedTimer, toTimerDto, type StoredTimer } from './timer.rules';

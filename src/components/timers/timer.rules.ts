@@ -123,7 +123,7 @@ export function activeMsForFocus(timer: StoredTimer, focusMs: number): number {
   const focus = s.focusMinutes * timer.minuteMs;
   const n = s.cyclesBeforeLongBreak;
   const round = n * focus + (n - 1) * s.breakMinutes * timer.minuteMs + s.longBreakMinutes * timer.minuteMs;
-  const full = Math.floor(focusMs / (n * focus));
+  const full = Math.max(0, Math.ceil(focusMs / (n * focus)) - 1);
   let rest = focusMs - full * n * focus;
   let active = full * round;
   for (let i = 0; i < n && rest > 0; i += 1) {

@@ -5,6 +5,7 @@ import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto, TimerDto } from '../../realtime/events';
 import { isMember, requireAccess } from '../groups';
 import type { SessionEndReason, SessionMode } from '../../shared/enums';
+import { awayBefore, clearAway, expireDeadSockets, hasLiveSocket } from './afk.store';
 import { secondsOnLocalDay } from '../sessions';
 import { findUser, userTimeZone } from '../users';
 import {
@@ -370,6 +371,31 @@ export async function recoverPendingStops(ctx: AppContext, input: { now?: number
 }
 
 /**
+ * The AFK guard's sweep (issue 15): users whose node died have their sockets expired
+ * first; then every socket-started timer whose user has had no live socket for
+ * AFK_GRACE_SECONDS stops, ending at the instant the last socket went away
+ * (`endReason: "disconnected"`). A user back meanwhile left `timer-afk` when their socket
+ * connected. Idempotent, safe on every node and worker at once (the stop is atomic and
+ * limited to that very timer).
+ */
+export async function stopAwayTimers(ctx: AppContext, input: { now?: number } = {}): Promise<{ stopped: number }> {
+  const now = input.now ?? Date.now();
+  await expireDeadSockets(ctx, now);
+  let stopped = 0;
+  for (const { userId, goneAt } of await awayBefore(ctx, now - ctx.config.afkGraceSeconds * 1000)) {
+    if (!(await hasLiveSocket(ctx, userId, now))) {
+      const timer = await readTimer(ctx, userId);
+      if (timer && timer.origin === 'socket' && Date.parse(timer.startedAt) <= goneAt) {
+        const result = await stopTimer(ctx, { userId, now: new Date(goneAt), endReason: 'disconnected', onlySessionUuid: timer.sessionUuid });
+        if (result) stopped += 1;
+      }
+    }
+    await clearAway(ctx, userId, goneAt);
+  }
+  return { stopped };
+}
+
+/**
  * Runs the recovery sweep at once and then every `intervalMs` (API nodes and workers
  * alike, so a deployment that has either recovers). Returns the function that stops it.
  */
@@ -381,6 +407,11 @@ export function startStopRecovery(ctx: AppContext, intervalMs = PENDING_STOP_GRA
       await recoverPendingStops(ctx);
     } catch (error) {
       ctx.logger.warn({ err: error, component: 'timers' }, 'pending-stop sweep failed');
+    }
+    try {
+      await stopAwayTimers(ctx);
+    } catch (error) {
+      ctx.logger.warn({ err: error, component: 'timers' }, 'AFK sweep failed');
     }
     if (!stopped) {
       timer = setTimeout(() => void tick(), intervalMs);
