@@ -55,7 +55,7 @@ describe('focus timers across two API nodes', () => {
     const cleoB = await connectSocket(nodeB.url, cleo.token);
     const joined = await emitAck(cleoB, 'room:join', { groupId: group.id });
     const benState = joined.state.members.find((m: { userId: string }) => m.userId === ben.userId);
-    expect(benState.timer).toMatchObject({ state: 'paused', mode: 'stopwatch', subject: 'Organic chemistry', focusSeconds: pause.timer.focusSeconds });
+    expect(benState?.timer).toMatchObject({ state: 'paused', mode: 'stopwatch', subject: 'Organic chemistry', focusSeconds: pause.timer.focusSeconds });
 
     const resumed = waitForEvent(anaA, 'timer:resumed', (p) => p.userId === ben.userId);
     expect(await emitAck(benB, 'timer:resume', {})).toMatchObject({ ok: true, timer: { state: 'focus' } });
@@ -83,7 +83,7 @@ describe('focus timers across two API nodes', () => {
     const pausedInBreak = await app.http.post('/api/timer/pause', { token: ben.token });
     expect(pausedInBreak.body).toMatchObject({ state: 'paused', cycle: 2, focusSeconds: 4 });
     const late = await emitAck(cleoB, 'room:join', { groupId: group.id });
-    expect(late.state.members.find((m: { userId: string }) => m.userId === ben.userId).timer).toMatchObject({ state: 'paused', cycle: 2, focusSeconds: 4 });
+    expect(late.state.members.find((m: { userId: string }) => m.userId === ben.userId)?.timer).toMatchObject({ state: 'paused', cycle: 2, focusSeconds: 4 });
     const stop = await app.http.post('/api/timer/stop', { token: ben.token, body: {} });
     expect(stop.body.session).toMatchObject({ mode: 'pomodoro', durationSeconds: 4, endReason: 'stopped' });
     expect(stop.body.session.rawSeconds).toBeGreaterThanOrEqual(5); // 2 focus + 1 break + 2 focus, then the long break
