@@ -101,16 +101,18 @@ export function roomPanel(groupId: number): RoomPanel {
         'div',
         { class: 'member-main' },
         h('span', { class: 'member-name' }, p.username, me ? h('span', { class: 'muted small' }, ' (you)') : null),
-        h('span', { class: 'muted small member-status' }, lastSeen ? `${status} (last seen)` : status, showsRole(p.role) ? ` · ${p.role}` : ''),
+        h(
+          'span',
+          { class: 'muted small member-status' },
+          p.timer
+            ? h('span', { class: `state-badge state-${p.timer.state}`, testid: 'member-state', 'data-state': p.timer.state }, STATE_LABEL[p.timer.state])
+            : null,
+          p.timer ? ' ' : null,
+          lastSeen ? `${status} (last seen)` : status,
+          showsRole(p.role) ? ` · ${p.role}` : '',
+        ),
       ),
-      p.timer
-        ? h(
-            'span',
-            { class: 'member-clock' },
-            h('span', { class: `state-badge state-${p.timer.state}`, testid: 'member-state', 'data-state': p.timer.state }, STATE_LABEL[p.timer.state]),
-            h('span', { class: 'elapsed', testid: 'member-elapsed', 'data-user': p.userId, 'data-self': me ? 'true' : null }),
-          )
-        : null,
+      p.timer ? h('span', { class: 'elapsed', testid: 'member-elapsed', 'data-user': p.userId, 'data-self': me ? 'true' : null }) : null,
     );
   };
   /** A member's clock: counted focus time (frozen in a break or a pause). */
