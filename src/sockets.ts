@@ -3,7 +3,7 @@ import { type Authenticator, registerAuthHandlers } from './components/auth';
 import { registerChatHandlers } from './components/chat';
 import { forgetGroup, forgetMembership } from './components/groups';
 import { groupClosed, registerPresenceHandlers, startPresenceLoop, userRemovedFromGroup } from './components/presence';
-import { registerTimerHandlers } from './components/timers';
+import { registerTimerHandlers, startSocketLiveness } from './components/timers';
 import type { AppContext } from './context';
 import { type Broadcaster, withMembershipHooks } from './realtime/broadcaster';
 import type { IoServer } from './realtime/io-server';
@@ -51,6 +51,8 @@ export function registerSocketHandlers(io: IoServer, ctx: AppContext, authentica
 
   const stopPresence = startPresenceLoop(io, ctx);
   io.httpServer?.once('close', stopPresence);
+  const stopLiveness = startSocketLiveness(io, ctx);
+  io.httpServer?.once('close', stopLiveness);
 
   io.on('connection', (socket) => {
     log.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');

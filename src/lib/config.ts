@@ -66,6 +66,7 @@ const envSchema = z.object({
   // Focus timers (issue 15).
   DAILY_CAP_HOURS: intInRange(1, 24).default(14),
   AFK_GRACE_SECONDS: intInRange(1, 86_400).default(180),
+  POMODORO_MINUTE_SECONDS: intInRange(1, 60).default(60),
   PRESENCE_TTL_SECONDS: intInRange(2, 3600).default(60),
   CORS_ORIGINS: csv.optional(),
   // Extensions (docs/CONFIGURATION.md).
@@ -133,6 +134,8 @@ export interface Config {
   dailyCapHours: number;
   /** A timer started over a socket stops by itself once its user has had no connected socket for this long (ending when the last one went). */
   afkGraceSeconds: number;
+  /** Length of a Pomodoro "minute" in seconds: 60, shortened only by tests and demos. */
+  pomodoroMinuteSeconds: number;
   presenceTtlSeconds: number;
   /** Allowed browser origins; undefined means any origin in development, same-origin only in production. */
   corsOrigins?: string[];
@@ -268,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSessionHours: e.MAX_SESSION_HOURS,
     dailyCapHours: e.DAILY_CAP_HOURS,
     afkGraceSeconds: e.AFK_GRACE_SECONDS,
+    pomodoroMinuteSeconds: e.POMODORO_MINUTE_SECONDS,
     presenceTtlSeconds: e.PRESENCE_TTL_SECONDS,
     corsOrigins: e.CORS_ORIGINS,
     redisKeyPrefix: e.REDIS_KEY_PREFIX ?? defaultRedisKeyPrefix(e.DATABASE_URL),

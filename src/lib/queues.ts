@@ -25,10 +25,13 @@ export interface PersistSessionJob {
   endReason?: 'stopped' | 'disconnected' | 'max_hours' | 'daily_cap';
 }
 
-export type MaintenanceJobName = 'stop-stale-timers' | 'expire-invitations' | 'rebuild-leaderboards' | 'sweep-uploads';
+export type MaintenanceJobName = 'stop-stale-timers' | 'expire-invitations' | 'rebuild-leaderboards' | 'sweep-uploads' | 'timer-tick' | 'sweep-afk-timers';
 export interface MaintenanceJob {
   /** Restrict a leaderboard rebuild to one group (all groups when absent). */
   groupId?: number;
+  /** `timer-tick` (issue 15): the timer it is about; stale ticks (another timer, a moved clock) are ignored. */
+  userId?: string;
+  sessionUuid?: string;
 }
 
 export const QUEUE_NAMES = { sessions: 'sessions', maintenance: 'maintenance' } as const;

@@ -51,3 +51,7 @@ export type SessionMode = (typeof SESSION_MODES)[number];
 /** `study_sessions.end_reason`: why the session ended (issue 15). */
 export const SESSION_END_REASONS = ['stopped', 'disconnected', 'max_hours', 'daily_cap'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+/** A live timer's state (issue 15; not stored: derived from its start, pauses and settings). */
+export const TIMER_STATES = ['focus', 'break', 'paused'] as const;
+export type TimerState = (typeof TIMER_STATES)[number];

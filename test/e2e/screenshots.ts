@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { putTimerIfAbsent } from '../../src/components/timers/timer.store';
+import { storedTimer } from '../../src/components/timers/timer.rules';
 import { eventually } from '../helpers/eventually';
 import { httpClient } from '../helpers/http';
 import { closeAllSockets, connectSocket, emitAck } from '../helpers/socket';
@@ -69,11 +70,11 @@ async function main(): Promise<void> {
       [ben, 48],
       [chloe, 25],
     ] as const) {
-      await putTimerIfAbsent(demo.node.ctx, userId, {
-        startedAt: new Date(Date.now() - minutes * 60_000 - 17_000).toISOString(),
-        groupId,
-        sessionUuid: randomUUID(),
-      });
+      await putTimerIfAbsent(
+        demo.node.ctx,
+        userId,
+        storedTimer({ startedAt: new Date(Date.now() - minutes * 60_000 - 17_000).toISOString(), groupId, sessionUuid: randomUUID() }),
+      );
     }
     for (const token of [tokens.ben, tokens.chloe]) {
       const socket = await connectSocket(demo.url, token);

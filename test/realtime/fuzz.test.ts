@@ -95,6 +95,8 @@ describe('malformed socket payloads', () => {
       'room:leave': { groupId: group.id },
       'timer:start': { groupId: group.id },
       'timer:stop': { notes: 'n' },
+      'timer:pause': {},
+      'timer:resume': {},
       'chat:send': { groupId: group.id, content: 'hi', messageType: 'text', clientMessageId: 'c1' },
       'chat:edit': { messageId: mine.body.id, content: 'changed' },
       'chat:delete': { messageId: mine.body.id },

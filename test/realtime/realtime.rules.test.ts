@@ -1,6 +1,6 @@
 import { contentProblem, excerpt, extractMentions } from '../../src/components/chat/chat.rules';
 import { presenceIntervals, usersGoneOffline } from '../../src/components/presence/presence.rules';
-import { parseStoredTimer, sessionFromTimer } from '../../src/components/timers/timer.rules';
+import { parseStoredTimer, sessionFromTimer, storedTimer } from '../../src/components/timers/timer.rules';
 import { can, type Role } from '../../src/shared/policy';
 
 // Who may edit and delete messages is the permission policy's table (src/shared/policy.ts), read here as the helpers it replaced.
@@ -9,7 +9,7 @@ const canEdit = (authorId: string, userId: string) => can('chat.edit', member('m
 const canDelete = (authorId: string, userId: string, role: Role) => can('chat.delete', member(role), { own: authorId === userId });
 
 describe('timer rules', () => {
-  const timer = { startedAt: '2026-01-01T10:00:00.000Z', groupId: 3, sessionUuid: 'u-1' };
+  const timer = storedTimer({ startedAt: '2026-01-01T10:00:00.000Z', groupId: 3, sessionUuid: 'u-1' });
 
   it('when stopped, then the duration is the whole seconds elapsed and the session starts at startedAt', () => {
     const { session, discarded } = sessionFromTimer(timer, new Date('2026-01-01T10:25:00.999Z'), { minSeconds: 1, notes: 'n' });
@@ -49,6 +49,8 @@ describe('timer rules', () => {
     expect(parseStoredTimer('nope')).toBeNull();
     expect(parseStoredTimer('{"startedAt":"x","sessionUuid":"a"}')).toBeNull();
     expect(parseStoredTimer(JSON.stringify(timer))).toEqual(timer);
+    // A timer stored by the previous release reads as a running stopwatch.
+    expect(parseStoredTimer('{"startedAt":"2026-01-01T10:00:00.000Z","groupId":3,"sessionUuid":"u-1"}')).toEqual(timer);
   });
 });
 

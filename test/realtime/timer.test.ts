@@ -26,11 +26,30 @@ describe('study timers', () => {
     const state = waitForEvent(socket, 'timer:state', (p) => p.timer !== null);
     const started = await app.http.post('/api/timer/start', { token: u.token, body: {} });
     expect(started.status).toBe(201);
-    expect(started.body).toEqual({ startedAt: expect.any(String), groupId: null });
-    expect((await state).timer).toEqual(started.body);
+    expect(started.body).toEqual({
+      startedAt: expect.any(String),
+      groupId: null,
+      mode: 'stopwatch',
+      state: 'focus',
+      subject: null,
+      focusSeconds: expect.any(Number),
+      pausedSeconds: 0,
+      phaseEndsAt: null,
+      cycle: null,
+      pomodoro: null,
+    });
+    const { focusSeconds: _f, ...same } = started.body;
+    expect((await state).timer).toMatchObject(same);
     expect((await app.http.post('/api/timer/start', { token: u.token, body: {} })).status).toBe(409);
-    expect((await app.http.get('/api/timer', { token: u.token })).body).toEqual({ timer: started.body });
-    expect(JSON.parse((await redis.get(key('timer', u.userId)))!)).toEqual({ ...started.body, sessionUuid: expect.any(String) });
+    expect((await app.http.get('/api/timer', { token: u.token })).body).toMatchObject({ timer: same });
+    expect(JSON.parse((await redis.get(key('timer', u.userId)))!)).toMatchObject({
+      startedAt: started.body.startedAt,
+      groupId: null,
+      sessionUuid: expect.any(String),
+      origin: 'rest',
+      pausedMs: 0,
+      pausedAt: null,
+    });
     expect(await redis.zscore(key('timers'), u.userId)).toBe(String(Date.parse(started.body.startedAt)));
 
     const stopped = await app.http.post('/api/timer/stop', { token: u.token, body: {} });

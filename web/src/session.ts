@@ -14,8 +14,10 @@ export const session: {
   me: User | null;
   socket: AppSocket | null;
   myTimer: Timer | null;
+  /** When `myTimer` arrived (this device's clock, ms): its `focusSeconds` is as of then. */
+  myTimerAt: number;
   onUnauthenticated?: () => void;
-} = { token: sessionStorage.getItem(TOKEN_KEY), me: null, socket: null, myTimer: null };
+} = { token: sessionStorage.getItem(TOKEN_KEY), me: null, socket: null, myTimer: null, myTimerAt: 0 };
 
 export function saveToken(token: string | null): void {
   session.token = token;
@@ -113,6 +115,7 @@ export function onMyTimer(fn: Listener): () => void {
 
 export function setMyTimer(timer: Timer | null): void {
   session.myTimer = timer;
+  session.myTimerAt = Date.now();
   for (const fn of timerListeners) fn();
 }
 

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { expireInvitations } from '../../src/components/groups';
 import { boardsMissing, rebuildBoards } from '../../src/components/leaderboards';
-import { stopStaleTimers } from '../../src/components/timers';
+import { stopStaleTimers, timerTick } from '../../src/components/timers';
 import { sweepUploads } from '../../src/components/uploads';
 import type { AppContext } from '../../src/context';
 import type { MaintenanceJob, MaintenanceJobName } from '../../src/lib/queues';
@@ -16,6 +16,8 @@ export async function processMaintenanceJob(ctx: AppContext, job: Pick<Job<Maint
       return rebuildBoards(ctx, { groupId: job.data.groupId });
     case 'sweep-uploads':
       return sweepUploads(ctx);
+    case 'timer-tick':
+      return job.data.userId && job.data.sessionUuid ? timerTick(ctx, { userId: job.data.userId, sessionUuid: job.data.sessionUuid }) : { action: 'stale' };
     default:
       throw new Error(`unknown maintenance job ${String(job.name)}`);
   }

@@ -4,9 +4,12 @@ import { decodeCursor, encodeCursor, isCursorId, isCursorInstant } from '../../l
 import { notFound } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto } from '../../realtime/events';
-import { recomputeStreak } from '../streaks';
+import type { Transaction } from 'sequelize';
+import type { SessionEndReason } from '../../shared/enums';
+import { localDate, recomputeStreak } from '../streaks';
 import { forgetUser, lockUser, lockUsers, type UserRecord, userTimeZone } from '../users';
 import { toSessionDto } from './session.dto';
+import { capDuration } from './session.rules';
 import * as sessions from './sessions.repository';
 
 export interface PersistResult {
@@ -15,6 +18,24 @@ export interface PersistResult {
   id: number | null;
   /** The group the stored row counts for (null when none, or the group is gone). */
   groupId: number | null;
+}
+
+/**
+ * The daily cap step of a user's persist (issue 15), run under the user's row lock
+ * (`lockUser`) so one user's sessions are capped one after the other: the session's
+ * counted seconds, shortened so that the local day it started on (the user's time zone,
+ * as stats count it) holds at most DAILY_CAP_HOURS, and its end reason (`daily_cap` when
+ * shortened). The batched persist path calls this same function per session, in order.
+ */
+export async function capToDailyLimit(
+  ctx: AppContext,
+  tx: Transaction,
+  data: Pick<PersistSessionJob, 'sessionUuid' | 'userId' | 'startedAt' | 'durationSeconds' | 'endReason'>,
+  timeZone: string,
+): Promise<{ durationSeconds: number; endReason: SessionEndReason }> {
+  const day = localDate(new Date(data.startedAt), timeZone);
+  const stored = await sessions.secondsOnLocalDay(tx, data.userId, timeZone, day, data.sessionUuid);
+  return capDuration({ durationSeconds: data.durationSeconds, endReason: data.endReason ?? 'stopped' }, stored, ctx.config.dailyCapHours * 3600);
 }
 
 /**
@@ -37,16 +58,17 @@ function storeSession(ctx: AppContext, data: PersistSessionJob): Promise<Persist
       ctx.logger.warn({ sessionUuid: data.sessionUuid, userId: data.userId }, 'session of an unknown user dropped');
       return { inserted: false, id: null, groupId: null };
     }
+    const capped = await capToDailyLimit(ctx, tx, data, userTimeZone(user));
     const row = await sessions.insertSessionOnce(tx, {
       sessionUuid: data.sessionUuid,
       userId: data.userId,
       groupId: data.groupId,
-      durationSeconds: data.durationSeconds,
+      durationSeconds: capped.durationSeconds,
       rawSeconds: data.rawSeconds ?? data.durationSeconds,
       pausedSeconds: data.pausedSeconds ?? 0,
       mode: data.mode ?? 'stopwatch',
       subject: data.subject ?? null,
-      endReason: data.endReason ?? 'stopped',
+      endReason: capped.endReason,
       startedAt: new Date(data.startedAt),
       endedAt: new Date(data.endedAt),
       notes: data.notes,
@@ -55,7 +77,7 @@ function storeSession(ctx: AppContext, data: PersistSessionJob): Promise<Persist
       const existing = await sessions.findByUuid(tx, data.sessionUuid);
       return { inserted: false, id: existing?.id ?? null, groupId: existing?.groupId ?? null };
     }
-    await sessions.addStudyTime(tx, data.userId, data.durationSeconds);
+    await sessions.addStudyTime(tx, data.userId, capped.durationSeconds);
     await recomputeStreak(ctx, { userId: data.userId, timeZone: userTimeZone(user) }, tx);
     return { inserted: true, id: row.id, groupId: row.groupId };
   });
@@ -185,4 +207,9 @@ export async function updateSessionNotes(ctx: AppContext, actor: Actor, input: {
   const session = await sessions.updateNotesOf(ctx.sequelize, actor.userId, input.sessionId, input.sessionNotes);
   if (!session) throw notFound('Session');
   return toSessionDto(session);
+}
+
+/** Counted seconds of the user's sessions stored for the local date of `at` in `timeZone` (issue 15's daily cap). */
+export async function secondsOnLocalDay(ctx: AppContext, userId: string, timeZone: string, at: Date): Promise<number> {
+  return sessions.secondsOnLocalDay(ctx.sequelize, userId, timeZone, localDate(at, timeZone), null);
 }

@@ -183,3 +183,19 @@ export async function updateNotesOf(db: Db, userId: string, id: number, sessionN
   await session.update({ sessionNotes }, within(db));
   return session.get({ plain: true }) as SessionRecord;
 }
+
+/**
+ * Counted seconds of the user's sessions that started on the local date `day`
+ * (YYYY-MM-DD in `timeZone`, as stats count them), other than `exceptUuid` (issue 15's daily cap).
+ */
+export async function secondsOnLocalDay(db: Db, userId: string, timeZone: string, day: string, exceptUuid: string | null): Promise<number> {
+  const [row] = await select<{ seconds: string | null }>(
+    db,
+    `SELECT SUM(duration_seconds) AS seconds FROM study_sessions
+      WHERE user_id = :userId AND (started_at AT TIME ZONE :tz)::date = CAST(:day AS date)
+        AND started_at >= CAST(:day AS date) - INTERVAL '2 days' AND started_at < CAST(:day AS date) + INTERVAL '3 days'
+        AND (CAST(:except AS uuid) IS NULL OR session_uuid <> CAST(:except AS uuid))`,
+    { userId, tz: timeZone, day, except: exceptUuid },
+  );
+  return Number(row?.seconds ?? 0);
+}

@@ -1,6 +1,6 @@
 import type { Api, AppContext } from '../../context';
-import { StatsQuery, StatsSchema } from '../../shared/contract';
-import { myStats } from './stats.service';
+import { StatsQuery, StatsSchema, SubjectListSchema } from '../../shared/contract';
+import { myStats, mySubjects } from './stats.service';
 
 export function registerStatsRoutes(api: Api, ctx: AppContext): void {
   api.route(
@@ -13,5 +13,15 @@ export function registerStatsRoutes(api: Api, ctx: AppContext): void {
       response: StatsSchema,
     },
     ({ user, query }) => myStats(ctx, user, { days: query.days }),
+  );
+  api.route(
+    {
+      method: 'get',
+      path: '/me/subjects',
+      summary: 'My 20 most recently used subjects, for autocomplete',
+      tags: ['Users'],
+      response: SubjectListSchema,
+    },
+    ({ user }) => mySubjects(ctx, user),
   );
 }

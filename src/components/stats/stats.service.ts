@@ -1,20 +1,24 @@
 import type { AppContext, SignedInUser } from '../../context';
 import { addDays, canonicalTimeZone, effectiveCurrentStreak, findStreak, localDate } from '../streaks';
 import { userTimeZone } from '../users';
-import { secondsPerDay } from './stats.repository';
+import { SUBJECTS_MAX } from '../../shared/contract';
+import { recentSubjects, secondsPerDay, secondsPerSubject } from './stats.repository';
 
 export interface StatsDto {
   timezone: string;
   todaySeconds: number;
   periodSeconds: number;
   daily: Array<{ date: string; seconds: number }>;
+  bySubject: Array<{ subject: string | null; seconds: number }>;
   currentStreak: number;
   longestStreak: number;
 }
 
 /**
  * My study time per local day (my timezone; a session counts for the local date it
- * started on) for the last `days` days ending today, zero-filled, plus my streak.
+ * started on) for the last `days` days ending today, zero-filled, the same period's time
+ * per subject (case-insensitive groups in their most recent spelling, `null` for none;
+ * it sums to `periodSeconds`), plus my streak. Only counted focus time (`durationSeconds`).
  */
 export async function myStats(ctx: AppContext, me: Pick<SignedInUser, 'userId' | 'preferences'>, input: { days: number; now?: Date }): Promise<StatsDto> {
   const { days, now = new Date() } = input;
@@ -28,13 +32,20 @@ export async function myStats(ctx: AppContext, me: Pick<SignedInUser, 'userId' |
     const date = addDays(first, i);
     return { date, seconds: byDay.get(date) ?? 0 };
   });
+  const bySubject = await secondsPerSubject(ctx.sequelize, me.userId, tz, lower, first, today);
   const streak = await findStreak(ctx.sequelize, me.userId);
   return {
     timezone: tz,
     todaySeconds: byDay.get(today) ?? 0,
     periodSeconds: daily.reduce((sum, d) => sum + d.seconds, 0),
     daily,
+    bySubject,
     currentStreak: streak ? effectiveCurrentStreak(streak.currentStreak, streak.lastActiveDate ?? null, tz, now) : 0,
     longestStreak: streak?.longestStreak ?? 0,
   };
+}
+
+/** My 20 most recently used distinct subjects (for the subject picker's autocomplete). */
+export async function mySubjects(ctx: AppContext, me: Pick<SignedInUser, 'userId'>): Promise<{ subjects: string[] }> {
+  return { subjects: await recentSubjects(ctx.sequelize, me.userId, SUBJECTS_MAX) };
 }

@@ -1,5 +1,15 @@
-export { getTimer, startTimer, stopTimer, stopRunningTimer, stopStaleTimers, recoverPendingStops, startStopRecovery } from './timer.service';
+export {
+  getTimer,
+  startTimer,
+  pauseOrResume,
+  timerTick,
+  stopTimer,
+  stopRunningTimer,
+  stopStaleTimers,
+  recoverPendingStops,
+  startStopRecovery,
+} from './timer.service';
 export { registerTimerRoutes } from './timer.routes';
-export { registerTimerHandlers } from './timer.handlers';
+export { registerTimerHandlers, startSocketLiveness } from './timer.handlers';
 export { readTimers } from './timer.store';
-export { toTimerDto, type StoredTimer } from './timer.rules';
+export { storedTimer, toTimerDto, type StoredTimer } from './timer.rules';

@@ -1,6 +1,6 @@
 import type { Api, AppContext } from '../../context';
 import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema, TimerStateSchema } from '../../shared/contract';
-import { getTimer, startTimer, stopRunningTimer } from './timer.service';
+import { getTimer, pauseOrResume, startTimer, stopRunningTimer } from './timer.service';
 
 /** `POST /timer/start`, `POST /timer/stop`, `GET /timer` (API.md "Timers and sessions"). */
 export function registerTimerRoutes(api: Api, ctx: AppContext): void {
@@ -15,8 +15,22 @@ export function registerTimerRoutes(api: Api, ctx: AppContext): void {
       status: 201,
       errors: [404, 409],
     },
-    ({ user, body }) => startTimer(ctx, user, { groupId: body.groupId ?? null }),
+    ({ user, body }) =>
+      startTimer(ctx, user, { groupId: body.groupId ?? null, subject: body.subject ?? null, mode: body.mode, pomodoro: body.pomodoro ?? null }),
   );
+  for (const action of ['pause', 'resume'] as const) {
+    api.route(
+      {
+        method: 'post',
+        path: `/timer/${action}`,
+        summary: action === 'pause' ? 'Pause my study timer' : 'Resume my paused study timer',
+        tags: ['Timers'],
+        response: TimerSchema,
+        errors: [409],
+      },
+      ({ user }) => pauseOrResume(ctx, user, action),
+    );
+  }
   api.route(
     {
       method: 'post',

@@ -4,13 +4,32 @@ import { AppError, conflict } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto, TimerDto } from '../../realtime/events';
 import { isMember, requireAccess } from '../groups';
-import { sessionFromTimer, toTimerDto, type StoredTimer } from './timer.rules';
+import type { SessionEndReason, SessionMode } from '../../shared/enums';
+import { awayBefore, clearAway, expireDeadSockets, hasLiveSocket } from './afk.store';
+import { secondsOnLocalDay } from '../sessions';
+import { findUser, userTimeZone } from '../users';
 import {
+  DEFAULT_POMODORO,
+  focusMsAt,
+  instantOfFocus,
+  nextTickAt,
+  pauseTimer,
+  resumeTimer,
+  sessionFromTimer,
+  toTimerDto,
+  viewTimer,
+  type PomodoroSettings,
+  type StoredTimer,
+} from './timer.rules';
+import {
+  advancePhase,
   clearPendingStop,
   pendingStopsBefore,
   putTimerIfAbsent,
   readPendingStop,
   readTimer,
+  readTimerRaw,
+  replaceTimer,
   takeTimer,
   timersStartedBefore,
   type PendingRecord,
@@ -32,18 +51,40 @@ export interface StopResult {
  */
 export const PENDING_STOP_GRACE_MS = 5000;
 
+export interface StartInput {
+  groupId: number | null;
+  subject?: string | null;
+  mode?: SessionMode;
+  pomodoro?: PomodoroSettings | null;
+}
+
 /**
  * Starts the user's timer by the server clock. `groupId` must be a group the user is a
  * member of (NOT_FOUND/FORBIDDEN otherwise); CONFLICT when a timer already runs. A stop
  * of the user still pending (its node died mid-stop) is handed over first. The acting
  * socket (`actor.socketId`) gets the ack; the user's other sockets get `timer:state`.
+ * A timer started over a socket is watched by the AFK guard; over REST it is not.
  */
-export async function startTimer(ctx: AppContext, actor: Actor, input: { groupId: number | null }): Promise<TimerDto> {
+export async function startTimer(ctx: AppContext, actor: Actor, input: StartInput): Promise<TimerDto> {
   const { userId } = actor;
   const { groupId } = input;
   const options: ActorOptions = { exceptSocketId: actor.socketId };
   if (groupId !== null) await requireAccess(ctx.sequelize, groupId, userId, 'timer.start');
-  const timer: StoredTimer = { startedAt: new Date().toISOString(), groupId, sessionUuid: randomUUID() };
+  const mode: SessionMode = input.mode ?? (input.pomodoro ? 'pomodoro' : 'stopwatch');
+  const now = Date.now();
+  const timer: StoredTimer = {
+    startedAt: new Date(now).toISOString(),
+    groupId,
+    sessionUuid: randomUUID(),
+    mode,
+    subject: input.subject ?? null,
+    pomodoro: mode === 'pomodoro' ? { ...DEFAULT_POMODORO, ...(input.pomodoro ?? {}) } : null,
+    minuteMs: ctx.config.pomodoroMinuteSeconds * 1000,
+    pausedMs: 0,
+    pausedAt: null,
+    origin: actor.socketId ? 'socket' : 'rest',
+    capFocusMs: await dailyAllowanceMs(ctx, userId, new Date(now)),
+  };
   let put = await putTimerIfAbsent(ctx, userId, timer);
   if (put === 'pending') {
     await finishPendingStop(ctx, userId, { throwOnEnqueueFailure: true });
@@ -51,15 +92,123 @@ export async function startTimer(ctx: AppContext, actor: Actor, input: { groupId
   }
   if (put === 'pending') throw new AppError('UNAVAILABLE', 'Your previous session is still being saved, try again');
   if (put === 'running') throw conflict('A timer is already running');
-  const dto = toTimerDto(timer);
-  if (groupId !== null) ctx.broadcast.toGroup(groupId, 'timer:started', { groupId, userId, startedAt: timer.startedAt });
+  const dto = toTimerDto(timer, now);
+  if (groupId !== null) {
+    ctx.broadcast.toGroup(groupId, 'timer:started', {
+      groupId,
+      userId,
+      startedAt: timer.startedAt,
+      mode: dto.mode,
+      state: dto.state,
+      subject: dto.subject,
+      focusSeconds: dto.focusSeconds,
+      phaseEndsAt: dto.phaseEndsAt,
+      cycle: dto.cycle,
+    });
+  }
   ctx.broadcast.toUser(userId, 'timer:state', { timer: dto }, options);
+  await scheduleTick(ctx, userId, timer, now);
   return dto;
+}
+
+/**
+ * How much focus the user may still count on the local day of `at` (DAILY_CAP_HOURS minus
+ * the sessions stored for that day), in ms. The stored session is capped again when it is
+ * persisted (capToDailyLimit), so a session still queued at this point cannot overrun it.
+ */
+async function dailyAllowanceMs(ctx: AppContext, userId: string, at: Date): Promise<number> {
+  const user = await findUser(ctx.sequelize, userId);
+  const timeZone = user ? userTimeZone(user) : 'UTC';
+  const stored = await secondsOnLocalDay(ctx, userId, timeZone, at);
+  return Math.max(0, ctx.config.dailyCapHours * 3600 - stored) * 1000;
 }
 
 export async function getTimer(ctx: AppContext, actor: Actor): Promise<TimerDto | null> {
   const timer = await readTimer(ctx, actor.userId);
   return timer ? toTimerDto(timer) : null;
+}
+
+/**
+ * Pauses (`pause`) or resumes the user's running timer: CONFLICT when none runs, when
+ * pausing a paused one or resuming a running one. A compare-and-set on the stored timer,
+ * retried when a concurrent change won. The room hears `timer:paused` / `timer:resumed`,
+ * the user's other sockets `timer:state`; a resume schedules the next tick (a pause leaves
+ * the pending tick to find the timer paused and do nothing).
+ */
+export async function pauseOrResume(ctx: AppContext, actor: Actor, action: 'pause' | 'resume'): Promise<TimerDto> {
+  const { userId } = actor;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const current = await readTimerRaw(ctx, userId);
+    if (!current) throw conflict('No timer is running');
+    const now = Date.now();
+    const next = action === 'pause' ? pauseTimer(current.timer, now) : resumeTimer(current.timer, now);
+    if (!next) throw conflict(action === 'pause' ? 'The timer is already paused' : 'The timer is not paused');
+    if (!(await replaceTimer(ctx, userId, current.raw, next))) continue;
+    const dto = toTimerDto(next, now);
+    const groupId = next.groupId;
+    if (groupId !== null) {
+      ctx.broadcast.toGroup(groupId, action === 'pause' ? 'timer:paused' : 'timer:resumed', { groupId, userId, focusSeconds: dto.focusSeconds });
+    }
+    ctx.broadcast.toUser(userId, 'timer:state', { timer: dto }, { exceptSocketId: actor.socketId });
+    if (action === 'resume') await scheduleTick(ctx, userId, next, now);
+    return dto;
+  }
+  throw new AppError('UNAVAILABLE', 'The timer is changing, try again');
+}
+
+/**
+ * Queues the timer's next tick: a delayed `timer-tick` maintenance job at the next
+ * Pomodoro phase end or the instant the daily cap is reached, whichever comes first
+ * (nothing while paused: the resume queues it). Its job id is the timer and the due
+ * instant, so every node computing the same tick queues one job; a stale one (the
+ * timer paused, resumed, stopped or replaced since) finds nothing to do. Best effort:
+ * a tick that cannot be queued is logged; the next start, resume or tick queues again.
+ */
+async function scheduleTick(ctx: AppContext, userId: string, timer: StoredTimer, now: number): Promise<void> {
+  const due = nextTickAt(timer, now);
+  if (due === null) return;
+  try {
+    await ctx.queues.maintenance.add(
+      'timer-tick',
+      { userId, sessionUuid: timer.sessionUuid },
+      { jobId: `timer-tick-${timer.sessionUuid}-${due}`, delay: Math.max(0, due - now), removeOnComplete: true, removeOnFail: { age: 3600 } },
+    );
+  } catch (error) {
+    ctx.logger.warn({ err: error, component: 'timers', userId }, 'timer tick not queued');
+  }
+}
+
+/**
+ * A `timer-tick` job: re-derives the timer from its stored start, pauses and settings at
+ * `now` and acts on what is due. The daily cap reached → the timer stops, ending when the
+ * cap was reached (`endReason: "daily_cap"`). A Pomodoro phase changed → `timer:phase` to
+ * the room and `timer:state` to the user, once per phase whatever the number of ticks
+ * racing (the last announced phase is moved forward atomically). Then the next tick.
+ */
+export async function timerTick(ctx: AppContext, input: { userId: string; sessionUuid: string; now?: number }): Promise<{ action: string }> {
+  const { userId, sessionUuid } = input;
+  const now = input.now ?? Date.now();
+  const current = await readTimerRaw(ctx, userId);
+  if (!current || current.timer.sessionUuid !== sessionUuid) return { action: 'stale' };
+  const timer = current.timer;
+  if (timer.pausedAt !== null) return { action: 'paused' };
+  if (timer.capFocusMs !== null && focusMsAt(timer, now) >= timer.capFocusMs) {
+    const capAt = instantOfFocus(timer, now, timer.capFocusMs) ?? now;
+    await stopTimer(ctx, { userId, now: new Date(Math.min(now, capAt)), endReason: 'daily_cap', onlySessionUuid: sessionUuid });
+    return { action: 'daily_cap' };
+  }
+  let action = 'none';
+  const view = viewTimer(timer, now);
+  if (view.phase && view.phase.index > 0 && (await advancePhase(ctx, sessionUuid, view.phase.index))) {
+    const dto = toTimerDto(timer, now);
+    if (timer.groupId !== null) {
+      ctx.broadcast.toGroup(timer.groupId, 'timer:phase', { groupId: timer.groupId, userId, state: dto.state, phaseEndsAt: dto.phaseEndsAt, cycle: dto.cycle });
+    }
+    ctx.broadcast.toUser(userId, 'timer:state', { timer: dto });
+    action = 'phase';
+  }
+  await scheduleTick(ctx, userId, timer, now);
+  return { action };
 }
 
 export interface StopInput extends ActorOptions {
@@ -70,6 +219,10 @@ export interface StopInput extends ActorOptions {
   now?: Date;
   /** Caps the duration (the stale-timer job passes MAX_SESSION_HOURS in seconds). */
   capSeconds?: number;
+  /** Why it stops (default `stopped`; `max_hours` whenever the cap cuts it). */
+  endReason?: SessionEndReason;
+  /** Stop only the timer with this session id (a guard's stop must not end a newer timer). */
+  onlySessionUuid?: string;
 }
 
 interface HandOverOptions extends ActorOptions {
@@ -96,6 +249,7 @@ async function handOver(ctx: AppContext, userId: string, record: PendingRecord, 
     minSeconds: ctx.config.minSessionSeconds,
     capSeconds: stop.capSeconds ?? undefined,
     notes: stop.notes,
+    endReason: stop.endReason,
   });
   let queued = true;
   if (!discarded) {
@@ -157,7 +311,13 @@ export async function stopTimer(ctx: AppContext, input: StopInput): Promise<Stop
   const stoppedAt = options.now ?? new Date();
   let previous: StopResult | null = null;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const taken = await takeTimer(ctx, userId, { stoppedAt, notes: options.notes ?? null, capSeconds: options.capSeconds ?? null });
+    const taken = await takeTimer(ctx, userId, {
+      stoppedAt,
+      notes: options.notes ?? null,
+      capSeconds: options.capSeconds ?? null,
+      endReason: options.endReason ?? null,
+      onlySessionUuid: options.onlySessionUuid,
+    });
     if (taken.kind === 'taken') return handOver(ctx, userId, taken.record, options);
     if (taken.kind === 'none') return previous;
     previous = (await finishPendingStop(ctx, userId, { ...options, throwOnEnqueueFailure: true })) ?? previous;
@@ -211,6 +371,31 @@ export async function recoverPendingStops(ctx: AppContext, input: { now?: number
 }
 
 /**
+ * The AFK guard's sweep (issue 15): users whose node died have their sockets expired
+ * first; then every socket-started timer whose user has had no live socket for
+ * AFK_GRACE_SECONDS stops, ending at the instant the last socket went away
+ * (`endReason: "disconnected"`). A user back meanwhile left `timer-afk` when their socket
+ * connected. Idempotent, safe on every node and worker at once (the stop is atomic and
+ * limited to that very timer).
+ */
+export async function stopAwayTimers(ctx: AppContext, input: { now?: number } = {}): Promise<{ stopped: number }> {
+  const now = input.now ?? Date.now();
+  await expireDeadSockets(ctx, now);
+  let stopped = 0;
+  for (const { userId, goneAt } of await awayBefore(ctx, now - ctx.config.afkGraceSeconds * 1000)) {
+    if (!(await hasLiveSocket(ctx, userId, now))) {
+      const timer = await readTimer(ctx, userId);
+      if (timer && timer.origin === 'socket' && Date.parse(timer.startedAt) <= goneAt) {
+        const result = await stopTimer(ctx, { userId, now: new Date(goneAt), endReason: 'disconnected', onlySessionUuid: timer.sessionUuid });
+        if (result) stopped += 1;
+      }
+    }
+    await clearAway(ctx, userId, goneAt);
+  }
+  return { stopped };
+}
+
+/**
  * Runs the recovery sweep at once and then every `intervalMs` (API nodes and workers
  * alike, so a deployment that has either recovers). Returns the function that stops it.
  */
@@ -222,6 +407,11 @@ export function startStopRecovery(ctx: AppContext, intervalMs = PENDING_STOP_GRA
       await recoverPendingStops(ctx);
     } catch (error) {
       ctx.logger.warn({ err: error, component: 'timers' }, 'pending-stop sweep failed');
+    }
+    try {
+      await stopAwayTimers(ctx);
+    } catch (error) {
+      ctx.logger.warn({ err: error, component: 'timers' }, 'AFK sweep failed');
     }
     if (!stopped) {
       timer = setTimeout(() => void tick(), intervalMs);

@@ -5,10 +5,12 @@ import { parsePendingStop, parseStoredTimer, type PendingStop, type StoredTimer 
  * Redis layout of timers. A user's timer is in exactly one of
  * three places at every instant: running here, pending here, or handed to its persist
  * job (queued/stored).
- * - `timer:<userId>` → JSON `{startedAt, groupId, sessionUuid}`, no expiry (a timer
+ * - `timer:<userId>` → JSON `{startedAt, groupId, sessionUuid, mode, subject, pomodoro,
+ *   minuteMs, pausedMs, pausedAt, origin}`, no expiry (a timer
  *   survives reconnects and node restarts; the stale-timer job stops old ones);
  * - `timers` → ZSET of userId scored by startedAt in ms (for that sweep);
- * - `timer-stop:<userId>` → JSON `{stoppedAt, notes, capSeconds, timer}`: a stop whose
+ * - `timer-phase:<sessionUuid>` → the last announced Pomodoro phase index (3 days);
+ * - `timer-stop:<userId>` → JSON `{stoppedAt, notes, capSeconds, endReason, timer}`: a stop whose
  *   persist job is not yet known to be queued (the "pending stop"), no expiry;
  * - `timer-stops` → ZSET of userId scored by the ms the stop was recorded (for the
  *   recovery sweep that turns old pending stops into their jobs).
@@ -29,12 +31,32 @@ const STOP = `
 if redis.call('EXISTS', KEYS[3]) == 1 then return {2} end
 local value = redis.call('GET', KEYS[1])
 if not value then return {0} end
+if ARGV[4] ~= '' and cjson.decode(value).sessionUuid ~= ARGV[4] then return {0} end
 local record = ARGV[2] .. value .. '}'
 redis.call('SET', KEYS[3], record)
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 return {1, record}`;
+
+/** Replaces the running timer only if it is still exactly the one read (compare and set). */
+const UPDATE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2])
+  return 1
+end
+return 0`;
+
+/**
+ * Moves the last announced Pomodoro phase of a timer forward (never back): 1 when this
+ * caller is the one that advanced it, so each phase change is announced exactly once
+ * however many jobs or nodes race on it.
+ */
+const ADVANCE_PHASE = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) <= current then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1`;
 
 /** Deletes the pending stop only if it is still the one handed over (compare and delete). */
 const CLEAR = `
@@ -50,6 +72,7 @@ const timerKey = (ctx: AppContext, userId: string): string => ctx.key('timer', u
 const timersKey = (ctx: AppContext): string => ctx.key('timers');
 const stopKey = (ctx: AppContext, userId: string): string => ctx.key('timer-stop', userId);
 const stopsKey = (ctx: AppContext): string => ctx.key('timer-stops');
+const phaseKey = (ctx: AppContext, sessionUuid: string): string => ctx.key('timer-phase', sessionUuid);
 
 export type PutResult = 'stored' | 'running' | 'pending';
 
@@ -78,19 +101,28 @@ export type TakeResult = { kind: 'none' } | { kind: 'pending' } | { kind: 'taken
 
 /**
  * Atomically moves the running timer into the user's pending-stop record, with the stop
- * instant, the notes and the cap: `taken` with that record, `none` when no timer runs,
+ * instant, the notes and the cap: `taken` with that record, `none` when no timer runs
+ * (or, with `onlySessionUuid`, when the running one is another),
  * `pending` when an earlier stop of the user is still pending (nothing changed).
  */
 export async function takeTimer(
   ctx: AppContext,
   userId: string,
-  stop: { stoppedAt: Date; notes: string | null; capSeconds: number | null },
+  stop: { stoppedAt: Date; notes: string | null; capSeconds: number | null; endReason?: string | null; onlySessionUuid?: string },
 ): Promise<TakeResult> {
-  const head = `{"stoppedAt":${JSON.stringify(stop.stoppedAt.toISOString())},"notes":${JSON.stringify(stop.notes)},"capSeconds":${JSON.stringify(stop.capSeconds)},"timer":`;
-  const result = (await ctx.redis.eval(STOP, 4, timerKey(ctx, userId), timersKey(ctx), stopKey(ctx, userId), stopsKey(ctx), userId, head, Date.now())) as [
-    number,
-    string?,
-  ];
+  const head = `{"stoppedAt":${JSON.stringify(stop.stoppedAt.toISOString())},"notes":${JSON.stringify(stop.notes)},"capSeconds":${JSON.stringify(stop.capSeconds)},"endReason":${JSON.stringify(stop.endReason ?? null)},"timer":`;
+  const result = (await ctx.redis.eval(
+    STOP,
+    4,
+    timerKey(ctx, userId),
+    timersKey(ctx),
+    stopKey(ctx, userId),
+    stopsKey(ctx),
+    userId,
+    head,
+    Date.now(),
+    stop.onlySessionUuid ?? '',
+  )) as [number, string?];
   if (result[0] === 2) return { kind: 'pending' };
   if (result[0] !== 1 || typeof result[1] !== 'string') return { kind: 'none' };
   return { kind: 'taken', record: { raw: result[1], stop: parsePendingStop(result[1]) } };
@@ -117,7 +149,24 @@ export async function timersStartedBefore(ctx: AppContext, before: number, limit
 }
 
 export async function readTimer(ctx: AppContext, userId: string): Promise<StoredTimer | null> {
-  return parseStoredTimer(await ctx.redis.get(timerKey(ctx, userId)));
+  return (await readTimerRaw(ctx, userId))?.timer ?? null;
+}
+
+/** The running timer with its exact stored text (the key of a compare-and-set). */
+export async function readTimerRaw(ctx: AppContext, userId: string): Promise<{ raw: string; timer: StoredTimer } | null> {
+  const raw = await ctx.redis.get(timerKey(ctx, userId));
+  const timer = parseStoredTimer(raw);
+  return raw !== null && timer ? { raw, timer } : null;
+}
+
+/** Replaces the running timer if it is still `raw` (false: it changed or stopped meanwhile). */
+export async function replaceTimer(ctx: AppContext, userId: string, raw: string, timer: StoredTimer): Promise<boolean> {
+  return (await ctx.redis.eval(UPDATE, 1, timerKey(ctx, userId), raw, JSON.stringify(timer))) === 1;
+}
+
+/** Records that phase `index` of the timer was announced; true only for the first caller (see ADVANCE_PHASE). */
+export async function advancePhase(ctx: AppContext, sessionUuid: string, index: number): Promise<boolean> {
+  return (await ctx.redis.eval(ADVANCE_PHASE, 1, phaseKey(ctx, sessionUuid), index, 3 * 24 * 3600)) === 1;
 }
 
 /** Running timers of several users at once (room state). */

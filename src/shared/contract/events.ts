@@ -1,4 +1,4 @@
-import { GROUP_ROLES, PROGRESS_STATUSES } from '../enums';
+import { GROUP_ROLES, PROGRESS_STATUSES, SESSION_MODES, TIMER_STATES } from '../enums';
 import { ChatDeletePayload, ChatEditPayload, ChatSendPayload, ChatTypingPayload, MessageSchema } from './chat';
 import type { ErrorAck } from './errors';
 import { GroupSchema } from './groups';
@@ -6,7 +6,7 @@ import { NotificationSchema } from './notifications';
 import { ResourceSchema } from './resources';
 import { AuthRefreshPayload, RoomPayload, RoomStateSchema } from './rooms';
 import { SessionSchema } from './sessions';
-import { StartTimerInput, StopTimerInput, TimerSchema, TimerStateSchema } from './timers';
+import { StartTimerInput, StopTimerInput, TimerActionInput, TimerSchema, TimerStateSchema } from './timers';
 import { z } from './zod';
 
 /**
@@ -65,6 +65,13 @@ const clientEventSpecs = {
       discarded: z.boolean(),
     }),
   },
+  'timer:pause': {
+    summary: 'Pause my running timer (a Pomodoro clock freezes too)',
+    payload: TimerActionInput,
+    ack: z.object({ timer: TimerSchema }),
+    since: 'issue 15',
+  },
+  'timer:resume': { summary: 'Resume my paused timer', payload: TimerActionInput, ack: z.object({ timer: TimerSchema }), since: 'issue 15' },
   'chat:send': { summary: 'Send a chat message (members only)', payload: ChatSendPayload, ack: z.object({ message: MessageSchema }) },
   'chat:edit': { summary: 'Edit my message', payload: ChatEditPayload, ack: z.object({ message: MessageSchema }) },
   'chat:delete': { summary: 'Delete a message (author, leader, admin)', payload: ChatDeletePayload, ack: Ok },
@@ -93,8 +100,42 @@ export const serverEvents = {
   },
   'timer:started': {
     summary: 'A member started a timer in this group',
-    payload: z.object({ groupId: z.number().int(), userId: z.string(), startedAt: z.string() }),
+    payload: z.object({
+      groupId: z.number().int(),
+      userId: z.string(),
+      startedAt: z.string(),
+      mode: z.enum(SESSION_MODES),
+      state: z.enum(TIMER_STATES),
+      subject: z.string().nullable(),
+      focusSeconds: z.number().int(),
+      phaseEndsAt: z.string().nullable(),
+      cycle: z.number().int().nullable(),
+    }),
     to: 'group',
+  },
+  'timer:paused': {
+    summary: "A member's timer in this group was paused",
+    payload: z.object({ groupId: z.number().int(), userId: z.string(), focusSeconds: z.number().int() }),
+    to: 'group',
+    since: 'issue 15',
+  },
+  'timer:resumed': {
+    summary: "A member's timer in this group was resumed",
+    payload: z.object({ groupId: z.number().int(), userId: z.string(), focusSeconds: z.number().int() }),
+    to: 'group',
+    since: 'issue 15',
+  },
+  'timer:phase': {
+    summary: "A member's Pomodoro in this group changed phase (focus or break)",
+    payload: z.object({
+      groupId: z.number().int(),
+      userId: z.string(),
+      state: z.enum(TIMER_STATES),
+      phaseEndsAt: z.string().nullable(),
+      cycle: z.number().int().nullable(),
+    }),
+    to: 'group',
+    since: 'issue 15',
   },
   'timer:stopped': {
     summary: "A member's timer in this group stopped (also when the session was discarded)",
@@ -102,7 +143,7 @@ export const serverEvents = {
     to: 'group',
   },
   'timer:state': {
-    summary: "My timer changed elsewhere (another tab, REST, the worker's stale-timer stop)",
+    summary: "My timer changed elsewhere (another tab, REST, the worker's stale-timer stop, a Pomodoro phase change)",
     payload: TimerStateSchema,
     to: 'user',
   },

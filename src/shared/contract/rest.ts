@@ -33,7 +33,7 @@ import {
 import { ListSessionsQuery, PatchSessionBody, SessionPageSchema, SessionSchema } from './sessions';
 import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema, TimerStateSchema } from './timers';
 import { ContentQuery, ContentUrlSchema, CreateUploadBody, UploadParams, UploadQuery, UploadTicketSchema } from './uploads';
-import { PatchMeBody, PublicUserSchema, SelfUserSchema, StatsQuery, StatsSchema, UserParams } from './users';
+import { PatchMeBody, PublicUserSchema, SelfUserSchema, StatsQuery, StatsSchema, SubjectListSchema, UserParams } from './users';
 import type { z } from './zod';
 
 /**
@@ -62,6 +62,7 @@ export const restRoutes = {
   'PATCH /api/me': { body: PatchMeBody, response: SelfUserSchema },
   'GET /api/users/:userId': { params: UserParams, response: PublicUserSchema },
   'GET /api/me/stats': { query: StatsQuery, response: StatsSchema },
+  'GET /api/me/subjects': { response: SubjectListSchema },
   // Groups
   'POST /api/groups': { body: CreateGroupBody, response: GroupSchema, status: 201 },
   'GET /api/groups': { response: GroupListSchema },
@@ -97,6 +98,8 @@ export const restRoutes = {
   // Timers and sessions
   'POST /api/timer/start': { body: StartTimerInput, response: TimerSchema, status: 201 },
   'POST /api/timer/stop': { body: StopTimerInput, response: StopResultSchema },
+  'POST /api/timer/pause': { response: TimerSchema },
+  'POST /api/timer/resume': { response: TimerSchema },
   'GET /api/timer': { response: TimerStateSchema },
   'GET /api/sessions': { query: ListSessionsQuery, response: SessionPageSchema },
   'PATCH /api/sessions/:id': { params: IdParams, body: PatchSessionBody, response: SessionSchema },

@@ -4,7 +4,7 @@ import type { LeaderboardSchema } from './leaderboards';
 import type { MessageSchema, ReplyToSchema } from './chat';
 import type { NotificationSchema } from './notifications';
 import type { ProgressSchema, ResourceSchema } from './resources';
-import type { StatsSchema, PublicUserSchema, SelfUserSchema } from './users';
+import type { StatsSchema, PublicUserSchema, SelfUserSchema, SubjectListSchema } from './users';
 import type { UploadTicketSchema } from './uploads';
 import type { z } from './zod';
 
@@ -21,6 +21,7 @@ export type ReplyTo = z.output<typeof ReplyToSchema>;
 export type Notification = z.output<typeof NotificationSchema>;
 export type Leaderboard = z.output<typeof LeaderboardSchema>;
 export type Stats = z.output<typeof StatsSchema>;
+export type SubjectList = z.output<typeof SubjectListSchema>;
 export type UploadTicket = z.output<typeof UploadTicketSchema>;
 export type DemoUser = z.output<typeof DemoUsersSchema>['items'][number];
 /** A page of a list. */

@@ -160,7 +160,21 @@ export const StatsSchema = z
     todaySeconds: z.number().int(),
     periodSeconds: z.number().int(),
     daily: z.array(z.object({ date: z.string(), seconds: z.number().int() })),
+    bySubject: z.array(z.object({ subject: z.string().nullable(), seconds: z.number().int() })).openapi({
+      description:
+        'Counted seconds of the period per subject, grouped case-insensitively (shown in the most recent spelling of the period), null for sessions without one; most seconds first. Sums to periodSeconds.',
+    }),
     currentStreak: z.number().int(),
     longestStreak: z.number().int(),
   })
   .openapi('Stats');
+
+/** `GET /me/subjects`: the subjects of my most recent sessions, for autocomplete. */
+export const SUBJECTS_MAX = 20;
+export const SubjectListSchema = z
+  .object({
+    subjects: z
+      .array(z.string())
+      .openapi({ description: 'At most 20 distinct (case-insensitively) subjects, most recently used first, each in its latest spelling' }),
+  })
+  .openapi('SubjectList');

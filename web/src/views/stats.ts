@@ -1,6 +1,6 @@
 /**
- * My stats: today, streaks, a 7-day bar chart (CSS bars) and recent sessions with their
- * group. Days are the user's local days (`preferences.timezone`, which the client sets
+ * My stats: today, streaks, a 7-day bar chart (CSS bars), the week's time by subject and
+ * recent sessions with their group and subject. Days are the user's local days (`preferences.timezone`, which the client sets
  * to this device's zone for a new account); when the account's zone and this device's
  * differ, the page says so and offers to switch.
  */
@@ -24,6 +24,7 @@ export function statsView(): View {
   const cards = h('div', { class: 'grid stats-cards', testid: 'stats-cards' });
   const zoneNote = h('p', { class: 'muted small zone-note', testid: 'stats-timezone' });
   const chart = h('ol', { class: 'bar-chart', testid: 'stats-chart', 'aria-label': 'Study time per day, last 7 days' });
+  const subjects = h('ul', { class: 'subject-list', testid: 'stats-subjects' });
   const sessions = h('ul', { class: 'session-list', testid: 'sessions' });
   const el = h(
     'div',
@@ -32,6 +33,12 @@ export function statsView(): View {
     zoneNote,
     cards,
     h('section', { class: 'card', 'aria-labelledby': 'stats-week-title' }, h('h2', { class: 'card-title', id: 'stats-week-title' }, 'Last 7 days'), chart),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'stats-subjects-title' },
+      h('h2', { class: 'card-title', id: 'stats-subjects-title' }, 'By subject, last 7 days'),
+      subjects,
+    ),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'stats-sessions-title' },
@@ -111,6 +118,21 @@ export function statsView(): View {
           ),
         ),
       );
+      const total = Math.max(1, s.periodSeconds);
+      clear(
+        subjects,
+        s.bySubject.length
+          ? s.bySubject.map((x) =>
+              h(
+                'li',
+                { class: 'subject-row', testid: 'stats-subject' },
+                h('span', { class: x.subject === null ? 'subject-name muted' : 'subject-name' }, x.subject ?? 'No subject'),
+                h('div', { class: 'subject-track', 'aria-hidden': 'true' }, h('div', { class: 'subject-fill', style: `width:${(x.seconds / total) * 100}%` })),
+                h('strong', { class: 'subject-time' }, formatTotal(x.seconds)),
+              ),
+            )
+          : h('li', { class: 'muted' }, 'Nothing counted yet — tag a session with a subject to see it here.'),
+      );
     } catch (e) {
       clear(cards, h('p', { class: 'form-error' }, errorText(e)));
     }
@@ -132,6 +154,7 @@ export function statsView(): View {
                     'span',
                     { class: 'muted small' },
                     h('time', { datetime: x.startedAt }, formatTime(x.startedAt)),
+                    x.subject ? ` · ${x.subject}` : '',
                     x.sessionNotes ? ` · ${x.sessionNotes}` : '',
                   ),
                 ),
