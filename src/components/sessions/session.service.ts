@@ -48,7 +48,7 @@ export async function persistSession(ctx: AppContext, data: PersistSessionJob): 
       return { inserted: false, id: existing?.id ?? null, groupId: existing?.groupId ?? null };
     }
     await sessions.addStudyTime(tx, data.userId, data.durationSeconds);
-    await recomputeStreak(ctx, { userId: data.userId, timeZone: userTimeZone(user) }, tx);
+    await recomputeStreak(ctx, { userId: data.userId, timeZone: userTimeZone(user), sessions: [{ id: row.id, startedAt: new Date(data.startedAt) }] }, tx);
     return { inserted: true, id: row.id, groupId: row.groupId };
   });
 }
