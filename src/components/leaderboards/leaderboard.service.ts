@@ -53,7 +53,7 @@ export async function getLeaderboard(
       userId: e.userId,
       username: e.username,
       totalSeconds: e.totalSeconds,
-      currentStreak: effectiveCurrentStreak(e.currentStreak, e.lastActiveDate, e.timeZone || 'UTC', now),
+      currentStreak: effectiveCurrentStreak(e.currentStreak, e.lastActiveDate, e.timeZone || 'UTC', now, e.freezesAvailable),
     })),
     me: view.me,
   };

@@ -3,8 +3,9 @@ import { decodeCursor, encodeCursor, isCursorId, isCursorInstant } from '../../l
 import { notFound } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto } from '../../realtime/events';
+import { recordDailyGoal } from '../goals';
 import { recomputeStreak } from '../streaks';
-import { lockUser, userTimeZone } from '../users';
+import { dailyGoalMinutesOf, lockUser, userTimeZone } from '../users';
 import { toSessionDto } from './session.dto';
 import * as sessions from './sessions.repository';
 
@@ -19,8 +20,9 @@ export interface PersistResult {
 /**
  * Stores one stopped timer exactly once, in one transaction: lock the user's row (so
  * one user's jobs serialise), `INSERT … ON CONFLICT (session_uuid) DO NOTHING`, and
- * only when a row was really inserted add to `users.total_study_time` and recompute the
- * streak from the distinct local study days.
+ * only when a row was really inserted add to `users.total_study_time`, bring the streak
+ * up to date (incrementally when it can) and record a daily goal met (goal:met, once per
+ * local day).
  */
 export async function persistSession(ctx: AppContext, data: PersistSessionJob): Promise<PersistResult> {
   return ctx.sequelize.transaction(async (tx) => {
@@ -48,7 +50,9 @@ export async function persistSession(ctx: AppContext, data: PersistSessionJob): 
       return { inserted: false, id: existing?.id ?? null, groupId: existing?.groupId ?? null };
     }
     await sessions.addStudyTime(tx, data.userId, data.durationSeconds);
-    await recomputeStreak(ctx, { userId: data.userId, timeZone: userTimeZone(user), sessions: [{ id: row.id, startedAt: new Date(data.startedAt) }] }, tx);
+    const stored = [{ id: row.id, startedAt: new Date(data.startedAt) }];
+    await recomputeStreak(ctx, { userId: data.userId, timeZone: userTimeZone(user), sessions: stored }, tx);
+    await recordDailyGoal(ctx, { userId: data.userId, timeZone: userTimeZone(user), dailyGoalMinutes: dailyGoalMinutesOf(user), sessions: stored }, tx);
     return { inserted: true, id: row.id, groupId: row.groupId };
   });
 }

@@ -1,3 +1,3 @@
 export * from './streak.rules';
-export { recomputeStreak } from './streak.service';
-export { findStreak, type StreakRecord } from './streaks.repository';
+export { recomputeStreak, type RecomputeStreakInput } from './streak.service';
+export { findStreak, studyDays, type StreakRecord } from './streaks.repository';
