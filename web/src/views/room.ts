@@ -11,6 +11,7 @@ import { api, errorText } from '../api';
 import { announce, avatar, clear, formatDuration, formatTotal, h, plural, toast } from '../dom';
 import { emit, listen, onMyTimer, session, setMyTimer } from '../session';
 import { elapsedSeconds } from '../time';
+import { goalRing } from '../goals';
 import type { RoomState, Timer } from '../types';
 import { showsRole } from '../../../src/shared/policy';
 
@@ -133,6 +134,8 @@ export function roomPanel(groupId: number): RoomPanel {
 
   // --- my timer + today's total ---
   let todaySeconds = 0;
+  let goalMinutes = 0;
+  const ring = goalRing();
   let busy = false;
   const clock = h('div', { class: 'big-clock', testid: 'my-elapsed', role: 'timer', 'aria-label': 'My session time' }, '00:00:00');
   const today = h('div', { class: 'muted small', testid: 'today-total' }, 'Today: —');
@@ -147,7 +150,7 @@ export function roomPanel(groupId: number): RoomPanel {
   const myTimer = h(
     'section',
     { class: 'card my-timer', testid: 'my-timer', 'aria-labelledby': `my-timer-title-${groupId}` },
-    h('div', { class: 'timer-head' }, h('h2', { class: 'card-title', id: `my-timer-title-${groupId}` }, 'My session'), today),
+    h('div', { class: 'timer-head' }, h('h2', { class: 'card-title', id: `my-timer-title-${groupId}` }, 'My session'), today, ring.el),
     h('div', { class: 'timer-body' }, clock, button),
     where,
     note,
@@ -164,11 +167,13 @@ export function roomPanel(groupId: number): RoomPanel {
     note.hidden = !t;
     where.textContent = t && t.groupId !== groupId ? (t.groupId ? 'Running in another group' : 'Running without a group') : '';
     today.textContent = `Today: ${formatTotal(todaySeconds + running)}`;
+    ring.update(todaySeconds + running, goalMinutes);
   };
   const refreshStats = (): void => {
     api('GET /api/me/stats', { query: { days: 7 } })
       .then((s) => {
         todaySeconds = s.todaySeconds;
+        goalMinutes = s.dailyGoalMinutes;
         renderMyTimer();
       })
       .catch(() => undefined);
@@ -220,6 +225,10 @@ export function roomPanel(groupId: number): RoomPanel {
       if (!mine(p)) return;
       upsert(p.userId, { timer: null });
       if (!isMe(p.userId)) announce(`${people.get(p.userId)?.username ?? 'Someone'} stopped studying after ${formatTotal(p.durationSeconds)}.`);
+    }),
+    listen('goal:met', () => {
+      toast('Daily goal met — well done!');
+      refreshStats();
     }),
   );
 
