@@ -4,4 +4,5 @@
 export const goalReached = (seconds: number, goalMinutes: number): boolean => goalMinutes > 0 && seconds >= goalMinutes * 60;
 
 /** The `daily_goal_met` notification's text. */
-export const goalMetMessage = (goalMinutes: number, date: string): string => `You reached your daily goal of ${goalMinutes} minutes on ${date}.`;
+export const goalMetMessage = (goalMinutes: number, date: string): string =>
+  `You reached your daily goal of ${goalMinutes} ${goalMinutes === 1 ? 'minute' : 'minutes'} on ${date}.`;
