@@ -41,7 +41,15 @@ export const MESSAGE_TYPES = ['text', 'image'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 /** `notifications.notification_type`. */
-export const NOTIFICATION_TYPES = ['invitation_received', 'invitation_accepted', 'member_joined', 'role_changed', 'removed_from_group', 'mention'] as const;
+export const NOTIFICATION_TYPES = [
+  'invitation_received',
+  'invitation_accepted',
+  'member_joined',
+  'role_changed',
+  'removed_from_group',
+  'mention',
+  'daily_goal_met',
+] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** `study_sessions.mode`: how the timer counted (issue 15). */

@@ -98,7 +98,7 @@ describe('sessions, stats and upkeep', () => {
     expect(res.body).toMatchObject({ todaySeconds: 120, periodSeconds: 150, currentStreak: 1, longestStreak: 1 });
     const def = await app.http.get('/api/me/stats', { token: me.token });
     expect(def.body.daily).toHaveLength(7);
-    expect((await app.http.get('/api/me/stats?days=91', { token: me.token })).status).toBe(400);
+    expect((await app.http.get('/api/me/stats?days=367', { token: me.token })).status).toBe(400);
     expect((await app.http.get('/api/me/stats?days=0', { token: me.token })).status).toBe(400);
   });
 

@@ -65,6 +65,22 @@ describe('streaks recomputed by the session worker', () => {
     expect(await streakOf(a.userId)).toEqual({ current: 2, longest: 3, last: '2026-04-06', start: '2026-04-05' });
   });
 
+  it('when 14 days in a row are followed by a 2-day gap, then 2 freezes bridge it; an import inside the gap is counted next time', async () => {
+    const u = await makeUser('freeze');
+    for (let i = 1; i <= 14; i++) await persist(u.userId, `2026-07-${String(i).padStart(2, '0')}T09:00:00Z`);
+    let row = await Streak.findOne({ where: { userId: u.userId } });
+    expect(row).toMatchObject({ currentStreak: 14, freezesAvailable: 2, timeZone: 'UTC' });
+    expect(row!.lastSessionId).toEqual(expect.any(Number));
+    await persist(u.userId, '2026-07-17T09:00:00Z'); // 15 and 16 missed: bridged
+    row = await Streak.findOne({ where: { userId: u.userId } });
+    expect(row).toMatchObject({ currentStreak: 15, longestStreak: 15, freezesAvailable: 0, lastActiveDate: '2026-07-17', streakStartDate: '2026-07-01' });
+    // History written straight into the table: day 16 becomes studied; the next session recomputes (1 freeze used, 16 days).
+    await insertSession(ctx, u.userId, '2026-07-16T09:00:00Z', 60);
+    await persist(u.userId, '2026-07-18T09:00:00Z');
+    row = await Streak.findOne({ where: { userId: u.userId } });
+    expect(row).toMatchObject({ currentStreak: 17, freezesAvailable: 1, lastActiveDate: '2026-07-18' });
+  });
+
   it('when history rows were inserted directly, then the next stored session recomputes from all of them', async () => {
     const u = await makeUser('hist');
     for (const d of ['2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04']) await insertSession(ctx, u.userId, `${d}T08:00:00Z`, 60);

@@ -133,7 +133,7 @@ function toDto(
       userId: e.userId,
       username: e.username,
       totalSeconds: e.totalSeconds,
-      currentStreak: effectiveCurrentStreak(e.currentStreak, e.lastActiveDate, e.timeZone || 'UTC', now),
+      currentStreak: effectiveCurrentStreak(e.currentStreak, e.lastActiveDate, e.timeZone || 'UTC', now, e.freezesAvailable),
     })),
     me,
   };

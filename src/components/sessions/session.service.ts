@@ -4,10 +4,10 @@ import { decodeCursor, encodeCursor, isCursorId, isCursorInstant } from '../../l
 import { notFound } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto } from '../../realtime/events';
-import type { Transaction } from 'sequelize';
 import type { SessionEndReason } from '../../shared/enums';
+import { recordDailyGoal } from '../goals';
 import { localDate, recomputeStreak } from '../streaks';
-import { forgetUser, lockUser, lockUsers, type UserRecord, userTimeZone } from '../users';
+import { dailyGoalMinutesOf, forgetUser, lockUser, lockUsers, type UserRecord, userTimeZone } from '../users';
 import { toSessionDto } from './session.dto';
 import { capDuration } from './session.rules';
 import * as sessions from './sessions.repository';
@@ -41,8 +41,9 @@ export async function capToDailyLimit(
 /**
  * Stores one stopped timer exactly once, in one transaction: lock the user's row (so
  * one user's jobs serialise), `INSERT … ON CONFLICT (session_uuid) DO NOTHING`, and
- * only when a row was really inserted add to `users.total_study_time` and recompute the
- * streak from the distinct local study days.
+ * only when a row was really inserted add to `users.total_study_time`, bring the streak
+ * up to date (incrementally when it can) and record a daily goal met (goal:met, once per
+ * local day).
  */
 export async function persistSession(ctx: AppContext, data: PersistSessionJob): Promise<PersistResult> {
   const result = await storeSession(ctx, data);
@@ -78,7 +79,9 @@ function storeSession(ctx: AppContext, data: PersistSessionJob): Promise<Persist
       return { inserted: false, id: existing?.id ?? null, groupId: existing?.groupId ?? null };
     }
     await sessions.addStudyTime(tx, data.userId, capped.durationSeconds);
-    await recomputeStreak(ctx, { userId: data.userId, timeZone: userTimeZone(user) }, tx);
+    const stored = [{ id: row.id, startedAt: new Date(data.startedAt) }];
+    await recomputeStreak(ctx, { userId: data.userId, timeZone: userTimeZone(user), sessions: stored }, tx);
+    await recordDailyGoal(ctx, { userId: data.userId, timeZone: userTimeZone(user), dailyGoalMinutes: dailyGoalMinutesOf(user), sessions: stored }, tx);
     return { inserted: true, id: row.id, groupId: row.groupId };
   });
 }
@@ -100,20 +103,35 @@ const newSessionOf = (data: PersistSessionJob): sessions.NewSession => ({
 
 /**
  * Per user of a batch, before the insert (under the user's row lock): the sessions of
- * theirs to store. The place for per-user steps that change what is stored (e.g. a daily
- * cap shortening a session, as persistSession would).
+ * theirs to store (none already stored), each shortened by the daily cap as persistSession
+ * would (capToDailyLimit): per local day, the day's stored seconds are read once and the
+ * batch's own sessions of that day are added in job order.
  */
-async function sessionsToStore(_ctx: AppContext, _tx: Transaction, _user: UserRecord, jobs: readonly PersistSessionJob[]): Promise<sessions.NewSession[]> {
-  return jobs.map(newSessionOf);
+async function sessionsToStore(ctx: AppContext, tx: Transaction, user: UserRecord, jobs: readonly PersistSessionJob[]): Promise<sessions.NewSession[]> {
+  const timeZone = userTimeZone(user);
+  const capSeconds = ctx.config.dailyCapHours * 3600;
+  const dayTotals = new Map<string, number>();
+  const out: sessions.NewSession[] = [];
+  for (const job of jobs) {
+    const day = localDate(new Date(job.startedAt), timeZone);
+    let before = dayTotals.get(day);
+    if (before === undefined) before = await sessions.secondsOnLocalDay(tx, user.userId, timeZone, day, null);
+    const capped = capDuration({ durationSeconds: job.durationSeconds, endReason: job.endReason ?? 'stopped' }, before, capSeconds);
+    dayTotals.set(day, before + capped.durationSeconds);
+    out.push({ ...newSessionOf(job), durationSeconds: capped.durationSeconds, endReason: capped.endReason });
+  }
+  return out;
 }
 
 /**
  * Per user of a batch, after the insert and the total update (under the user's row lock),
- * once, with the sessions of theirs really inserted: the streak (and any other per-user
- * step that follows a stored session, e.g. a daily-goal check).
+ * once, with the sessions of theirs really inserted: the streak (incremental when it can)
+ * and the daily goal (goal:met once per local day), as persistSession does.
  */
-async function afterUserSessions(ctx: AppContext, tx: Transaction, user: UserRecord, _inserted: readonly sessions.InsertedSession[]): Promise<void> {
-  await recomputeStreak(ctx, { userId: user.userId, timeZone: userTimeZone(user) }, tx);
+async function afterUserSessions(ctx: AppContext, tx: Transaction, user: UserRecord, inserted: ReadonlyArray<{ id: number; startedAt: Date }>): Promise<void> {
+  const timeZone = userTimeZone(user);
+  await recomputeStreak(ctx, { userId: user.userId, timeZone, sessions: inserted }, tx);
+  await recordDailyGoal(ctx, { userId: user.userId, timeZone, dailyGoalMinutes: dailyGoalMinutesOf(user), sessions: inserted }, tx);
 }
 
 /**
@@ -129,11 +147,16 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
   const { users, inserted, existing } = await ctx.sequelize.transaction(async (tx) => {
     const userIds = [...new Set(jobs.map((j) => j.userId))].sort();
     const users = new Map((await lockUsers(tx, userIds)).map((u) => [u.userId, u]));
-    const jobsByUser = new Map<string, PersistSessionJob[]>();
     const seen = new Set<string>();
+    for (const job of jobs) if (users.has(job.userId)) seen.add(job.sessionUuid);
+    // Sessions already stored (retried or duplicate jobs) are left out before the daily cap
+    // adds up each day, so they are neither stored again nor counted twice.
+    const existing = await sessions.findByUuids(tx, [...seen]);
+    const jobsByUser = new Map<string, PersistSessionJob[]>();
+    const byUuid = new Map<string, PersistSessionJob>();
     for (const job of jobs) {
-      if (!users.has(job.userId) || seen.has(job.sessionUuid)) continue;
-      seen.add(job.sessionUuid);
+      if (!users.has(job.userId) || byUuid.has(job.sessionUuid) || existing.has(job.sessionUuid)) continue;
+      byUuid.set(job.sessionUuid, job);
       jobsByUser.set(job.userId, [...(jobsByUser.get(job.userId) ?? []), job]);
     }
     const toStore: sessions.NewSession[] = [];
@@ -145,13 +168,13 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
     for (const row of rows) insertedByUser.set(row.userId, [...(insertedByUser.get(row.userId) ?? []), row]);
     await sessions.addStudyTimes(tx, new Map([...insertedByUser].map(([userId, list]) => [userId, list.reduce((sum, r) => sum + r.durationSeconds, 0)])));
     for (const [userId, list] of [...insertedByUser].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      await afterUserSessions(ctx, tx, users.get(userId) as UserRecord, list);
+      const stored = list.map((r) => ({ id: r.id, startedAt: new Date((byUuid.get(r.sessionUuid) as PersistSessionJob).startedAt) }));
+      await afterUserSessions(ctx, tx, users.get(userId) as UserRecord, stored);
     }
     const inserted = new Map(rows.map((r) => [r.sessionUuid, r]));
-    const existing = await sessions.findByUuids(
-      tx,
-      [...seen].filter((uuid) => !inserted.has(uuid)),
-    );
+    // A row another transaction stored meanwhile (ON CONFLICT skipped it here) is found too.
+    const raced = [...byUuid.keys()].filter((uuid) => !inserted.has(uuid));
+    for (const [uuid, row] of await sessions.findByUuids(tx, raced)) existing.set(uuid, row);
     return { users, inserted, existing };
   });
   const insertedUsers = [...new Set([...inserted.values()].map((r) => r.userId))];

@@ -1,5 +1,5 @@
 export { registerUserRoutes } from './users.routes';
-export { userTimeZone } from './user.dto';
+export { dailyGoalMinutesOf, userTimeZone } from './user.dto';
 export { cachedUser, forgetUser, IDENTITY_CACHE } from './identity.cache';
 export { wantsNotification } from './preferences.rules';
 export * from './username.rules';

@@ -24,9 +24,12 @@ export const userTimeZone = (user: Pick<User, 'preferences'>): string => {
   return typeof tz === 'string' && tz ? tz : 'UTC';
 };
 
+/** The user's daily goal in minutes (`preferences.dailyGoalMinutes`, 0 = none). */
+export const dailyGoalMinutesOf = (user: Pick<User, 'preferences'>): number => knownPreferences(user.preferences).dailyGoalMinutes ?? 0;
+
 /** The user's row and streak row as the dto reads them (plain objects from the repositories). */
 type UserFields = Pick<User, 'userId' | 'username' | 'firstName' | 'lastName' | 'totalStudyTime' | 'preferences' | 'createdAt' | 'updatedAt'>;
-type StreakFields = Pick<Streak, 'currentStreak' | 'longestStreak' | 'lastActiveDate'>;
+type StreakFields = Pick<Streak, 'currentStreak' | 'longestStreak' | 'lastActiveDate'> & Partial<Pick<Streak, 'freezesAvailable'>>;
 
 export function toPublicUser(user: UserFields, streak: StreakFields | null, now = new Date()): PublicUserDto {
   return {
@@ -35,7 +38,9 @@ export function toPublicUser(user: UserFields, streak: StreakFields | null, now 
     firstName: user.firstName ?? null,
     lastName: user.lastName ?? null,
     totalStudyTime: Number(user.totalStudyTime),
-    currentStreak: streak ? effectiveCurrentStreak(streak.currentStreak, streak.lastActiveDate ?? null, userTimeZone(user), now) : 0,
+    currentStreak: streak
+      ? effectiveCurrentStreak(streak.currentStreak, streak.lastActiveDate ?? null, userTimeZone(user), now, streak.freezesAvailable ?? 0)
+      : 0,
     longestStreak: streak?.longestStreak ?? 0,
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),

@@ -23,6 +23,11 @@ export class Streak extends Model<InferAttributes<Streak>, InferCreationAttribut
   declare longestStreak: CreationOptional<number>;
   declare lastActiveDate: CreationOptional<string | null>;
   declare streakStartDate: CreationOptional<string | null>;
+  /** Streak freezes held after `lastActiveDate` (0–2; issue 16). */
+  declare freezesAvailable: CreationOptional<number>;
+  /** The time zone the row was computed in, and the newest session it counted (the incremental path's guard). */
+  declare timeZone: CreationOptional<string | null>;
+  declare lastSessionId: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -47,6 +52,9 @@ export class Streak extends Model<InferAttributes<Streak>, InferCreationAttribut
         },
         lastActiveDate: { type: DataTypes.DATEONLY, allowNull: true },
         streakStartDate: { type: DataTypes.DATEONLY, allowNull: true },
+        freezesAvailable: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { min: 0, max: 2 } },
+        timeZone: { type: DataTypes.STRING(64), allowNull: true },
+        lastSessionId: { type: DataTypes.INTEGER, allowNull: true },
         createdAt: { type: DataTypes.DATE, allowNull: false },
         updatedAt: { type: DataTypes.DATE, allowNull: false },
       },

@@ -180,6 +180,14 @@ export const serverEvents = {
   },
   'group:deleted': { summary: 'The group was deleted (or its last member left)', payload: z.object({ groupId: z.number().int() }), to: 'group' },
   'notification:new': { summary: 'A notification for me was stored', payload: z.object({ notification: NotificationSchema }), to: 'user' },
+  'goal:met': {
+    summary: 'A stored session first took one of my local days over my daily goal (once per local day)',
+    payload: z.object({
+      date: z.string().openapi({ description: 'The local day (YYYY-MM-DD in my time zone)' }),
+      seconds: z.number().int().openapi({ description: "The day's counted seconds when the goal was met" }),
+    }),
+    to: 'user',
+  },
 } as const satisfies Record<string, ServerEventSpec>;
 
 // ---- Types derived from the maps ----

@@ -153,19 +153,34 @@ export const PatchMeBody = z
 
 export const UserParams = z.object({ userId: UserIdSchema });
 
-export const StatsQuery = z.object({ days: DecimalIntSchema(1, 90).default(7) });
+export const StatsQuery = z.object({ days: DecimalIntSchema(1, 366).default(7) });
 export const StatsSchema = z
   .object({
     timezone: z.string(),
     todaySeconds: z.number().int(),
     periodSeconds: z.number().int(),
-    daily: z.array(z.object({ date: z.string(), seconds: z.number().int() })),
+    daily: z.array(
+      z.object({
+        date: z.string(),
+        seconds: z.number().int(),
+        frozen: z.boolean().openapi({ description: 'A missed day bridged by a streak freeze (issue 16)' }),
+        goalMet: z.boolean().openapi({ description: "The day's seconds reached the current daily goal (false without a goal)" }),
+      }),
+    ),
     bySubject: z.array(z.object({ subject: z.string().nullable(), seconds: z.number().int() })).openapi({
       description:
         'Counted seconds of the period per subject, grouped case-insensitively (shown in the most recent spelling of the period), null for sessions without one; most seconds first. Sums to periodSeconds.',
     }),
     currentStreak: z.number().int(),
     longestStreak: z.number().int(),
+    freezesAvailable: z
+      .number()
+      .int()
+      .min(0)
+      .max(2)
+      .openapi({ description: 'Streak freezes held now (0–2), after the ones the missed days up to yesterday use' }),
+    dailyGoalMinutes: z.number().int().min(0).max(1440).openapi({ description: 'preferences.dailyGoalMinutes (0 = no goal)' }),
+    todayGoalMet: z.boolean(),
   })
   .openapi('Stats');
 

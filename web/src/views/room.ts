@@ -28,6 +28,7 @@ import {
   type TimerState,
 } from '../focus';
 import { emit, listen, onMyTimer, session, setMyTimer } from '../session';
+import { goalRing } from '../goals';
 import type { RoomState } from '../types';
 import { showsRole } from '../../../src/shared/policy';
 
@@ -161,6 +162,8 @@ export function roomPanel(groupId: number): RoomPanel {
 
   // --- my timer + today's total ---
   let todaySeconds = 0;
+  let goalMinutes = 0;
+  const goal = goalRing();
   let busy = false;
   let mineLive: LiveTimer | null = null;
   /** Phase ends already announced (by their `phaseEndsAt`), so each gets one alert. */
@@ -238,7 +241,7 @@ export function roomPanel(groupId: number): RoomPanel {
   const myTimer = h(
     'section',
     { class: 'card my-timer', testid: 'my-timer', 'aria-labelledby': `my-timer-title-${groupId}` },
-    h('div', { class: 'timer-head' }, h('h2', { class: 'card-title', id: `my-timer-title-${groupId}` }, 'My session'), today),
+    h('div', { class: 'timer-head' }, h('h2', { class: 'card-title', id: `my-timer-title-${groupId}` }, 'My session'), today, goal.el),
     h('div', { class: 'timer-body' }, ring, phase, h('div', { class: 'timer-buttons' }, pause, button)),
     where,
     setup,
@@ -274,11 +277,13 @@ export function roomPanel(groupId: number): RoomPanel {
     note.hidden = !t;
     where.textContent = t && t.groupId !== groupId ? (t.groupId ? 'Running in another group' : 'Running without a group') : '';
     today.textContent = `Today: ${formatTotal(todaySeconds + focus)}`;
+    goal.update(todaySeconds + focus, goalMinutes);
   };
   const refreshStats = (): void => {
     api('GET /api/me/stats', { query: { days: 7 } })
       .then((s) => {
         todaySeconds = s.todaySeconds;
+        goalMinutes = s.dailyGoalMinutes;
         renderMyTimer();
       })
       .catch(() => undefined);
@@ -404,6 +409,10 @@ export function roomPanel(groupId: number): RoomPanel {
       if (!mine(p)) return;
       upsert(p.userId, { timer: null });
       if (!isMe(p.userId)) announce(`${nameOf(p.userId)} stopped studying after ${formatTotal(p.durationSeconds)}.`);
+    }),
+    listen('goal:met', () => {
+      toast('Daily goal met — well done!');
+      refreshStats();
     }),
   );
 

@@ -1,6 +1,7 @@
 /**
- * My stats: today, streaks, a 7-day bar chart (CSS bars), the week's time by subject and
- * recent sessions with their group and subject. Days are the user's local days (`preferences.timezone`, which the client sets
+ * My stats: today with the daily goal ring, streaks with the freezes held, a 7-day bar
+ * chart (CSS bars), a year heatmap (goal days and frozen days marked), the week's time by
+ * subject and recent sessions with their group and subject. Days are the user's local days (`preferences.timezone`, which the client sets
  * to this device's zone for a new account); when the account's zone and this device's
  * differ, the page says so and offers to switch.
  */
@@ -9,6 +10,7 @@ import { clear, formatTime, formatTotal, h, plural, srOnly, toast } from '../dom
 import type { View } from '../view';
 import { listen, onReconnect, session } from '../session';
 import { dayLabel, deviceTimeZone } from '../time';
+import { goalRing, streakFlame, yearHeatmap } from '../goals';
 
 /** A bar's label: "3h 57m", "35m", "40s" (no seconds once there are minutes, so it fits a phone). */
 function short(seconds: number): string {
@@ -26,6 +28,8 @@ export function statsView(): View {
   const chart = h('ol', { class: 'bar-chart', testid: 'stats-chart', 'aria-label': 'Study time per day, last 7 days' });
   const subjects = h('ul', { class: 'subject-list', testid: 'stats-subjects' });
   const sessions = h('ul', { class: 'session-list', testid: 'sessions' });
+  const ring = goalRing('stats-goal-ring');
+  const heatmap = h('div', { testid: 'stats-heatmap' });
   const el = h(
     'div',
     { class: 'page stats-page', testid: 'stats-page' },
@@ -33,6 +37,7 @@ export function statsView(): View {
     zoneNote,
     cards,
     h('section', { class: 'card', 'aria-labelledby': 'stats-week-title' }, h('h2', { class: 'card-title', id: 'stats-week-title' }, 'Last 7 days'), chart),
+    h('section', { class: 'card', 'aria-labelledby': 'stats-year-title' }, h('h2', { class: 'card-title', id: 'stats-year-title' }, 'Last year'), heatmap),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'stats-subjects-title' },
@@ -91,19 +96,30 @@ export function statsView(): View {
 
   const load = async (): Promise<void> => {
     try {
-      const s = await api('GET /api/me/stats', { query: { days: 7 } });
+      const s = await api('GET /api/me/stats', { query: { days: 366 } });
+      const week = s.daily.slice(-7);
       renderZone(s.timezone);
+      ring.update(s.todaySeconds, s.dailyGoalMinutes);
+      const today = stat('Today', formatTotal(s.todaySeconds), 'stat-today', s.dailyGoalMinutes ? `Goal: ${s.dailyGoalMinutes} min` : 'No daily goal set');
+      today.append(ring.el);
+      const streak = h(
+        'div',
+        { class: 'card stat' },
+        h('div', { class: 'muted small' }, 'Current streak'),
+        h('div', { class: 'stat-value' }, streakFlame(s.currentStreak, s.freezesAvailable)),
+      );
       clear(
         cards,
-        stat('Today', formatTotal(s.todaySeconds), 'stat-today'),
-        stat('Current streak', plural(s.currentStreak, 'day'), 'stat-streak'),
+        today,
+        streak,
         stat('Longest streak', plural(s.longestStreak, 'day'), 'stat-longest'),
-        stat('Last 7 days', formatTotal(s.periodSeconds), 'stat-period'),
+        stat('Last 7 days', formatTotal(week.reduce((sum, d) => sum + d.seconds, 0)), 'stat-period'),
       );
-      const max = Math.max(60, ...s.daily.map((d) => d.seconds));
+      clear(heatmap, yearHeatmap(s.daily));
+      const max = Math.max(60, ...week.map((d) => d.seconds));
       clear(
         chart,
-        s.daily.map((d) =>
+        week.map((d) =>
           h(
             'li',
             {

@@ -1,0 +1,2 @@
+export * from './goals.rules';
+export { recordDailyGoal, type DailyGoalInput } from './goals.service';
