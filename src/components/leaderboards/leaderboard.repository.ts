@@ -99,7 +99,14 @@ export async function groupMembers(db: Db, groupId: number): Promise<MemberRow[]
 /** Of `userIds`, the group's current members with what a board row shows about them (one query; order not kept). */
 export async function boardMembers(db: Db, groupId: number, userIds: readonly string[]): Promise<MemberRow[]> {
   if (userIds.length === 0) return [];
-  const rows = await select<{ userId: string; username: string; tz: string | null; currentStreak: number | null; lastActiveDate: string | null; freezes: number | null }>(
+  const rows = await select<{
+    userId: string;
+    username: string;
+    tz: string | null;
+    currentStreak: number | null;
+    lastActiveDate: string | null;
+    freezes: number | null;
+  }>(
     db,
     `SELECT g.user_id AS "userId", u.username, u.preferences->>'timezone' AS tz,
             s.current_streak AS "currentStreak", to_char(s.last_active_date, 'YYYY-MM-DD') AS "lastActiveDate",
@@ -110,7 +117,14 @@ export async function boardMembers(db: Db, groupId: number, userIds: readonly st
       WHERE g.group_id = :groupId AND g.user_id IN (:userIds)`,
     { groupId, userIds: [...userIds] },
   );
-  return rows.map((r) => ({ userId: r.userId, username: r.username, timeZone: r.tz, currentStreak: r.currentStreak ?? 0, lastActiveDate: r.lastActiveDate, freezesAvailable: r.freezes ?? 0 }));
+  return rows.map((r) => ({
+    userId: r.userId,
+    username: r.username,
+    timeZone: r.tz,
+    currentStreak: r.currentStreak ?? 0,
+    lastActiveDate: r.lastActiveDate,
+    freezesAvailable: r.freezes ?? 0,
+  }));
 }
 
 /** Active groups (the boards a rebuild keeps). */
