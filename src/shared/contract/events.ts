@@ -1,5 +1,5 @@
 import { GROUP_ROLES, PROGRESS_STATUSES } from '../enums';
-import { ChatDeletePayload, ChatEditPayload, ChatSendPayload, ChatTypingPayload, MessageSchema } from './chat';
+import { ChatDeletePayload, ChatEditPayload, ChatReadPayload, ChatSendPayload, ChatTypingPayload, MessageSchema } from './chat';
 import type { ErrorAck } from './errors';
 import { GroupSchema } from './groups';
 import { NotificationSchema } from './notifications';
@@ -74,6 +74,12 @@ const clientEventSpecs = {
     ack: Ok,
     ackOptional: true,
   },
+  'chat:read': {
+    summary: "Record that I have read the group's messages up to this one (never moves backwards; members only)",
+    payload: ChatReadPayload,
+    ack: Ok,
+    since: 'issue 16',
+  },
 } as const satisfies Record<string, ClientEventSpec>;
 
 const MemberChange = z.object({ groupId: z.number().int(), userId: z.string(), role: z.enum(GROUP_ROLES).optional() });
@@ -133,6 +139,12 @@ export const serverEvents = {
   },
   'group:deleted': { summary: 'The group was deleted (or its last member left)', payload: z.object({ groupId: z.number().int() }), to: 'group' },
   'notification:new': { summary: 'A notification for me was stored', payload: z.object({ notification: NotificationSchema }), to: 'user' },
+  'group:read': {
+    summary: 'I read a group up to this message elsewhere (another tab or device): clear its unread badge',
+    payload: z.object({ groupId: z.number().int(), lastReadMessageId: z.number().int() }),
+    to: 'user',
+    since: 'issue 16',
+  },
 } as const satisfies Record<string, ServerEventSpec>;
 
 // ---- Types derived from the maps ----

@@ -1,5 +1,5 @@
 import { DevTokenBody, DevTokenSchema, DemoUsersSchema } from './dev';
-import { EditMessageBody, HistoryQuery, MessagePageSchema, MessageSchema, SendMessageBody } from './chat';
+import { EditMessageBody, HistoryQuery, MarkReadBody, MessagePageSchema, MessageSchema, SendMessageBody } from './chat';
 import {
   ChangeRoleBody,
   CreateGroupBody,
@@ -107,6 +107,7 @@ export const restRoutes = {
   'POST /api/groups/:id/messages': { params: IdParams, body: SendMessageBody, response: MessageSchema, status: 201 },
   'PATCH /api/messages/:id': { params: IdParams, body: EditMessageBody, response: MessageSchema },
   'DELETE /api/messages/:id': { params: IdParams, status: 204 },
+  'POST /api/groups/:id/read': { params: IdParams, body: MarkReadBody, status: 204 },
   // Notifications
   'GET /api/notifications': { query: NotificationsQuery, response: NotificationPageSchema },
   'GET /api/notifications/unread-count': { response: UnreadCountSchema },
