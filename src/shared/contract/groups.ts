@@ -111,11 +111,17 @@ export const ChangeRoleBody = z
   .openapi('ChangeRole');
 export const InviteCodeSchema = z.object({ inviteCode: z.string() }).openapi('InviteCode');
 
+/** Who to invite: `invitedUserId`, or (issue 16) `username` — exactly one of them. */
 export const CreateInvitationBody = z
   .object({
-    invitedUserId: UserIdSchema,
+    invitedUserId: UserIdSchema.optional(),
+    username: z.string().trim().min(1).max(64).optional().openapi({ description: "The invitee's exact username (instead of invitedUserId)" }),
     invitationMessage: z.string().trim().max(500).nullable().optional(),
     expiresInHours: z.number().int().min(1).max(720).default(168),
   })
   .strict()
+  .refine((b) => (b.invitedUserId === undefined) !== (b.username === undefined), {
+    message: 'give exactly one of invitedUserId, username',
+    path: ['invitedUserId'],
+  })
   .openapi('CreateInvitation');

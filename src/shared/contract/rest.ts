@@ -33,7 +33,7 @@ import {
 import { ListSessionsQuery, PatchSessionBody, SessionPageSchema, SessionSchema } from './sessions';
 import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema, TimerStateSchema } from './timers';
 import { ContentQuery, ContentUrlSchema, CreateUploadBody, UploadParams, UploadQuery, UploadTicketSchema } from './uploads';
-import { PatchMeBody, PublicUserSchema, SelfUserSchema, StatsQuery, StatsSchema, UserParams } from './users';
+import { PatchMeBody, PublicUserSchema, SelfUserSchema, StatsQuery, StatsSchema, UserParams, UserSearchPageSchema, UserSearchQuery } from './users';
 import type { z } from './zod';
 
 /**
@@ -61,6 +61,7 @@ export const restRoutes = {
   'GET /api/me': { response: SelfUserSchema },
   'PATCH /api/me': { body: PatchMeBody, response: SelfUserSchema },
   'GET /api/users/:userId': { params: UserParams, response: PublicUserSchema },
+  'GET /api/users': { query: UserSearchQuery, response: UserSearchPageSchema },
   'GET /api/me/stats': { query: StatsQuery, response: StatsSchema },
   // Groups
   'POST /api/groups': { body: CreateGroupBody, response: GroupSchema, status: 201 },
