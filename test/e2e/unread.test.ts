@@ -83,7 +83,7 @@ it('when another member writes while I am elsewhere, then the badge appears live
   await page.getByTestId('group-link').first().click();
   await eventually(async () => expect(await countOf('nav-unread')).toBe('0'));
   expect(await badge('nav-unread').isHidden()).toBe(true);
-  const aliceToken = await page.evaluate(() => sessionStorage.getItem('studysync.token'));
+  const aliceToken = await page.evaluate(() => (globalThis as any).sessionStorage.getItem('studysync.token') as string | null);
   await eventually(async () => {
     const mine = await app.http.get('/api/groups', { token: aliceToken! });
     expect(mine.body.find((g: { id: number }) => g.id === group.id)).toMatchObject({ unreadCount: 0 });
