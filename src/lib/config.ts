@@ -83,6 +83,8 @@ const envSchema = z.object({
   TYPING_RATE_BURST: intInRange(1, 100_000).default(10),
   INVITATIONS_PER_HOUR_PER_INVITER: intInRange(1, 1_000_000).default(50),
   INVITATIONS_PER_HOUR_PER_INVITEE: intInRange(1, 1_000_000).default(20),
+  USER_SEARCH_RATE_BURST: intInRange(1, 100_000).default(20),
+  USER_SEARCH_RATE_PER_MINUTE: intInRange(1, 1_000_000).default(60),
   MAX_SOCKETS_PER_USER: intInRange(1, 100_000).default(10),
   WORKER_CONCURRENCY: intInRange(1, 256).default(16),
   SESSION_BATCH_MAX: intInRange(1, 1000).default(256),
@@ -160,6 +162,9 @@ export interface Config {
   /** Invitations a user may send per hour, and receive per hour (from anyone). */
   invitationsPerHourPerInviter: number;
   invitationsPerHourPerInvitee: number;
+  /** `GET /api/users?search=` per user: a burst (typing a name) and a sustained rate, so the directory cannot be walked. */
+  userSearchRateBurst: number;
+  userSearchRatePerMinute: number;
   /** Sockets one user may hold at once, across all nodes (more are refused at the handshake). */
   maxSocketsPerUser: number;
   workerConcurrency: number;
@@ -284,6 +289,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     typingRateBurst: e.TYPING_RATE_BURST,
     invitationsPerHourPerInviter: e.INVITATIONS_PER_HOUR_PER_INVITER,
     invitationsPerHourPerInvitee: e.INVITATIONS_PER_HOUR_PER_INVITEE,
+    userSearchRateBurst: e.USER_SEARCH_RATE_BURST,
+    userSearchRatePerMinute: e.USER_SEARCH_RATE_PER_MINUTE,
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
     workerConcurrency: e.WORKER_CONCURRENCY,
     sessionBatchMax: e.SESSION_BATCH_MAX,

@@ -35,15 +35,16 @@ export interface BucketLimit {
 export const perMinute = (capacity: number, rate: number): BucketLimit => ({ capacity, perMs: rate / 60_000 });
 export const perHour = (capacity: number, rate: number): BucketLimit => ({ capacity, perMs: rate / 3_600_000 });
 
-export type LimitName = 'writes' | 'typing' | 'chat' | 'invitations_inviter' | 'invitations_invitee' | 'sockets';
+export type LimitName = 'writes' | 'typing' | 'chat' | 'invitations_inviter' | 'invitations_invitee' | 'user_search' | 'sockets';
 
 /** The limits of a deployment (config.ts; README and docs/CONFIGURATION.md explain the defaults). */
-export function limitsOf(config: Config): Record<'writes' | 'typing' | 'invitationsInviter' | 'invitationsInvitee', BucketLimit> {
+export function limitsOf(config: Config): Record<'writes' | 'typing' | 'invitationsInviter' | 'invitationsInvitee' | 'userSearch', BucketLimit> {
   return {
     writes: perMinute(config.writeRateBurst, config.writeRatePerMinute),
     typing: perMinute(config.typingRateBurst, config.typingRatePerMinute),
     invitationsInviter: perHour(config.invitationsPerHourPerInviter, config.invitationsPerHourPerInviter),
     invitationsInvitee: perHour(config.invitationsPerHourPerInvitee, config.invitationsPerHourPerInvitee),
+    userSearch: perMinute(config.userSearchRateBurst, config.userSearchRatePerMinute),
   };
 }
 

@@ -100,6 +100,7 @@ describe('malformed socket payloads', () => {
       'chat:send': { groupId: group.id, content: 'hi', messageType: 'text', clientMessageId: 'c1' },
       'chat:edit': { messageId: mine.body.id, content: 'changed' },
       'chat:delete': { messageId: mine.body.id },
+      'chat:read': { groupId: group.id, messageId: mine.body.id },
     };
     const before = await Message.count();
     let sent = 0;

@@ -10,6 +10,31 @@ import { groupView } from './views/group';
 import { groupsView } from './views/groups';
 import type { View } from './view';
 import { statsView } from './views/stats';
+import { startUnread, totalUnread, unreadBadge } from './unread';
+
+/**
+ * The share link `/join/<inviteCode>` (issue 16): remembered across the sign-in (this tab),
+ * then used once signed in — `POST /api/groups/join` and straight into the group.
+ */
+const PENDING_JOIN_KEY = 'studysync.join';
+const joinMatch = /^\/join\/([^/]+)\/?$/.exec(location.pathname);
+if (joinMatch?.[1]) {
+  sessionStorage.setItem(PENDING_JOIN_KEY, decodeURIComponent(joinMatch[1]));
+  history.replaceState(null, '', `/${location.hash}`);
+}
+
+async function joinPending(): Promise<void> {
+  const inviteCode = sessionStorage.getItem(PENDING_JOIN_KEY);
+  if (!inviteCode) return;
+  sessionStorage.removeItem(PENDING_JOIN_KEY);
+  try {
+    const group = await api('POST /api/groups/join', { body: { inviteCode } });
+    toast(`You joined ${group.groupName}`);
+    location.hash = `#/g/${group.id}`;
+  } catch (e) {
+    toast(`Could not join with that link: ${errorText(e)}`, 'error');
+  }
+}
 
 /** One of the seeded people the dev sign-in offers (`GET /dev/demo-users`). */
 interface DemoUser {
@@ -290,7 +315,12 @@ function startShell(): void {
     h(
       'nav',
       { class: 'nav', 'aria-label': 'Main' },
-      h('a', { href: '#/', testid: 'nav-groups' }, 'Groups'),
+      h(
+        'a',
+        { href: '#/', testid: 'nav-groups' },
+        'Groups',
+        unreadBadge(totalUnread, 'nav-unread', (fn) => cleanupShell.push(fn)),
+      ),
       h('a', { href: '#/stats', testid: 'nav-stats' }, h('span', { class: 'wide-only' }, 'My stats'), h('span', { class: 'narrow-only' }, 'Stats')),
     ),
     h('div', { class: 'spacer' }),
@@ -299,6 +329,7 @@ function startShell(): void {
     accountMenu(me),
   );
   clear(root, header, banner, outlet);
+  cleanupShell.push(startUnread());
   api('GET /api/timer')
     .then((r) => setMyTimer(r.timer))
     .catch(() => undefined);
@@ -330,6 +361,7 @@ function startShell(): void {
   window.addEventListener('hashchange', route);
   cleanupShell.push(() => window.removeEventListener('hashchange', route));
   route();
+  void joinPending();
 }
 
 async function boot(): Promise<void> {

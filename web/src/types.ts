@@ -16,6 +16,7 @@ export type {
   JsonRouteName,
   Leaderboard,
   Member,
+  MyGroup,
   Message,
   Notification,
   Page,

@@ -2,8 +2,9 @@ import type { Actor, AppContext } from '../../context';
 import { groupRoom, userRoom } from '../../realtime/events';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
 import { checkTyping, deleteMessage, editMessage, sendMessage } from './chat.service';
+import { markRead } from './reads.service';
 
-/** `chat:send` / `chat:edit` / `chat:delete` / `chat:typing`. */
+/** `chat:send` / `chat:edit` / `chat:delete` / `chat:typing` / `chat:read`. */
 export function registerChatHandlers(ctx: AppContext, socket: IoSocket): void {
   const actor: Actor = { userId: socket.data.userId, username: socket.data.username, socketId: socket.id };
   const writes = { limit: 'writes' } as const;
@@ -34,5 +35,15 @@ export function registerChatHandlers(ctx: AppContext, socket: IoSocket): void {
       return {};
     },
     { limit: 'typing' },
+  );
+  handle(
+    ctx,
+    socket,
+    'chat:read',
+    async (input) => {
+      await markRead(ctx, actor, input);
+      return {};
+    },
+    writes,
   );
 }

@@ -1,6 +1,7 @@
 import type { Api, AppContext } from '../../context';
-import { EditMessageBody, HistoryQuery, IdParams, MessagePageSchema, MessageSchema, SendMessageBody } from '../../shared/contract';
+import { EditMessageBody, HistoryQuery, IdParams, MarkReadBody, MessagePageSchema, MessageSchema, SendMessageBody } from '../../shared/contract';
 import { deleteMessage, editMessage, listMessages, sendMessage } from './chat.service';
+import { markRead } from './reads.service';
 
 const GroupParams = IdParams;
 const MessageParams = IdParams;
@@ -60,6 +61,21 @@ export function registerChatRoutes(api: Api, ctx: AppContext): void {
     },
     async ({ user, params }) => {
       await deleteMessage(ctx, user, { messageId: params.id });
+    },
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/groups/:id/read',
+      summary: "Record that I have read the group's messages up to messageId (never moves backwards)",
+      tags: ['Chat'],
+      params: GroupParams,
+      body: MarkReadBody,
+      status: 204,
+      errors: [404],
+    },
+    async ({ user, params, body }) => {
+      await markRead(ctx, user, { groupId: params.id, messageId: body.messageId });
     },
   );
 }

@@ -23,6 +23,7 @@ import { toGroupDto, toMemberDto, type GroupDto, type MemberDto } from './group.
 import * as groups from './groups.repository';
 import { forgetGroup, forgetMembership } from './membership.cache';
 import { isFull } from './membership.rules';
+import { unreadByGroup } from './unread.repository';
 
 /**
  * After a member joined or left (committed): the group's cached board answers are dropped on
@@ -82,8 +83,16 @@ export async function createGroup(ctx: AppContext, actor: Actor, input: GroupInp
   });
 }
 
-export async function listMyGroups(ctx: AppContext, actor: Actor): Promise<GroupDto[]> {
-  return (await groups.myGroupRows(ctx.sequelize, actor.userId)).map(toGroupDto);
+/** An item of `GET /api/groups`: the Group plus the caller's unread state (issue 16). */
+export type MyGroupDto = GroupDto & { unreadCount: number; lastMessageAt: string | null };
+
+/** The caller's active groups, each with its unread count and newest message time. */
+export async function listMyGroups(ctx: AppContext, actor: Actor): Promise<MyGroupDto[]> {
+  const [rows, unread] = await Promise.all([groups.myGroupRows(ctx.sequelize, actor.userId), unreadByGroup(ctx.sequelize, actor.userId)]);
+  return rows.map((row) => {
+    const state = unread.get(Number(row.id));
+    return { ...toGroupDto(row), unreadCount: state?.unreadCount ?? 0, lastMessageAt: state?.lastMessageAt ? state.lastMessageAt.toISOString() : null };
+  });
 }
 
 export async function discoverGroups(

@@ -3,15 +3,17 @@ import type { Actor, AppContext } from '../../context';
 import { AppError, conflict, notFound } from '../../lib/errors';
 import { enforce, limitsOf } from '../../lib/rate-limit';
 import { notify } from '../notifications';
-import { findActiveUser } from '../users';
+import { findActiveUser, findActiveUserByUsername } from '../users';
 import { requireAccess } from './group-access';
 import { toInvitationDto, type InvitationDto, type MemberDto } from './group.dto';
 import { addMember, memberDto } from './groups.service';
 import * as groups from './groups.repository';
 import * as invitations from './invitations.repository';
 
+/** Who to invite: by user id, or by exact username (issue 16); the contract lets exactly one through. */
 export interface InvitationInput {
-  invitedUserId: string;
+  invitedUserId?: string;
+  username?: string;
   invitationMessage?: string | null;
   expiresInHours: number;
 }
@@ -25,7 +27,12 @@ export async function createInvitation(ctx: AppContext, actor: Actor, input: Inv
   const { groupId } = input;
   return ctx.sequelize.transaction(async (tx) => {
     const { group } = await requireAccess(tx, groupId, actor.userId, 'member.invite');
-    const invitee = await findActiveUser(tx, input.invitedUserId);
+    const invitee =
+      input.invitedUserId !== undefined
+        ? await findActiveUser(tx, input.invitedUserId)
+        : input.username !== undefined
+          ? await findActiveUserByUsername(tx, input.username)
+          : null;
     if (!invitee) throw notFound('User');
     if (await groups.findMembership(tx, groupId, invitee.userId)) throw conflict('That user is already a member');
     const now = new Date();

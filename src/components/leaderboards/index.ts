@@ -1,4 +1,4 @@
 export { registerLeaderboardRoutes } from './leaderboard.routes';
-export { getLeaderboard, requestRebuild } from './leaderboard.service';
+export { getLeaderboard, getLeaderboardAround, requestRebuild } from './leaderboard.service';
 export { rebuildBoards, refreshBoards, refreshUserBoards, boardsMissing } from './leaderboard.store';
 export * from './leaderboard.rules';

@@ -106,3 +106,20 @@ export function boardView<E extends RankedEntry>(
   const mine = ranked.find((e) => e.userId === meId);
   return { top: ranked.slice(0, limit), me: mine ? { rank: mine.rank, totalSeconds: mine.totalSeconds } : null };
 }
+
+/**
+ * Rank neighbours (`around=me`): the entries from `radius` places above the caller to
+ * `radius` places below, in the board's order (so ties keep their shared rank and their
+ * username order, and the window never holds more than 2·radius + 1 entries). Without
+ * time the caller has no place: the last `radius` entries (the ones just ahead) and me null.
+ */
+export function aroundView<E extends RankedEntry>(
+  ranked: readonly E[],
+  radius: number,
+  meId: string,
+): { entries: E[]; me: { rank: number; totalSeconds: number } | null } {
+  const at = ranked.findIndex((e) => e.userId === meId);
+  const mine = ranked[at];
+  if (at < 0 || !mine) return { entries: ranked.slice(Math.max(0, ranked.length - radius)), me: null };
+  return { entries: ranked.slice(Math.max(0, at - radius), at + radius + 1), me: { rank: mine.rank, totalSeconds: mine.totalSeconds } };
+}

@@ -2,8 +2,8 @@ import type { Actor, AppContext } from '../../context';
 import { requireAccess } from '../groups';
 import { effectiveCurrentStreak } from '../streaks/streak.rules';
 import { boardMembers, groupMembers, type MemberRow, periodTotals } from './leaderboard.repository';
-import { boardView, periodBounds, type RankedEntry, rankEntries, type Period } from './leaderboard.rules';
-import { boardAnswers, placeOf, readRange } from './leaderboard.store';
+import { aroundView, boardView, periodBounds, type RankedEntry, rankEntries, type Period } from './leaderboard.rules';
+import { boardAnswers, placeOf, readBoard, readRange } from './leaderboard.store';
 
 export interface LeaderboardDto {
   period: Period;
@@ -136,6 +136,51 @@ function toDto(
       currentStreak: effectiveCurrentStreak(e.currentStreak, e.lastActiveDate, e.timeZone || 'UTC', now, e.freezesAvailable),
     })),
     me,
+  };
+}
+
+/**
+ * Rank neighbours (`around=me`): the same board as `getLeaderboard` (same access rule,
+ * same source, members at read time, same ranks), cut to the caller's window by
+ * `aroundView`. A code path of its own, so the top-N read can change shape freely.
+ */
+export async function getLeaderboardAround(
+  ctx: AppContext,
+  actor: Actor,
+  input: { groupId: number; period: Period; radius: number; now?: Date },
+): Promise<LeaderboardDto> {
+  const now = input.now ?? new Date();
+  await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'leaderboard.view');
+  const bounds = periodBounds(input.period, now);
+  let totals = await readBoard(ctx, input.groupId, input.period, now);
+  if (!totals) {
+    totals = new Map();
+    for (const row of await periodTotals(ctx.sequelize, now, { groupId: input.groupId })) {
+      if (row.totals[input.period] > 0) totals.set(row.userId, row.totals[input.period]);
+    }
+    await requestRebuild(ctx, input.groupId, now);
+  }
+  const board = totals;
+  const members = await groupMembers(ctx.sequelize, input.groupId);
+  const ranked = rankEntries(
+    members.flatMap((m) => {
+      const totalSeconds = board.get(m.userId);
+      return totalSeconds === undefined ? [] : [{ ...m, totalSeconds }];
+    }),
+  );
+  const view = aroundView(ranked, input.radius, actor.userId);
+  return {
+    period: input.period,
+    from: bounds.from ? bounds.from.toISOString() : null,
+    to: bounds.to.toISOString(),
+    entries: view.entries.map((e) => ({
+      rank: e.rank,
+      userId: e.userId,
+      username: e.username,
+      totalSeconds: e.totalSeconds,
+      currentStreak: effectiveCurrentStreak(e.currentStreak, e.lastActiveDate, e.timeZone || 'UTC', now),
+    })),
+    me: view.me,
   };
 }
 

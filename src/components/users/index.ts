@@ -5,6 +5,7 @@ export { wantsNotification } from './preferences.rules';
 export * from './username.rules';
 export {
   findActiveUser,
+  findActiveUserByUsername,
   findUser,
   insertUser,
   isDuplicateUser,

@@ -1,6 +1,6 @@
 import type { CreationAttributes, InferAttributes, Transaction } from 'sequelize';
 import { Op, UniqueConstraintError } from 'sequelize';
-import { type Db, isTransaction, locking, plain, savepoint, within } from '../../db/access';
+import { type Db, isTransaction, locking, plain, savepoint, select, within } from '../../db/access';
 import { User, type UserPreferences } from '../../db/models';
 import { AppError } from '../../lib/errors';
 import { candidateUsername } from './username.rules';
@@ -114,4 +114,42 @@ export async function writeWithFreeUsername<T>(
     }
   }
   throw new AppError('UNAVAILABLE', 'Could not find a free username, try again');
+}
+
+/** A row of a user search: what a friend finder shows, and the keyset of its order. */
+export interface UserSearchRow {
+  userId: string;
+  username: string;
+  firstName: string | null;
+  lastName: string | null;
+  /** `lower(username)`: the order (then `userId`) and the cursor. */
+  key: string;
+}
+
+/**
+ * Live accounts (not deleted, not `exceptUserId`) whose username starts with `prefix`
+ * (case-insensitive; `%`, `_` and `\` are literal), by `lower(username)` then user id,
+ * after the keyset `after`; `limit` rows. The prefix match uses
+ * `users_username_lower_pattern_idx` (migration 0007).
+ */
+export async function searchByUsernamePrefix(
+  db: Db,
+  page: { prefix: string; exceptUserId: string; limit: number; after?: { key: string; userId: string } },
+): Promise<UserSearchRow[]> {
+  const pattern = `${page.prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return select<UserSearchRow>(
+    db,
+    `SELECT user_id AS "userId", username, first_name AS "firstName", last_name AS "lastName", lower(username) AS key
+       FROM users
+      WHERE deleted_at IS NULL AND lower(username) LIKE :pattern ESCAPE '\\' AND user_id <> :exceptUserId
+        ${page.after ? 'AND (lower(username), user_id) > (:afterKey, :afterUserId)' : ''}
+      ORDER BY lower(username), user_id
+      LIMIT :limit`,
+    { pattern, exceptUserId: page.exceptUserId, limit: page.limit, afterKey: page.after?.key ?? null, afterUserId: page.after?.userId ?? null },
+  );
+}
+
+/** The live account holding exactly this username, or null. */
+export async function findActiveUserByUsername(db: Db, username: string): Promise<UserRecord | null> {
+  return plain<UserRecord>(await User.findOne({ where: { username, deletedAt: null }, ...within(db) }));
 }

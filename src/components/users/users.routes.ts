@@ -1,6 +1,6 @@
 import type { Api, AppContext } from '../../context';
-import { PatchMeBody, PublicUserSchema, SelfUserSchema, UserParams } from '../../shared/contract';
-import { getMe, getUser, updateMe } from './users.service';
+import { PatchMeBody, PublicUserSchema, SelfUserSchema, UserParams, UserSearchPageSchema, UserSearchQuery } from '../../shared/contract';
+import { getMe, getUser, searchUsers, updateMe } from './users.service';
 
 export function registerUserRoutes(api: Api, ctx: AppContext): void {
   api.route({ method: 'get', path: '/me', summary: 'My profile', tags: ['Users'], response: SelfUserSchema }, ({ user }) => getMe(ctx, user));
@@ -21,5 +21,18 @@ export function registerUserRoutes(api: Api, ctx: AppContext): void {
       errors: [404],
     },
     ({ user, params }) => getUser(ctx, user, { userId: params.userId }),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/users',
+      summary: 'Find users by the start of their username (signed-in users; at most 10 per page; rate-limited)',
+      tags: ['Users'],
+      query: UserSearchQuery,
+      response: UserSearchPageSchema,
+      errors: [429],
+    },
+    ({ user, query }) => searchUsers(ctx, user, query),
   );
 }

@@ -1,5 +1,7 @@
 import type { Actor, AppContext, SignedInUser } from '../../context';
+import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { AppError, notFound, validationFailed } from '../../lib/errors';
+import { enforce, limitsOf } from '../../lib/rate-limit';
 import { cachedStreak, findStreak } from '../streaks';
 import { forgetUser } from './identity.cache';
 import { mergePreferences, PREFERENCES_MAX_BYTES, preferencesBytes, type PreferencesPatch } from './preferences.rules';
@@ -57,4 +59,42 @@ export async function getUser(ctx: AppContext, _actor: Actor, input: { userId: s
   const user = await users.findActiveUser(ctx.sequelize, input.userId);
   if (!user) throw notFound('User');
   return toPublicUser(user, await findStreak(ctx.sequelize, user.userId));
+}
+
+/** The keyset of a user search page: the last row's `lower(username)` and user id. */
+const isSearchCursor = (v: unknown): v is { k: string; u: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { k: unknown }).k === 'string' && typeof (v as { u: unknown }).u === 'string';
+
+export interface UserSearchItemDto {
+  userId: string;
+  username: string;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+/**
+ * Finding friends: live accounts whose username starts with `search` (case-insensitive),
+ * not the caller, by lowercased username, `limit` (≤ 10) per page with an opaque keyset
+ * cursor. Counted against the caller's search limit first (so the directory cannot be
+ * walked fast), whatever the input.
+ */
+export async function searchUsers(
+  ctx: AppContext,
+  actor: Actor,
+  query: { search: string; limit: number; cursor?: string },
+): Promise<{ items: UserSearchItemDto[]; nextCursor: string | null }> {
+  await enforce(ctx, 'user_search', actor.userId, limitsOf(ctx.config).userSearch, 'user searches in a short time');
+  const after = decodeCursor(query.cursor, isSearchCursor);
+  const rows = await users.searchByUsernamePrefix(ctx.sequelize, {
+    prefix: query.search,
+    exceptUserId: actor.userId,
+    limit: query.limit + 1,
+    after: after ? { key: after.k, userId: after.u } : undefined,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({ userId: r.userId, username: r.username, firstName: r.firstName, lastName: r.lastName })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ k: last.key, u: last.userId }) : null,
+  };
 }

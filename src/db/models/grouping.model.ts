@@ -27,6 +27,8 @@ export class Grouping extends Model<InferAttributes<Grouping>, InferCreationAttr
   declare joinedAt: CreationOptional<Date>;
   declare isConnected: CreationOptional<boolean>;
   declare lastSeen: CreationOptional<Date | null>;
+  /** The last message of the group the member has read (only moves forward; null: none). */
+  declare lastReadMessageId: CreationOptional<number | null>;
 
   declare user?: NonAttribute<User>;
   declare group?: NonAttribute<Group>;
@@ -52,6 +54,7 @@ export class Grouping extends Model<InferAttributes<Grouping>, InferCreationAttr
         joinedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
         isConnected: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         lastSeen: { type: DataTypes.DATE, allowNull: true },
+        lastReadMessageId: { type: DataTypes.INTEGER, allowNull: true },
       },
       {
         sequelize,

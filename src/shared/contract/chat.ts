@@ -72,3 +72,7 @@ export const ChatSendPayload = z.object({ ...SendMessageFields, groupId: IdValue
 export const ChatEditPayload = z.object({ content: Content, messageId: IdValue }).strict();
 export const ChatDeletePayload = z.object({ messageId: IdValue }).strict();
 export const ChatTypingPayload = z.object({ groupId: IdValue }).strict();
+
+/** Unread badges (issue 16): `POST /groups/:id/read` body; `chat:read` adds `groupId`. */
+export const MarkReadBody = z.object({ messageId: IdValue }).strict().openapi('MarkRead');
+export const ChatReadPayload = z.object({ groupId: IdValue, messageId: IdValue }).strict();

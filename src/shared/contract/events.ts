@@ -1,5 +1,5 @@
 import { GROUP_ROLES, PROGRESS_STATUSES, SESSION_MODES, TIMER_STATES } from '../enums';
-import { ChatDeletePayload, ChatEditPayload, ChatSendPayload, ChatTypingPayload, MessageSchema } from './chat';
+import { ChatDeletePayload, ChatEditPayload, ChatReadPayload, ChatSendPayload, ChatTypingPayload, MessageSchema } from './chat';
 import type { ErrorAck } from './errors';
 import { GroupSchema } from './groups';
 import { NotificationSchema } from './notifications';
@@ -80,6 +80,12 @@ const clientEventSpecs = {
     payload: ChatTypingPayload,
     ack: Ok,
     ackOptional: true,
+  },
+  'chat:read': {
+    summary: "Record that I have read the group's messages up to this one (never moves backwards; members only)",
+    payload: ChatReadPayload,
+    ack: Ok,
+    since: 'issue 16',
   },
 } as const satisfies Record<string, ClientEventSpec>;
 
@@ -187,6 +193,13 @@ export const serverEvents = {
       seconds: z.number().int().openapi({ description: "The day's counted seconds when the goal was met" }),
     }),
     to: 'user',
+    since: 'issue 16',
+  },
+  'group:read': {
+    summary: 'I read a group up to this message elsewhere (another tab or device): clear its unread badge',
+    payload: z.object({ groupId: z.number().int(), lastReadMessageId: z.number().int() }),
+    to: 'user',
+    since: 'issue 16',
   },
 } as const satisfies Record<string, ServerEventSpec>;
 

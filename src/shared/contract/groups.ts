@@ -49,7 +49,21 @@ export const InvitationSchema = z
   })
   .openapi('Invitation');
 
-export const GroupListSchema = z.array(GroupSchema);
+/** The most `unreadCount` counts (a client shows "999+"): the count stays cheap however long the history. */
+export const UNREAD_COUNT_CAP = 999;
+
+/** An item of `GET /api/groups`: the Group plus the caller's unread state (issue 16). */
+export const MyGroupSchema = GroupSchema.extend({
+  unreadCount: z
+    .number()
+    .int()
+    .min(0)
+    .max(UNREAD_COUNT_CAP)
+    .openapi({ description: `Live messages by others after my last read one (at most ${UNREAD_COUNT_CAP})` }),
+  lastMessageAt: z.string().nullable().openapi({ description: "The group's newest live message's time; null when none" }),
+}).openapi('MyGroup');
+
+export const GroupListSchema = z.array(MyGroupSchema);
 export const MemberListSchema = z.array(MemberSchema);
 export const InvitationListSchema = z.array(InvitationSchema);
 
@@ -97,11 +111,17 @@ export const ChangeRoleBody = z
   .openapi('ChangeRole');
 export const InviteCodeSchema = z.object({ inviteCode: z.string() }).openapi('InviteCode');
 
+/** Who to invite: `invitedUserId`, or (issue 16) `username` — exactly one of them. */
 export const CreateInvitationBody = z
   .object({
-    invitedUserId: UserIdSchema,
+    invitedUserId: UserIdSchema.optional(),
+    username: z.string().trim().min(1).max(64).optional().openapi({ description: "The invitee's exact username (instead of invitedUserId)" }),
     invitationMessage: z.string().trim().max(500).nullable().optional(),
     expiresInHours: z.number().int().min(1).max(720).default(168),
   })
   .strict()
+  .refine((b) => (b.invitedUserId === undefined) !== (b.username === undefined), {
+    message: 'give exactly one of invitedUserId, username',
+    path: ['invitedUserId'],
+  })
   .openapi('CreateInvitation');

@@ -1,4 +1,4 @@
-import { LimitSchema } from './primitives';
+import { DecimalIntSchema, LimitSchema } from './primitives';
 import { z } from './zod';
 
 /** Group leaderboards (docs/API.md "Leaderboards"). */
@@ -6,7 +6,17 @@ import { z } from './zod';
 export const PERIODS = ['7d', 'week', 'month', 'all'] as const;
 export type Period = (typeof PERIODS)[number];
 
-export const LeaderboardQuery = z.object({ period: z.enum(PERIODS).default('7d'), limit: LimitSchema(100, 10) });
+/** Default and bounds of `radius` (rank neighbours, `around=me`). */
+export const AROUND_RADIUS = { min: 1, max: 10, default: 2 } as const;
+
+export const LeaderboardQuery = z.object({
+  period: z.enum(PERIODS).default('7d'),
+  limit: LimitSchema(100, 10),
+  around: z.enum(['me']).optional().openapi({ description: "`me`: the caller's rank neighbours instead of the top `limit`" }),
+  radius: DecimalIntSchema(AROUND_RADIUS.min, AROUND_RADIUS.max)
+    .default(AROUND_RADIUS.default)
+    .openapi({ description: 'With `around=me`: how many entries above and below the caller (1–10, default 2)' }),
+});
 
 export const LeaderboardSchema = z
   .object({

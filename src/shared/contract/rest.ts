@@ -1,5 +1,5 @@
 import { DevTokenBody, DevTokenSchema, DemoUsersSchema } from './dev';
-import { EditMessageBody, HistoryQuery, MessagePageSchema, MessageSchema, SendMessageBody } from './chat';
+import { EditMessageBody, HistoryQuery, MarkReadBody, MessagePageSchema, MessageSchema, SendMessageBody } from './chat';
 import {
   ChangeRoleBody,
   CreateGroupBody,
@@ -33,7 +33,7 @@ import {
 import { ListSessionsQuery, PatchSessionBody, SessionPageSchema, SessionSchema } from './sessions';
 import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema, TimerStateSchema } from './timers';
 import { ContentQuery, ContentUrlSchema, CreateUploadBody, UploadParams, UploadQuery, UploadTicketSchema } from './uploads';
-import { PatchMeBody, PublicUserSchema, SelfUserSchema, StatsQuery, StatsSchema, SubjectListSchema, UserParams } from './users';
+import { PatchMeBody, PublicUserSchema, SelfUserSchema, StatsQuery, StatsSchema, SubjectListSchema, UserParams, UserSearchPageSchema, UserSearchQuery } from './users';
 import type { z } from './zod';
 
 /**
@@ -61,6 +61,7 @@ export const restRoutes = {
   'GET /api/me': { response: SelfUserSchema },
   'PATCH /api/me': { body: PatchMeBody, response: SelfUserSchema },
   'GET /api/users/:userId': { params: UserParams, response: PublicUserSchema },
+  'GET /api/users': { query: UserSearchQuery, response: UserSearchPageSchema },
   'GET /api/me/stats': { query: StatsQuery, response: StatsSchema },
   'GET /api/me/subjects': { response: SubjectListSchema },
   // Groups
@@ -110,6 +111,7 @@ export const restRoutes = {
   'POST /api/groups/:id/messages': { params: IdParams, body: SendMessageBody, response: MessageSchema, status: 201 },
   'PATCH /api/messages/:id': { params: IdParams, body: EditMessageBody, response: MessageSchema },
   'DELETE /api/messages/:id': { params: IdParams, status: 204 },
+  'POST /api/groups/:id/read': { params: IdParams, body: MarkReadBody, status: 204 },
   // Notifications
   'GET /api/notifications': { query: NotificationsQuery, response: NotificationPageSchema },
   'GET /api/notifications/unread-count': { response: UnreadCountSchema },

@@ -1,5 +1,5 @@
 import type { DemoUsersSchema } from './dev';
-import type { GroupSchema, InvitationSchema, MemberSchema } from './groups';
+import type { GroupSchema, InvitationSchema, MemberSchema, MyGroupSchema } from './groups';
 import type { LeaderboardSchema } from './leaderboards';
 import type { MessageSchema, ReplyToSchema } from './chat';
 import type { NotificationSchema } from './notifications';
@@ -12,6 +12,8 @@ import type { z } from './zod';
 export type User = z.output<typeof SelfUserSchema>;
 export type PublicUser = z.output<typeof PublicUserSchema>;
 export type Group = z.output<typeof GroupSchema>;
+/** An item of `GET /api/groups` (the Group plus `unreadCount` and `lastMessageAt`). */
+export type MyGroup = z.output<typeof MyGroupSchema>;
 export type Member = z.output<typeof MemberSchema>;
 export type Invitation = z.output<typeof InvitationSchema>;
 export type Resource = z.output<typeof ResourceSchema>;

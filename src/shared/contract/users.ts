@@ -1,4 +1,4 @@
-import { DecimalIntSchema, UserIdSchema } from './primitives';
+import { CursorSchema, DecimalIntSchema, LimitSchema, pageOf, UserIdSchema } from './primitives';
 import { z } from './zod';
 
 /**
@@ -193,3 +193,15 @@ export const SubjectListSchema = z
       .openapi({ description: 'At most 20 distinct (case-insensitively) subjects, most recently used first, each in its latest spelling' }),
   })
   .openapi('SubjectList');
+// Finding friends (issue 16): `GET /api/users?search=<prefix>`.
+/** Most results per page of a user search. */
+export const USER_SEARCH_MAX = 10;
+export const UserSearchQuery = z.object({
+  search: z.string().trim().min(2).max(USERNAME_MAX).openapi({ description: 'The start of a username (case-insensitive), at least 2 characters' }),
+  limit: LimitSchema(USER_SEARCH_MAX, USER_SEARCH_MAX),
+  cursor: CursorSchema,
+});
+export const UserSearchItemSchema = z
+  .object({ userId: z.string(), username: z.string(), firstName: z.string().nullable(), lastName: z.string().nullable() })
+  .openapi('UserSearchItem');
+export const UserSearchPageSchema = pageOf(UserSearchItemSchema).openapi('UserSearchPage');

@@ -17,6 +17,8 @@ import type { Action, Subject } from '../../../src/shared/policy';
 export interface ChatPanel {
   el: HTMLElement;
   catchUp(): Promise<void>;
+  /** The newest message id loaded (0: none yet). */
+  newestId(): number;
   destroy(): void;
 }
 
@@ -24,7 +26,13 @@ const PAGE = 50;
 const newId = (): string => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
 
 /** `may`: what the permission policy lets me do in this group (src/shared/policy.ts). */
-export function chatPanel(groupId: number, nameOf: (userId: string) => string | undefined, may: (action: Action, subject?: Subject) => boolean): ChatPanel {
+export function chatPanel(
+  groupId: number,
+  nameOf: (userId: string) => string | undefined,
+  may: (action: Action, subject?: Subject) => boolean,
+  /** Called when a newer message than any loaded so far arrives (history, catch-up or live): unread badges. */
+  onNewest: (messageId: number) => void = () => undefined,
+): ChatPanel {
   const disposers: (() => void)[] = [];
   const messages = new Map<number, Message>();
   const rows = new Map<number, HTMLElement>();
@@ -181,7 +189,10 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
       if (before?.isConnected) list.insertBefore(fresh, before);
       else list.appendChild(fresh);
     }
-    lastSeenId = Math.max(lastSeenId, m.id);
+    if (m.id > lastSeenId) {
+      lastSeenId = m.id;
+      onNewest(m.id);
+    }
     if (!loadingOlder) renderTop();
     oldestId = oldestId === null ? m.id : Math.min(oldestId, m.id);
     if (stick || m.userId === session.me?.userId) toBottom();
@@ -365,6 +376,7 @@ export function chatPanel(groupId: number, nameOf: (userId: string) => string | 
   return {
     el,
     catchUp,
+    newestId: () => lastSeenId,
     destroy: () => {
       for (const d of disposers) d();
     },

@@ -19,6 +19,7 @@ import { chatPanel } from './chat';
 import { leaderboardPanel } from './leaderboard';
 import { resourcesPanel } from './resources';
 import { roomPanel } from './room';
+import { markRead, setReading } from '../unread';
 
 const TABS = [
   ['room', 'Room'],
@@ -41,7 +42,18 @@ export function groupView(groupId: number, initialTab: string): View {
   const may = (action: Action, subject?: Subject): boolean => can(action, standing(), subject);
 
   const room = roomPanel(groupId);
-  const chat = chatPanel(groupId, room.nameOf, may);
+  /** The chat is on screen (the Room tab): what it loads is read (unread badges, issue 16). */
+  let chatShown = false;
+  const readNewest = (messageId: number): void => {
+    if (chatShown && document.visibilityState === 'visible') markRead(groupId, messageId);
+  };
+  const chat = chatPanel(groupId, room.nameOf, may, readNewest);
+  const onVisible = (): void => readNewest(chat.newestId());
+  document.addEventListener('visibilitychange', onVisible);
+  disposers.push(
+    () => document.removeEventListener('visibilitychange', onVisible),
+    () => setReading(null),
+  );
   const board = leaderboardPanel(groupId);
   const resources = resourcesPanel(groupId, room.nameOf, () => may('resource.add'));
   disposers.push(room.destroy, chat.destroy, board.destroy, resources.destroy);
@@ -98,6 +110,9 @@ export function groupView(groupId: number, initialTab: string): View {
   const showTab = (tab: string): void => {
     const t = tab in panels ? tab : 'room';
     for (const [id, p] of Object.entries(panels)) p.hidden = id !== t;
+    chatShown = t === 'room';
+    setReading(chatShown ? groupId : null);
+    if (chatShown && chat.newestId() > 0) readNewest(chat.newestId());
     for (const a of tabButtons.children) {
       const active = (a as HTMLElement).dataset.tab === t;
       a.classList.toggle('active', active);
@@ -136,25 +151,24 @@ export function groupView(groupId: number, initialTab: string): View {
         ),
       );
     }
-    if (may('member.invite')) {
-      const who = h('input', { placeholder: 'user id to invite', class: 'small-input', testid: 'invite-user-id', 'aria-label': 'User id to invite' });
+    if (may('member.invite')) headerExtras.append(inviteByUsername(groupId));
+    if (group.inviteCode) {
+      const link = `${location.origin}/join/${encodeURIComponent(group.inviteCode)}`;
       headerExtras.append(
         h(
-          'form',
+          'button',
           {
-            class: 'row',
-            onsubmit: (e: SubmitEvent) => {
-              e.preventDefault();
-              api('POST /api/groups/:id/invitations', { params: { id: groupId }, body: { invitedUserId: who.value.trim() } })
-                .then(() => {
-                  who.value = '';
-                  toast('Invitation sent');
-                })
-                .catch((err) => toast(errorText(err), 'error'));
-            },
+            class: 'btn link small',
+            type: 'button',
+            testid: 'copy-share-link',
+            title: link,
+            onclick: () =>
+              navigator.clipboard
+                .writeText(link)
+                .then(() => toast('Share link copied'))
+                .catch(() => window.prompt('Copy the share link', link)),
           },
-          who,
-          h('button', { class: 'btn ghost small', type: 'submit' }, 'Invite'),
+          'Copy share link',
         ),
       );
     }
@@ -269,4 +283,61 @@ export function groupView(groupId: number, initialTab: string): View {
       if (session.socket?.connected) session.socket.emit('room:leave', { groupId }, () => undefined);
     },
   };
+}
+
+/**
+ * Invite by username (issue 16): suggestions from `GET /api/users?search=` (2+ characters,
+ * asked at most every 300 ms while typing) in a datalist; sends `{username}`.
+ */
+function inviteByUsername(groupId: number): HTMLElement {
+  const listId = `invite-suggestions-${groupId}`;
+  const suggestions = h('datalist', { id: listId, testid: 'invite-suggestions' });
+  const who = h('input', {
+    placeholder: 'username to invite',
+    class: 'small-input',
+    testid: 'invite-username',
+    'aria-label': 'Username to invite',
+    list: listId,
+    autocomplete: 'off',
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let asked = '';
+  who.addEventListener('input', () => {
+    clearTimeout(timer);
+    const prefix = who.value.trim();
+    if (prefix.length < 2) return;
+    timer = setTimeout(() => {
+      asked = prefix;
+      api('GET /api/users', { query: { search: prefix, limit: 10 } })
+        .then((page) => {
+          if (asked !== prefix) return;
+          clear(
+            suggestions,
+            page.items.map((u) => h('option', { value: u.username }, [u.firstName, u.lastName].filter(Boolean).join(' ') || u.username)),
+          );
+        })
+        .catch(() => undefined); // suggestions only: typing the whole name still works
+    }, 300);
+  });
+  return h(
+    'form',
+    {
+      class: 'row',
+      testid: 'invite-form',
+      onsubmit: (e: SubmitEvent) => {
+        e.preventDefault();
+        const username = who.value.trim();
+        if (!username) return;
+        api('POST /api/groups/:id/invitations', { params: { id: groupId }, body: { username } })
+          .then(() => {
+            who.value = '';
+            toast(`Invitation sent to ${username}`);
+          })
+          .catch((err) => toast(errorText(err), 'error'));
+      },
+    },
+    who,
+    suggestions,
+    h('button', { class: 'btn ghost small', type: 'submit' }, 'Invite'),
+  );
 }

@@ -9,20 +9,21 @@ import { chosen, clear, h, plural, toast } from '../dom';
 import type { View } from '../view';
 import { listen, onReconnect } from '../session';
 import type { Group, RestBody } from '../types';
+import { setUnread, unreadBadge, unreadOf } from '../unread';
 
 function membersLine(g: Group): string {
   const count = g.maxMembers ? `${g.memberCount} / ${plural(g.maxMembers, 'member')}` : plural(g.memberCount, 'member');
   return `${count} · ${g.groupType === 'community' ? 'community' : 'leader-led'}`;
 }
 
-function groupCard(g: Group, action?: HTMLElement): HTMLElement {
+function groupCard(g: Group, action?: HTMLElement, badge?: HTMLElement): HTMLElement {
   return h(
     'article',
     { class: 'card group-card', testid: `group-card-${g.id}` },
     h(
       'div',
       { class: 'row between top' },
-      h('h3', { class: 'group-card-title' }, h('a', { class: 'group-name', href: `#/g/${g.id}`, testid: 'group-link' }, g.groupName)),
+      h('h3', { class: 'group-card-title' }, h('a', { class: 'group-name', href: `#/g/${g.id}`, testid: 'group-link' }, g.groupName, badge ?? null)),
       h('span', { class: `pill ${g.visibility}` }, g.visibility),
     ),
     g.description ? h('p', { class: 'muted clamp' }, g.description) : null,
@@ -63,12 +64,32 @@ export function groupsView(): View {
   let cursor: string | number | null = null;
   const search = h('input', { type: 'search', placeholder: 'Search public groups…', 'aria-label': 'Search public groups', testid: 'discover-search' });
 
+  /** The live badges of the cards shown (replaced with the cards). */
+  let badgeOffs: (() => void)[] = [];
+  disposers.push(() => {
+    for (const off of badgeOffs) off();
+  });
   const loadMine = async (): Promise<void> => {
     try {
       const groups = await api('GET /api/groups');
+      setUnread(groups);
+      for (const off of badgeOffs) off();
+      badgeOffs = [];
       clear(
         mine,
-        groups.length ? groups.map((g) => groupCard(g)) : h('p', { class: 'muted empty' }, 'You are in no group yet — join one below, or create your own.'),
+        groups.length
+          ? groups.map((g) =>
+              groupCard(
+                g,
+                undefined,
+                unreadBadge(
+                  () => unreadOf(g.id),
+                  `unread-${g.id}`,
+                  (fn) => badgeOffs.push(fn),
+                ),
+              ),
+            )
+          : h('p', { class: 'muted empty' }, 'You are in no group yet — join one below, or create your own.'),
       );
     } catch (e) {
       clear(mine, h('p', { class: 'form-error' }, errorText(e)));

@@ -1,4 +1,7 @@
-/** Group leaderboard for the four periods; refetched on `leaderboard:updated`. */
+/**
+ * Group leaderboard for the four periods, as the top 10 or "Near you" (my rank neighbours,
+ * `around=me`, issue 16); refetched on `leaderboard:updated`.
+ */
 import { api, errorText } from '../api';
 import { avatar, clear, formatTotal, h, icon, plural } from '../dom';
 import { listen, session } from '../session';
@@ -20,6 +23,36 @@ export interface LeaderboardPanel {
 
 export function leaderboardPanel(groupId: number): LeaderboardPanel {
   let period: Period = '7d';
+  let view: 'top' | 'near' = 'top';
+  const views = h(
+    'div',
+    { class: 'segmented', role: 'group', 'aria-label': 'Show', testid: 'leaderboard-views' },
+    (
+      [
+        ['top', 'Top'],
+        ['near', 'Near you'],
+      ] as const
+    ).map(([value, label]) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: value === view ? 'active' : '',
+          'aria-pressed': String(value === view),
+          testid: `leaderboard-view-${value}`,
+          onclick: (e: MouseEvent) => {
+            view = value;
+            for (const b of views.children) {
+              b.classList.toggle('active', b === e.currentTarget);
+              b.setAttribute('aria-pressed', String(b === e.currentTarget));
+            }
+            void refresh();
+          },
+        },
+        label,
+      ),
+    ),
+  );
   const body = h('div', { class: 'lb-body', testid: 'leaderboard-body' });
   const updated = h('span', { class: 'muted small', testid: 'leaderboard-updated' });
   const tabs = h(
@@ -49,16 +82,20 @@ export function leaderboardPanel(groupId: number): LeaderboardPanel {
   const el = h(
     'section',
     { class: 'card leaderboard', testid: 'leaderboard', 'aria-labelledby': `lb-title-${groupId}` },
-    h('div', { class: 'lb-head' }, h('h2', { class: 'card-title', id: `lb-title-${groupId}` }, 'Leaderboard'), tabs),
+    h('div', { class: 'lb-head' }, h('h2', { class: 'card-title', id: `lb-title-${groupId}` }, 'Leaderboard'), views, tabs),
     body,
     updated,
   );
 
   const refresh = async (): Promise<void> => {
     const asked = period;
+    const askedView = view;
     try {
-      const lb = await api('GET /api/groups/:id/leaderboard', { params: { id: groupId }, query: { period: asked, limit: 10 } });
-      if (asked !== period) return;
+      const lb = await api('GET /api/groups/:id/leaderboard', {
+        params: { id: groupId },
+        query: askedView === 'near' ? { period: asked, around: 'me', radius: 2 } : { period: asked, limit: 10 },
+      });
+      if (asked !== period || askedView !== view) return;
       const max = Math.max(1, ...lb.entries.map((e) => e.totalSeconds));
       const me = session.me?.userId;
       clear(
@@ -101,6 +138,9 @@ export function leaderboardPanel(groupId: number): LeaderboardPanel {
               ),
             ),
         lb.me && !lb.entries.some((e) => e.userId === me) ? h('p', { class: 'muted small' }, `You: #${lb.me.rank} · ${formatTotal(lb.me.totalSeconds)}`) : null,
+        askedView === 'near' && !lb.me && lb.entries.length > 0
+          ? h('p', { class: 'muted small', testid: 'leaderboard-near-hint' }, 'You have no time in this period yet: these are the people just ahead of you.')
+          : null,
       );
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
     } catch (e) {
