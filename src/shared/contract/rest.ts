@@ -33,7 +33,17 @@ import {
 import { ListSessionsQuery, PatchSessionBody, SessionPageSchema, SessionSchema } from './sessions';
 import { StartTimerInput, StopResultSchema, StopTimerInput, TimerSchema, TimerStateSchema } from './timers';
 import { ContentQuery, ContentUrlSchema, CreateUploadBody, UploadParams, UploadQuery, UploadTicketSchema } from './uploads';
-import { PatchMeBody, PublicUserSchema, SelfUserSchema, StatsQuery, StatsSchema, SubjectListSchema, UserParams, UserSearchPageSchema, UserSearchQuery } from './users';
+import {
+  PatchMeBody,
+  PublicUserSchema,
+  SelfUserSchema,
+  StatsQuery,
+  StatsSchema,
+  SubjectListSchema,
+  UserParams,
+  UserSearchPageSchema,
+  UserSearchQuery,
+} from './users';
 import type { z } from './zod';
 
 /**
