@@ -3,7 +3,7 @@ import { persistSession } from '../../src/components/sessions';
 import { StudySession } from '../../src/db/models';
 import { eventually } from '../helpers/eventually';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { addMember, createGroup } from '../realtime/fixtures';
+import { createGroup } from '../realtime/fixtures';
 
 /**
  * Only focus counts (issue 15): a Pomodoro with a break and a pause is stored with its
