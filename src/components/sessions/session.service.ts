@@ -79,7 +79,8 @@ function storeSession(ctx: AppContext, data: PersistSessionJob): Promise<Persist
       return { inserted: false, id: existing?.id ?? null, groupId: existing?.groupId ?? null };
     }
     await sessions.addStudyTime(tx, data.userId, capped.durationSeconds);
-    const stored = [{ id: row.id, startedAt: new Date(data.startedAt) }];
+    // Only sessions with counted time make a study day; a zero one sends the streak down the full recomputation.
+    const stored = capped.durationSeconds > 0 ? [{ id: row.id, startedAt: new Date(data.startedAt) }] : [];
     await recomputeStreak(ctx, { userId: data.userId, timeZone: userTimeZone(user), sessions: stored }, tx);
     await recordDailyGoal(ctx, { userId: data.userId, timeZone: userTimeZone(user), dailyGoalMinutes: dailyGoalMinutesOf(user), sessions: stored }, tx);
     return { inserted: true, id: row.id, groupId: row.groupId };
@@ -168,7 +169,9 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
     for (const row of rows) insertedByUser.set(row.userId, [...(insertedByUser.get(row.userId) ?? []), row]);
     await sessions.addStudyTimes(tx, new Map([...insertedByUser].map(([userId, list]) => [userId, list.reduce((sum, r) => sum + r.durationSeconds, 0)])));
     for (const [userId, list] of [...insertedByUser].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const stored = list.map((r) => ({ id: r.id, startedAt: new Date((byUuid.get(r.sessionUuid) as PersistSessionJob).startedAt) }));
+      const stored = list
+        .filter((r) => r.durationSeconds > 0)
+        .map((r) => ({ id: r.id, startedAt: new Date((byUuid.get(r.sessionUuid) as PersistSessionJob).startedAt) }));
       await afterUserSessions(ctx, tx, users.get(userId) as UserRecord, stored);
     }
     const inserted = new Map(rows.map((r) => [r.sessionUuid, r]));

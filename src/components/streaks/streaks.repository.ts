@@ -12,12 +12,16 @@ export async function findStreak(db: Db, userId: string): Promise<StreakRecord |
   return plain<StreakRecord>(await Streak.findOne({ where: { userId }, ...within(db) }));
 }
 
-/** The distinct local dates (`YYYY-MM-DD` in `timeZone`) of all the user's sessions. */
+/**
+ * The distinct local dates (`YYYY-MM-DD` in `timeZone`) of the user's sessions with
+ * counted focus time (issue 15: a session whose time did not count, e.g. cut to 0 by the
+ * daily cap, makes no study day).
+ */
 export async function studyDays(db: Db, userId: string, timeZone: string): Promise<string[]> {
   const rows = await select<{ day: string }>(
     db,
     `SELECT DISTINCT to_char((started_at AT TIME ZONE :tz)::date, 'YYYY-MM-DD') AS day
-       FROM study_sessions WHERE user_id = :userId`,
+       FROM study_sessions WHERE user_id = :userId AND duration_seconds > 0`,
     { tz: timeZone, userId },
   );
   return rows.map((r) => r.day);
@@ -67,15 +71,18 @@ export async function streakWithGuard(
   };
 }
 
-/** The user's distinct local study days and newest session id, one query (the full recomputation's read). */
+/**
+ * The user's distinct local study days (days with counted time, as `studyDays`) and newest
+ * session id (of any session, counted or not), one query (the full recomputation's read).
+ */
 export async function studyDaysAndNewest(db: Db, userId: string, timeZone: string): Promise<{ days: string[]; newestSessionId: number | null }> {
-  const rows = await select<{ day: string; newest: number }>(
+  const rows = await select<{ day: string; newest: number; counted: boolean }>(
     db,
-    `SELECT to_char((started_at AT TIME ZONE :tz)::date, 'YYYY-MM-DD') AS day, max(id) AS newest
+    `SELECT to_char((started_at AT TIME ZONE :tz)::date, 'YYYY-MM-DD') AS day, max(id) AS newest, bool_or(duration_seconds > 0) AS counted
        FROM study_sessions WHERE user_id = :userId GROUP BY 1`,
     { tz: timeZone, userId },
   );
-  return { days: rows.map((r) => r.day), newestSessionId: rows.length ? Math.max(...rows.map((r) => Number(r.newest))) : null };
+  return { days: rows.filter((r) => r.counted).map((r) => r.day), newestSessionId: rows.length ? Math.max(...rows.map((r) => Number(r.newest))) : null };
 }
 
 /** Writes the user's streak row (insert or replace), with what it was computed from. */
