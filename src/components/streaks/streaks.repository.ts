@@ -12,12 +12,16 @@ export async function findStreak(db: Db, userId: string): Promise<StreakRecord |
   return plain<StreakRecord>(await Streak.findOne({ where: { userId }, ...within(db) }));
 }
 
-/** The distinct local dates (`YYYY-MM-DD` in `timeZone`) of all the user's sessions. */
+/**
+ * The distinct local dates (`YYYY-MM-DD` in `timeZone`) of the user's sessions with
+ * counted focus time (issue 15: a session whose time did not count, e.g. cut to 0 by the
+ * daily cap, makes no study day).
+ */
 export async function studyDays(db: Db, userId: string, timeZone: string): Promise<string[]> {
   const rows = await select<{ day: string }>(
     db,
     `SELECT DISTINCT to_char((started_at AT TIME ZONE :tz)::date, 'YYYY-MM-DD') AS day
-       FROM study_sessions WHERE user_id = :userId`,
+       FROM study_sessions WHERE user_id = :userId AND duration_seconds > 0`,
     { tz: timeZone, userId },
   );
   return rows.map((r) => r.day);
