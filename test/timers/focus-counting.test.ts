@@ -30,6 +30,34 @@ describe('focus time is what counts', () => {
       { timeout: 20_000 },
     );
 
+  it('when the start is malformed or nothing runs, then 400 VALIDATION_FAILED or 409 CONFLICT, never a 500', async () => {
+    const ivy = await app.signedUpUser('ivy');
+    const start = (body: unknown) => app.http.post('/api/timer/start', { token: ivy.token, body });
+    for (const body of [
+      { subject: 'x'.repeat(61) },
+      { pomodoro: { focusMinutes: 0 } },
+      { pomodoro: { breakMinutes: 181 } },
+      { pomodoro: { cyclesBeforeLongBreak: 1.5 } },
+      { pomodoro: { extra: 1 } },
+      { mode: 'hourglass' },
+    ]) {
+      const res = await start(body);
+      expect({ body, status: res.status, code: res.body.error?.code }).toEqual({ body, status: 400, code: 'VALIDATION_FAILED' });
+    }
+    for (const action of ['pause', 'resume']) {
+      const res = await app.http.post(`/api/timer/${action}`, { token: ivy.token });
+      expect({ action, status: res.status, code: res.body.error?.code }).toEqual({ action, status: 409, code: 'CONFLICT' });
+    }
+    // `pomodoro` alone picks the mode; defaults fill what is left out; an empty subject is none.
+    const ok = await start({ pomodoro: { focusMinutes: 50 }, subject: '   ' });
+    expect(ok.body).toMatchObject({
+      mode: 'pomodoro',
+      subject: null,
+      pomodoro: { focusMinutes: 50, breakMinutes: 5, longBreakMinutes: 15, cyclesBeforeLongBreak: 4 },
+    });
+    await app.http.post('/api/timer/stop', { token: ivy.token, body: {} });
+  });
+
   it('when a Pomodoro with a break and a pause is stopped, then leaderboards, /me/stats, the total and the streak count its focus time only', async () => {
     const fay = await app.signedUpUser('fay');
     const group = await createGroup(fay);

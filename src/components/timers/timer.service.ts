@@ -85,6 +85,9 @@ export async function startTimer(ctx: AppContext, actor: Actor, input: StartInpu
     origin: actor.socketId ? 'socket' : 'rest',
     capFocusMs: await dailyAllowanceMs(ctx, userId, new Date(now)),
   };
+  // The first tick is queued before the timer is stored: a node dying in between leaves a
+  // tick that finds no such timer (ignored), never a timer without its ticks.
+  await scheduleTick(ctx, userId, timer, now);
   let put = await putTimerIfAbsent(ctx, userId, timer);
   if (put === 'pending') {
     await finishPendingStop(ctx, userId, { throwOnEnqueueFailure: true });
@@ -107,7 +110,6 @@ export async function startTimer(ctx: AppContext, actor: Actor, input: StartInpu
     });
   }
   ctx.broadcast.toUser(userId, 'timer:state', { timer: dto }, options);
-  await scheduleTick(ctx, userId, timer, now);
   return dto;
 }
 
@@ -143,6 +145,8 @@ export async function pauseOrResume(ctx: AppContext, actor: Actor, action: 'paus
     const now = Date.now();
     const next = action === 'pause' ? pauseTimer(current.timer, now) : resumeTimer(current.timer, now);
     if (!next) throw conflict(action === 'pause' ? 'The timer is already paused' : 'The timer is not paused');
+    // As at the start: the resumed clock's tick is queued first (a stale one does nothing).
+    if (action === 'resume') await scheduleTick(ctx, userId, next, now);
     if (!(await replaceTimer(ctx, userId, current.raw, next))) continue;
     const dto = toTimerDto(next, now);
     const groupId = next.groupId;
@@ -150,7 +154,6 @@ export async function pauseOrResume(ctx: AppContext, actor: Actor, action: 'paus
       ctx.broadcast.toGroup(groupId, action === 'pause' ? 'timer:paused' : 'timer:resumed', { groupId, userId, focusSeconds: dto.focusSeconds });
     }
     ctx.broadcast.toUser(userId, 'timer:state', { timer: dto }, { exceptSocketId: actor.socketId });
-    if (action === 'resume') await scheduleTick(ctx, userId, next, now);
     return dto;
   }
   throw new AppError('UNAVAILABLE', 'The timer is changing, try again');
