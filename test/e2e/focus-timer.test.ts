@@ -140,11 +140,11 @@ describe('a Pomodoro watched by a peer', () => {
     await a.getByTestId('timer-pause').click();
     const row = b.getByTestId(`member-${alice.userId}`);
     await row.locator('[data-testid="member-state"][data-state="paused"]').waitFor();
+    // Paused: both clocks stop at the focus time the server counted, so they agree.
+    await a.locator('[data-testid="my-phase"][data-state="paused"]').waitFor();
     const clock = row.getByTestId('member-elapsed');
-    const paused = await clock.textContent();
-    // Paused: the clock does not move (checked across a couple of ticks of the page's 1 s timer).
-    await b.waitForFunction(() => true, undefined, { polling: 2500, timeout: 2600 }).catch(() => undefined);
-    expect(await clock.textContent()).toBe(paused);
+    await eventually(async () => expect(await clock.textContent()).toBe(await a.getByTestId('my-elapsed').textContent()));
+    expect(await clock.getAttribute('aria-label')).toMatch(/^paused after \d\d:\d\d:\d\d$/);
 
     await a.getByTestId('timer-toggle').click();
     await a.locator('[data-testid="timer-toggle"][data-running="false"]').waitFor();

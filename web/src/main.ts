@@ -223,9 +223,11 @@ function timerPill(): HTMLElement {
     if (!t) return;
     const live = liveFrom(t as AnyTimer, session.myTimerAt);
     const elapsed = formatDuration(focusNow(live));
-    pill.textContent = live.state === 'focus' ? elapsed : `${elapsed} · ${STATE_LABEL[live.state]}`;
+    const text = live.state === 'focus' ? elapsed : `${elapsed} · ${STATE_LABEL[live.state]}`;
+    pill.textContent = text;
     pill.dataset.state = live.state;
-    pill.setAttribute('aria-label', `${live.state === 'focus' ? 'Focused for' : `${STATE_LABEL[live.state]}; focused for`} ${elapsed}. My stats`);
+    // The accessible name holds the visible text (axe: label-content-name-mismatch).
+    pill.setAttribute('aria-label', `Focus time ${text}. My stats`);
   };
   render();
   const tick = setInterval(render, 1000);

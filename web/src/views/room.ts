@@ -113,7 +113,9 @@ export function roomPanel(groupId: number): RoomPanel {
           showsRole(p.role) ? ` · ${p.role}` : '',
         ),
       ),
-      p.timer ? h('span', { class: 'elapsed', testid: 'member-elapsed', 'data-user': p.userId, 'data-self': me ? 'true' : null }) : null,
+      p.timer
+        ? h('span', { class: 'elapsed', testid: 'member-elapsed', 'data-user': p.userId, 'data-self': me ? 'true' : null, 'data-state': p.timer.state })
+        : null,
     );
   };
   /** A member's clock: counted focus time (frozen in a break or a pause). */
