@@ -66,6 +66,9 @@ export function createIo(httpServer: HttpServer, ctx: InfraContext, authenticate
       callback(null, sameOrigin || (Array.isArray(allowedOrigins) && allowedOrigins.includes(origin)));
     },
     adapter: createAdapter(pub, sub, { key: ioChannelKey(ctx.config.redisKeyPrefix) }),
+    // Frames are small JSON: compressing them costs CPU and a zlib context per socket for
+    // nothing (the engine's default too, stated so nobody turns it on by accident).
+    perMessageDeflate: false,
     pingInterval: 20_000,
     pingTimeout: 20_000,
   });
@@ -85,6 +88,9 @@ export function createIo(httpServer: HttpServer, ctx: InfraContext, authenticate
         releaseSocket(ctx, user.userId, socket.id).catch(() => undefined); // the entry then expires within the TTL
       });
       await socket.join(userRoom(user.userId));
+      // The handshake (all this node reads of the HTTP request) is built: let the request
+      // object, its headers and buffers be collected instead of living as long as the socket.
+      (socket.conn as unknown as { request: unknown }).request = null;
       next();
     } catch (error) {
       const appError = toAppError(error);
