@@ -22,6 +22,8 @@ export interface ToUserOptions {
 export interface Broadcaster {
   toGroup<E extends EventName>(groupId: number, event: E, payload: Payload<E>): void;
   toUser<E extends EventName>(userId: string, event: E, payload: Payload<E>, options?: ToUserOptions): void;
+  /** One event to every socket of each of these users (one adapter message, not one per user). */
+  toUsers<E extends EventName>(userIds: string[], event: E, payload: Payload<E>): void;
   /**
    * A member's presence in a group changed (first socket in / last one out): queued and
    * sent to the room as part of one `presence:diff`, at most one per room every 200 ms
@@ -46,7 +48,7 @@ interface Operator {
 export function createBroadcaster(target: Target): Broadcaster {
   // Both Server and Emitter expose to(room).except(room).emit and in(room).socketsLeave(room).
   const t = target as unknown as {
-    to(room: string): Operator;
+    to(room: string | string[]): Operator;
     in(room: string): { socketsLeave(room: string): void; disconnectSockets(close?: boolean): void };
   };
   const toGroup = <E extends EventName>(groupId: number, event: E, payload: Payload<E>): void => t.to(groupRoom(groupId)).emit(event, payload);
@@ -58,6 +60,9 @@ export function createBroadcaster(target: Target): Broadcaster {
       const op = t.to(userRoom(userId));
       // Every socket is in a room named after its id, on whichever node it lives.
       (options?.exceptSocketId ? op.except(options.exceptSocketId) : op).emit(event, payload);
+    },
+    toUsers: (userIds, event, payload) => {
+      if (userIds.length > 0) t.to(userIds.map(userRoom)).emit(event, payload);
     },
     removeUserFromGroup: (userId, groupId) => t.in(userRoom(userId)).socketsLeave(groupRoom(groupId)),
     closeGroup: (groupId) => t.in(groupRoom(groupId)).socketsLeave(groupRoom(groupId)),
@@ -71,7 +76,7 @@ export function createBroadcaster(target: Target): Broadcaster {
  * built before its Socket.IO server): every use is a bug, reported to `onUse`.
  */
 export function detachedBroadcaster(onUse: () => void): Broadcaster {
-  return { toGroup: onUse, toUser: onUse, presence: onUse, removeUserFromGroup: onUse, closeGroup: onUse, disconnectUser: onUse };
+  return { toGroup: onUse, toUser: onUse, toUsers: onUse, presence: onUse, removeUserFromGroup: onUse, closeGroup: onUse, disconnectUser: onUse };
 }
 
 export interface MembershipHooks {
@@ -88,6 +93,7 @@ export function withMembershipHooks(inner: Broadcaster, hooks: MembershipHooks, 
   return {
     toGroup: (groupId, event, payload) => inner.toGroup(groupId, event, payload),
     toUser: (userId, event, payload, options) => inner.toUser(userId, event, payload, options),
+    toUsers: (userIds, event, payload) => inner.toUsers(userIds, event, payload),
     presence: (groupId, change) => inner.presence(groupId, change),
     removeUserFromGroup: (userId, groupId) => {
       inner.removeUserFromGroup(userId, groupId);

@@ -1,4 +1,5 @@
 import { Message } from '../../src/db/models';
+import { eventually } from '../helpers/eventually';
 import { connectSocket, emitAck, recordEvents, waitForEvent } from '../helpers/socket';
 import { isSentinel, userSentinel } from '../helpers/sentinel';
 import { BURSTING_TEST_LIMITS, startTestApp, type TestApp } from '../helpers/test-app';
@@ -105,5 +106,47 @@ describe('unread badges', () => {
     await userSentinel(app.http, other, [otherSocket]);
     expect(readerSeen.filter((e) => !isSentinel(e) && e.event === 'group:read')).toEqual([]);
     expect(otherSeen.filter((e) => e.event === 'group:read')).toEqual([]);
+  });
+
+  it('when a member sends, then every member hears group:activity in their user room (no room joined), and a stranger does not', async () => {
+    const me = await app.signedUpUser('ua');
+    const other = await app.signedUpUser('ub');
+    const stranger = await app.signedUpUser('uz');
+    const group = await createGroup(me);
+    await addMember(group, other);
+    const listPage = await connectSocket(app.url, me.token); // joined no room
+    const strangerSocket = await connectSocket(app.url, stranger.token);
+    const strangerSeen = recordEvents(strangerSocket);
+
+    const heard = waitForEvent(listPage, 'group:activity', (p) => p.groupId === group.id);
+    const id = await send(other, group.id, 'psst');
+    const stored = await Message.findByPk(id);
+    expect(await heard).toEqual({ groupId: group.id, lastMessageAt: stored!.createdAt.toISOString() });
+
+    await userSentinel(app.http, stranger, [strangerSocket]);
+    expect(strangerSeen.filter((e) => e.event === 'group:activity')).toEqual([]);
+  });
+
+  it('when 20 messages arrive at once, then a member gets at most 2 group:activity (leading and trailing), the last with the latest message', async () => {
+    const me = await app.signedUpUser('uc');
+    const other = await app.signedUpUser('ud');
+    const group = await createGroup(me);
+    await addMember(group, other);
+    const listPage = await connectSocket(app.url, me.token);
+    const seen: Array<{ groupId: number; lastMessageAt: string }> = [];
+    listPage.on('group:activity', (p) => {
+      if (p.groupId === group.id) seen.push(p);
+    });
+
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => send(other, group.id, `m${i}`)));
+    const latest = (await Message.findAll({ where: { id: ids } }))
+      .map((m) => m.createdAt.toISOString())
+      .sort()
+      .at(-1);
+    // The trailing event (2 s after the leading one) carries the latest message's instant.
+    await eventually(() => expect(seen.at(-1)?.lastMessageAt).toBe(latest));
+    await userSentinel(app.http, me, [listPage]);
+    expect(seen.length).toBeGreaterThanOrEqual(1);
+    expect(seen.length).toBeLessThanOrEqual(2);
   });
 });

@@ -2,8 +2,10 @@
  * Unread badges (issue 16), one store for the whole app: seeded from `GET /api/groups`
  * (`unreadCount` per group), kept live from the socket — `chat:message` from someone else
  * in a room this tab joined adds one (or, while that group's chat is on screen, is read at
- * once), `group:read` (I read it in another tab or device) clears it — and refetched after
- * every reconnect (nothing missed while offline stays uncounted). The top bar's "Groups"
+ * once), `group:read` (I read it in another tab or device) clears it, `group:activity`
+ * (a message in one of my groups, coalesced by the server) for a group whose room is not
+ * open here refetches the counts (at most once a second: they are always the server's) —
+ * and refetched after every reconnect (nothing missed while offline stays uncounted). The top bar's "Groups"
  * link and the group list show it, so the badges move while the user is elsewhere in the app.
  */
 import { api } from './api';
@@ -13,6 +15,12 @@ const counts = new Map<number, number>();
 const listeners = new Set<() => void>();
 /** The group whose chat is on screen (its new messages are read as they come), or null. */
 let reading: number | null = null;
+/** The group whose room this tab joined (its `chat:message`s count already), or null. */
+let openRoom: number | null = null;
+/** At most one `GET /api/groups` a second for `group:activity`. */
+const REFRESH_GAP_MS = 1_000;
+let lastRefreshAt = 0;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
 const changed = (): void => {
   for (const fn of listeners) fn();
@@ -44,6 +52,24 @@ export async function refreshUnread(): Promise<void> {
   setUnread(await api('GET /api/groups'));
 }
 
+/** Refetches the counts soon: at once after a quiet second, else when the second is over (one fetch for many calls). */
+function refreshSoon(): void {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(
+    () => {
+      refreshTimer = null;
+      lastRefreshAt = Date.now();
+      void refreshUnread().catch(() => undefined);
+    },
+    Math.max(0, lastRefreshAt + REFRESH_GAP_MS - Date.now()),
+  );
+}
+
+/** This tab joined the group's room (`groupId`) or left it (null). */
+export function setOpenRoom(groupId: number | null): void {
+  openRoom = groupId;
+}
+
 /** Records that I read the group up to `messageId` (the server keeps the largest). */
 export function markRead(groupId: number, messageId: number): void {
   if (counts.get(groupId)) {
@@ -72,6 +98,9 @@ export function startUnread(): () => void {
       counts.set(groupId, 0);
       changed();
     }),
+    listen('group:activity', ({ groupId }) => {
+      if (groupId !== openRoom) refreshSoon();
+    }),
     onReconnect(() => void refreshUnread().catch(() => undefined)),
   ];
   void refreshUnread().catch(() => undefined);
@@ -79,6 +108,9 @@ export function startUnread(): () => void {
     for (const off of offs) off();
     counts.clear();
     reading = null;
+    openRoom = null;
+    if (refreshTimer) clearTimeout(refreshTimer);
+    refreshTimer = null;
   };
 }
 

@@ -5,6 +5,7 @@ import type { MessageDto } from '../../realtime/events';
 import { authorize, groupAccess, requireAccess, requireCachedAccess } from '../groups';
 import { notify } from '../notifications';
 import * as chat from './chat.repository';
+import { announceActivity } from './chat.activity';
 import { toMessageDto, toReplyTo } from './chat.dto';
 import { hitChatRateLimit } from './chat.rate-limit';
 import { contentProblem, extractMentions } from './chat.rules';
@@ -37,7 +38,8 @@ function resent(existing: chat.MessageView, groupId: number): MessageDto {
  * message is answered, no second broadcast) or `replyToId` is not a message of the group,
  * and reads the quote. Mentions' notifications go in the same transaction as the insert.
  * `chat:message` goes out only after the commit, so every broadcast message is in the
- * history. A resend counts against the rate limit like any send.
+ * history. A resend counts against the rate limit like any send. Then the members hear
+ * `group:activity` (coalesced, chat.activity.ts) for their group list's badges.
  */
 export async function sendMessage(ctx: AppContext, actor: Actor, input: SendInput): Promise<MessageDto> {
   const { groupId } = input;
@@ -87,6 +89,7 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: SendInpu
   }
   const dto = toMessageDto(stored.message, actor.username, toReplyTo(stored.parent));
   ctx.broadcast.toGroup(groupId, 'chat:message', { message: dto });
+  announceActivity(ctx, groupId, dto.createdAt);
   return dto;
 }
 

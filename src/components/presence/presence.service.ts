@@ -1,6 +1,6 @@
 import type { Actor, AppContext } from '../../context';
 import { groupRoom, type RoomState } from '../../realtime/events';
-import { cachedRoomMembers, isCachedMember, requireCachedAccess } from '../groups';
+import { cachedRoomMembers, isCachedMember, type RoomMember, requireCachedAccess } from '../groups';
 import { readTimers, toTimerDto } from '../timers';
 import { disconnectAll, roomMembers, writeConnected } from './presence.repository';
 import { addEntry, clearDirty, dropGroup, groupsWithPresence, onlineUsers, readDirty, removeEntry, removeUserEntries, sweepGroups } from './presence.store';
@@ -27,9 +27,14 @@ export async function flushConnected(ctx: AppContext, limit = 500): Promise<numb
   return pending.length;
 }
 
+/** The group's members as its room lists them, through the membership cache. */
+export function membersOf(ctx: AppContext, groupId: number): Promise<RoomMember[]> {
+  return cachedRoomMembers(ctx, groupId, () => roomMembers(ctx.sequelize, groupId));
+}
+
 /** The room as a joining member sees it: every member, online flag and running timer. */
 export async function roomState(ctx: AppContext, groupId: number): Promise<RoomState> {
-  const members = await cachedRoomMembers(ctx, groupId, () => roomMembers(ctx.sequelize, groupId));
+  const members = await membersOf(ctx, groupId);
   const [online, timers] = await Promise.all([
     onlineUsers(ctx, groupId),
     readTimers(

@@ -201,6 +201,13 @@ export const serverEvents = {
     to: 'user',
     since: 'issue 16',
   },
+  'group:activity': {
+    summary:
+      'A new message in one of my groups (sent to every member, whether or not they joined its room), coalesced per group: at most one per group every 2 s from each API node, the last one carrying the latest lastMessageAt. Refetch GET /api/groups for the counts',
+    payload: z.object({ groupId: z.number().int(), lastMessageAt: z.string() }),
+    to: 'user',
+    since: 'issue 16',
+  },
 } as const satisfies Record<string, ServerEventSpec>;
 
 // ---- Types derived from the maps ----

@@ -19,7 +19,7 @@ import { chatPanel } from './chat';
 import { leaderboardPanel } from './leaderboard';
 import { resourcesPanel } from './resources';
 import { roomPanel } from './room';
-import { markRead, setReading } from '../unread';
+import { markRead, setOpenRoom, setReading } from '../unread';
 
 const TABS = [
   ['room', 'Room'],
@@ -53,7 +53,9 @@ export function groupView(groupId: number, initialTab: string): View {
   disposers.push(
     () => document.removeEventListener('visibilitychange', onVisible),
     () => setReading(null),
+    () => setOpenRoom(null),
   );
+  setOpenRoom(groupId);
   const board = leaderboardPanel(groupId);
   const resources = resourcesPanel(groupId, room.nameOf, () => may('resource.add'));
   disposers.push(room.destroy, chat.destroy, board.destroy, resources.destroy);
