@@ -58,8 +58,17 @@ describe('focus timers across two API nodes', () => {
     expect(benState?.timer).toMatchObject({ state: 'paused', mode: 'stopwatch', subject: 'Organic chemistry', focusSeconds: pause.timer.focusSeconds });
 
     const resumed = waitForEvent(anaA, 'timer:resumed', (p) => p.userId === ben.userId);
-    expect(await emitAck(benB, 'timer:resume', {})).toMatchObject({ ok: true, timer: { state: 'focus' } });
-    expect(await resumed).toMatchObject({ groupId: group.id, userId: ben.userId });
+    const resume = await emitAck(benB, 'timer:resume', {});
+    expect(resume).toMatchObject({ ok: true, timer: { state: 'focus' } });
+    // With the phase it runs in now (a stopwatch: no phase end, no cycle).
+    expect(await resumed).toEqual({
+      groupId: group.id,
+      userId: ben.userId,
+      focusSeconds: resume.timer.focusSeconds,
+      state: 'focus',
+      phaseEndsAt: null,
+      cycle: null,
+    });
     expect((await app.http.post('/api/timer/resume', { token: ben.token })).status).toBe(409);
     expect(await emitAck(benB, 'timer:stop', {})).toMatchObject({ ok: true });
 

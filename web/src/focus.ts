@@ -102,10 +102,22 @@ export function pausedAt(t: LiveTimer, focusSeconds: number, now = serverNow()):
   return { ...t, focusSeconds, state: 'paused', resumeTo: t.state, phaseEndsAt, at: now };
 }
 
-/** `timer:resumed`: back to the phase it was paused in, with the time that phase had left. */
-export function resumedAt(t: LiveTimer, focusSeconds: number, now = serverNow()): LiveTimer {
-  const phaseEndsAt = t.phaseEndsAt === null ? null : now + Math.max(0, t.phaseEndsAt - t.at);
-  return { ...t, focusSeconds, state: t.state === 'paused' ? t.resumeTo : t.state, phaseEndsAt, at: now };
+/** `timer:resumed`: running again in the phase the server says (state, phase end and cycle). */
+export function resumedAt(
+  t: LiveTimer,
+  p: { focusSeconds: number; state: TimerState; phaseEndsAt: string | null; cycle: number | null },
+  now = serverNow(),
+): LiveTimer {
+  const state = p.state === 'paused' ? t.resumeTo : p.state;
+  return {
+    ...t,
+    focusSeconds: p.focusSeconds,
+    state,
+    phaseEndsAt: ms(p.phaseEndsAt),
+    cycle: p.cycle,
+    at: now,
+    resumeTo: state === 'break' ? 'break' : 'focus',
+  };
 }
 
 /** `timer:phase`: the next phase (focus time counted up to the change). */

@@ -133,7 +133,8 @@ export async function getTimer(ctx: AppContext, actor: Actor): Promise<TimerDto 
 /**
  * Pauses (`pause`) or resumes the user's running timer: CONFLICT when none runs, when
  * pausing a paused one or resuming a running one. A compare-and-set on the stored timer,
- * retried when a concurrent change won. The room hears `timer:paused` / `timer:resumed`,
+ * retried when a concurrent change won. The room hears `timer:paused` / `timer:resumed`
+ * (the latter with the phase: `state`, `phaseEndsAt`, `cycle`),
  * the user's other sockets `timer:state`; a resume schedules the next tick (a pause leaves
  * the pending tick to find the timer paused and do nothing).
  */
@@ -151,7 +152,10 @@ export async function pauseOrResume(ctx: AppContext, actor: Actor, action: 'paus
     const dto = toTimerDto(next, now);
     const groupId = next.groupId;
     if (groupId !== null) {
-      ctx.broadcast.toGroup(groupId, action === 'pause' ? 'timer:paused' : 'timer:resumed', { groupId, userId, focusSeconds: dto.focusSeconds });
+      const { focusSeconds, state, phaseEndsAt, cycle } = dto;
+      if (action === 'pause') ctx.broadcast.toGroup(groupId, 'timer:paused', { groupId, userId, focusSeconds });
+      // With the phase it runs in now, so a peer draws the right one (not a guess).
+      else ctx.broadcast.toGroup(groupId, 'timer:resumed', { groupId, userId, focusSeconds, state, phaseEndsAt, cycle });
     }
     ctx.broadcast.toUser(userId, 'timer:state', { timer: dto }, { exceptSocketId: actor.socketId });
     return dto;

@@ -126,8 +126,16 @@ export const serverEvents = {
     since: 'issue 15',
   },
   'timer:resumed': {
-    summary: "A member's timer in this group was resumed",
-    payload: z.object({ groupId: z.number().int(), userId: z.string(), focusSeconds: z.number().int() }),
+    summary:
+      "A member's timer in this group was resumed, with the phase it runs in now (state, phaseEndsAt, cycle as in timer:started: an extension of issue 15's payload)",
+    payload: z.object({
+      groupId: z.number().int(),
+      userId: z.string(),
+      focusSeconds: z.number().int(),
+      state: z.enum(TIMER_STATES),
+      phaseEndsAt: z.string().nullable(),
+      cycle: z.number().int().nullable(),
+    }),
     to: 'group',
     since: 'issue 15',
   },

@@ -398,8 +398,8 @@ export function roomPanel(groupId: number): RoomPanel {
     }),
     listen('timer:resumed', (p) => {
       if (!mine(p)) return;
-      // Back to the phase it was paused in; a `timer:phase` corrects the guess when it was wrong.
-      withTimer(p.userId, (t) => resumedAt(t, p.focusSeconds));
+      // The phase it runs in now comes with the event (state, phase end, cycle).
+      withTimer(p.userId, (t) => resumedAt(t, p));
       if (!isMe(p.userId)) announce(`${nameOf(p.userId)} resumed.`);
     }),
     listen('timer:phase', (p) => {
