@@ -2,7 +2,8 @@
  * Issue 16 in a real browser: a share link `/join/<inviteCode>` signs in and joins; an
  * unread badge appears in the top bar for a message from another user while the reader
  * is elsewhere in the app (the group's leaderboard), shows on the group list, and clears
- * when the chat is on screen (the server's count too); the leaderboard's "Near you" view
+ * when the chat is on screen (the server's count too), and moves live on the group list
+ * (no room joined: `group:activity`); the leaderboard's "Near you" view
  * and invite-by-username suggestions work; axe finds nothing serious on these screens.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -92,5 +93,13 @@ it('when another member writes while I am elsewhere, then the badge appears live
   // Invite by username: suggestions come from the user search.
   await page.getByTestId('invite-username').fill(bob.username.slice(0, 6));
   await eventually(async () => expect(await page.locator(`[data-testid="invite-suggestions"] option[value="${bob.username}"]`).count()).toBe(1));
+
+  // On the group list (no room joined): the server's group:activity moves the badge live.
+  await page.getByTestId('nav-groups').click();
+  await eventually(async () => expect(await countOf(`unread-${group.id}`)).toBe('0'));
+  const later = await app.http.post(`/api/groups/${group.id}/messages`, { token: bobToken, body: { content: 'still there?' } });
+  expect(later.status).toBe(201);
+  await eventually(async () => expect(await countOf(`unread-${group.id}`)).toBe('1'));
+  expect(await countOf('nav-unread')).toBe('1');
   await context.close();
 });
