@@ -1,0 +1,63 @@
+import { createKeyedCoalescer } from '../../src/realtime/coalesce';
+
+/** The keyed coalescer behind `presence:diff` and `group:activity`: leading edge, then one trailing send per window. */
+describe('createKeyedCoalescer', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 0 }));
+  afterEach(() => jest.useRealTimers());
+
+  const latest = (sent: Array<[number, string]>) =>
+    createKeyedCoalescer<number, string, string>({
+      merge: (pending, at) => (pending === undefined || at > pending ? at : pending),
+      send: (key, value) => sent.push([key, value]),
+      windowMs: 2000,
+      now: () => Date.now(),
+    });
+
+  it('when 20 updates come within a window, then the first goes out at once and one trailing send carries the latest', () => {
+    const sent: Array<[number, string]> = [];
+    const c = latest(sent);
+    c.add(1, 'a00');
+    jest.advanceTimersByTime(0);
+    expect(sent).toEqual([[1, 'a00']]);
+    for (let i = 1; i < 20; i += 1) {
+      jest.advanceTimersByTime(10);
+      c.add(1, `a${String(i).padStart(2, '0')}`);
+    }
+    jest.advanceTimersByTime(1000);
+    expect(sent).toHaveLength(1);
+    jest.advanceTimersByTime(1000);
+    expect(sent).toEqual([
+      [1, 'a00'],
+      [1, 'a19'],
+    ]);
+    // Quiet afterwards: nothing more; keys are independent.
+    c.add(2, 'b');
+    jest.advanceTimersByTime(5000);
+    expect(sent).toEqual([
+      [1, 'a00'],
+      [1, 'a19'],
+      [2, 'b'],
+    ]);
+  });
+
+  it('when a pending value is not worth sending, then it is dropped and does not start a window', () => {
+    const sent: number[] = [];
+    const c = createKeyedCoalescer<number, number, number>({
+      merge: (pending, n) => (pending ?? 0) + n,
+      worthSending: (sum) => sum !== 0,
+      send: (_key, sum) => sent.push(sum),
+      windowMs: 200,
+      now: () => Date.now(),
+    });
+    c.add(1, 1);
+    c.add(1, -1);
+    jest.advanceTimersByTime(0);
+    c.add(1, 5);
+    jest.advanceTimersByTime(0);
+    expect(sent).toEqual([5]);
+    c.add(1, 2);
+    c.close();
+    jest.advanceTimersByTime(1000);
+    expect(sent).toEqual([5]);
+  });
+});
