@@ -1,6 +1,6 @@
 import { Gauge } from 'prom-client';
 import { type Authenticator, registerAuthHandlers } from './components/auth';
-import { registerChatHandlers } from './components/chat';
+import { registerChatHandlers, stopActivity } from './components/chat';
 import { forgetGroup, forgetMembership } from './components/groups';
 import { groupClosed, registerPresenceHandlers, startPresenceLoop, userRemovedFromGroup } from './components/presence';
 import { registerTimerHandlers, startSocketLiveness } from './components/timers';
@@ -53,6 +53,11 @@ export function registerSocketHandlers(io: IoServer, ctx: AppContext, authentica
   io.httpServer?.once('close', stopPresence);
   const stopLiveness = startSocketLiveness(io, ctx);
   io.httpServer?.once('close', stopLiveness);
+  // Before the adapter's Redis clients close (io.close's own callback comes after these).
+  io.httpServer?.once('close', () => {
+    stopActivity(ctx);
+    ctx.broadcast.close();
+  });
 
   io.on('connection', (socket) => {
     log.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');

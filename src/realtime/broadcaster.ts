@@ -36,6 +36,8 @@ export interface Broadcaster {
   closeGroup(groupId: number): void;
   /** Disconnects every socket of the user, on every node (account deleted). */
   disconnectUser(userId: string): void;
+  /** The node stops: pending coalesced events are dropped (a send after Redis closed would reject unhandled). */
+  close(): void;
 }
 
 type Target = Server<never, ServerToClientEvents> | Emitter<ServerToClientEvents>;
@@ -68,6 +70,7 @@ export function createBroadcaster(target: Target): Broadcaster {
     closeGroup: (groupId) => t.in(groupRoom(groupId)).socketsLeave(groupRoom(groupId)),
     // Through the adapter (API nodes) or the emitter (workers): every node's sockets.
     disconnectUser: (userId) => t.in(userRoom(userId)).disconnectSockets(true),
+    close: () => presence.close(),
   };
 }
 
@@ -76,7 +79,16 @@ export function createBroadcaster(target: Target): Broadcaster {
  * built before its Socket.IO server): every use is a bug, reported to `onUse`.
  */
 export function detachedBroadcaster(onUse: () => void): Broadcaster {
-  return { toGroup: onUse, toUser: onUse, toUsers: onUse, presence: onUse, removeUserFromGroup: onUse, closeGroup: onUse, disconnectUser: onUse };
+  return {
+    toGroup: onUse,
+    toUser: onUse,
+    toUsers: onUse,
+    presence: onUse,
+    removeUserFromGroup: onUse,
+    closeGroup: onUse,
+    disconnectUser: onUse,
+    close: () => undefined,
+  };
 }
 
 export interface MembershipHooks {
@@ -104,5 +116,6 @@ export function withMembershipHooks(inner: Broadcaster, hooks: MembershipHooks, 
       hooks.groupClosed(groupId).catch(onError);
     },
     disconnectUser: (userId) => inner.disconnectUser(userId),
+    close: () => inner.close(),
   };
 }

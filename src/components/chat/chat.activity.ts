@@ -16,6 +16,15 @@ const coalescers = new WeakMap<AppContext, KeyedCoalescer<number, string>>();
  * only loses a hint (the client's counts come from `GET /api/groups`).
  */
 export function announceActivity(ctx: AppContext, groupId: number, lastMessageAt: string): void {
+  coalescerOf(ctx).add(groupId, lastMessageAt);
+}
+
+/** The node stops: pending `group:activity` is dropped (a hint: clients refetch on reconnect) and later messages announce none. */
+export function stopActivity(ctx: AppContext): void {
+  coalescerOf(ctx).close();
+}
+
+function coalescerOf(ctx: AppContext): KeyedCoalescer<number, string> {
   let coalescer = coalescers.get(ctx);
   if (!coalescer) {
     const log = ctx.logger.child({ component: 'chat' });
@@ -37,5 +46,5 @@ export function announceActivity(ctx: AppContext, groupId: number, lastMessageAt
     });
     coalescers.set(ctx, coalescer);
   }
-  coalescer.add(groupId, lastMessageAt);
+  return coalescer;
 }
