@@ -34,6 +34,12 @@ export interface Broadcaster {
   closeGroup(groupId: number): void;
   /** Disconnects every socket of the user, on every node (account deleted). */
   disconnectUser(userId: string): void;
+  /**
+   * At shutdown, before the Redis connections close: sends the pending presence diffs now
+   * and queues no more (a later transition would be published on a closed connection; the
+   * other nodes' presence sweep covers what this node no longer announces).
+   */
+  close(): void;
 }
 
 type Target = Server<never, ServerToClientEvents> | Emitter<ServerToClientEvents>;
@@ -63,6 +69,10 @@ export function createBroadcaster(target: Target): Broadcaster {
     closeGroup: (groupId) => t.in(groupRoom(groupId)).socketsLeave(groupRoom(groupId)),
     // Through the adapter (API nodes) or the emitter (workers): every node's sockets.
     disconnectUser: (userId) => t.in(userRoom(userId)).disconnectSockets(true),
+    close: () => {
+      presence.flush();
+      presence.close();
+    },
   };
 }
 
@@ -71,7 +81,7 @@ export function createBroadcaster(target: Target): Broadcaster {
  * built before its Socket.IO server): every use is a bug, reported to `onUse`.
  */
 export function detachedBroadcaster(onUse: () => void): Broadcaster {
-  return { toGroup: onUse, toUser: onUse, presence: onUse, removeUserFromGroup: onUse, closeGroup: onUse, disconnectUser: onUse };
+  return { toGroup: onUse, toUser: onUse, presence: onUse, removeUserFromGroup: onUse, closeGroup: onUse, disconnectUser: onUse, close: () => undefined };
 }
 
 export interface MembershipHooks {
@@ -98,5 +108,6 @@ export function withMembershipHooks(inner: Broadcaster, hooks: MembershipHooks, 
       hooks.groupClosed(groupId).catch(onError);
     },
     disconnectUser: (userId) => inner.disconnectUser(userId),
+    close: () => inner.close(),
   };
 }
