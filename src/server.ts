@@ -70,6 +70,7 @@ export async function startApiNode(config: Config, logger?: Logger): Promise<Api
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
         stopRecovery();
+        ctx.broadcast.close();
         await ioHandle.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

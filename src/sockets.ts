@@ -53,11 +53,9 @@ export function registerSocketHandlers(io: IoServer, ctx: AppContext, authentica
   io.httpServer?.once('close', stopPresence);
   const stopLiveness = startSocketLiveness(io, ctx);
   io.httpServer?.once('close', stopLiveness);
-  // Before the adapter's Redis clients close (io.close's own callback comes after these).
-  io.httpServer?.once('close', () => {
-    stopActivity(ctx);
-    ctx.broadcast.close();
-  });
+  // Before the adapter's Redis clients close (io.close's own callback comes after this);
+  // the presence coalescer is closed by the node's stop (ctx.broadcast.close).
+  io.httpServer?.once('close', () => stopActivity(ctx));
 
   io.on('connection', (socket) => {
     log.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');

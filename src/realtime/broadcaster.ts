@@ -36,7 +36,11 @@ export interface Broadcaster {
   closeGroup(groupId: number): void;
   /** Disconnects every socket of the user, on every node (account deleted). */
   disconnectUser(userId: string): void;
-  /** The node stops: pending coalesced events are dropped (a send after Redis closed would reject unhandled). */
+  /**
+   * At shutdown, before the Redis connections close: sends the pending presence diffs now
+   * and queues no more (a later transition would be published on a closed connection; the
+   * other nodes' presence sweep covers what this node no longer announces).
+   */
   close(): void;
 }
 
@@ -70,7 +74,10 @@ export function createBroadcaster(target: Target): Broadcaster {
     closeGroup: (groupId) => t.in(groupRoom(groupId)).socketsLeave(groupRoom(groupId)),
     // Through the adapter (API nodes) or the emitter (workers): every node's sockets.
     disconnectUser: (userId) => t.in(userRoom(userId)).disconnectSockets(true),
-    close: () => presence.close(),
+    close: () => {
+      presence.flush();
+      presence.close();
+    },
   };
 }
 

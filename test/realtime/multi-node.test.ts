@@ -94,10 +94,20 @@ describe('real-time rooms across two API nodes', () => {
     // Timer started on B is seen on A, and in the room state of a later joiner.
     const started = waitForEvent(anaA, 'timer:started', (p) => p.userId === ben.userId);
     const startAck = await emitAck(benB, 'timer:start', { groupId: group.id });
-    expect(startAck).toEqual({ ok: true, timer: { startedAt: expect.any(String), groupId: group.id } });
-    expect(await started).toEqual({ groupId: group.id, userId: ben.userId, startedAt: startAck.timer.startedAt });
+    const stopwatch = { mode: 'stopwatch', state: 'focus', subject: null, phaseEndsAt: null, cycle: null };
+    expect(startAck).toEqual({
+      ok: true,
+      timer: { startedAt: expect.any(String), groupId: group.id, ...stopwatch, focusSeconds: expect.any(Number), pausedSeconds: 0, pomodoro: null },
+    });
+    expect(await started).toEqual({
+      groupId: group.id,
+      userId: ben.userId,
+      startedAt: startAck.timer.startedAt,
+      ...stopwatch,
+      focusSeconds: expect.any(Number),
+    });
     const anaState = await emitAck(anaA, 'room:join', { groupId: group.id });
-    expect(anaState.state.members.find((m) => m.userId === ben.userId)!.timer).toEqual(startAck.timer);
+    expect(anaState.state.members.find((m) => m.userId === ben.userId)!.timer).toEqual({ ...startAck.timer, focusSeconds: expect.any(Number) });
 
     // Chat sent on B arrives on A, and is already in the history.
     const chat = waitForEvent(anaA, 'chat:message', (p) => p.message.userId === ben.userId);
@@ -236,14 +246,21 @@ describe('real-time rooms across two API nodes', () => {
 
     // The clients come back through node A: their timers kept the same start.
     const a = httpClient(nodeA.url!);
-    expect((await a.get('/api/timer', { token: ben.token })).body).toEqual({ timer: benTimer.timer });
-    expect((await a.get('/api/timer', { token: cat.token })).body).toEqual({ timer: catTimer.body });
+    // Same timers (focusSeconds is counted as of each answer, so it has grown).
+    expect((await a.get('/api/timer', { token: ben.token })).body).toEqual({ timer: { ...benTimer.timer, focusSeconds: expect.any(Number) } });
+    expect((await a.get('/api/timer', { token: cat.token })).body).toEqual({ timer: { ...catTimer.body, focusSeconds: expect.any(Number) } });
     const benAgain = await connectSocket(nodeA.url!, ben.token);
     const back = waitForEvent(anaA, 'presence:diff', cameOnline(ben.userId));
     const state = await join(benAgain, group.id);
     await back;
-    expect(state.state.members.find((m: any) => m.userId === ben.userId)).toMatchObject({ online: true, timer: benTimer.timer });
-    expect(state.state.members.find((m: any) => m.userId === cat.userId)).toMatchObject({ online: false, timer: catTimer.body });
+    expect(state.state.members.find((m: any) => m.userId === ben.userId)).toMatchObject({
+      online: true,
+      timer: { ...benTimer.timer, focusSeconds: expect.any(Number) },
+    });
+    expect(state.state.members.find((m: any) => m.userId === cat.userId)).toMatchObject({
+      online: false,
+      timer: { ...catTimer.body, focusSeconds: expect.any(Number) },
+    });
     const stop = await emitAck(benAgain, 'timer:stop', {});
     expect(stop).toMatchObject({ ok: true, discarded: false, session: { id: null, startedAt: benTimer.timer.startedAt, groupId: group.id } });
     expect(await redis.exists(`${app.env.REDIS_KEY_PREFIX}timer:${ben.userId}`)).toBe(0);

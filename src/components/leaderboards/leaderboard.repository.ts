@@ -67,38 +67,16 @@ export interface MemberRow {
 }
 
 /** The group's current members with what a board row shows about them. */
-export async function groupMembers(db: Db, groupId: number): Promise<MemberRow[]> {
-  const rows = await select<{
-    userId: string;
-    username: string;
-    tz: string | null;
-    currentStreak: number | null;
-    lastActiveDate: string | null;
-    freezes: number | null;
-  }>(
-    db,
-    `SELECT g.user_id AS "userId", u.username, u.preferences->>'timezone' AS tz,
-            s.current_streak AS "currentStreak", to_char(s.last_active_date, 'YYYY-MM-DD') AS "lastActiveDate",
-            s.freezes_available AS freezes
-       FROM groupings g
-       JOIN users u ON u.user_id = g.user_id
-       LEFT JOIN streaks s ON s.user_id = g.user_id
-      WHERE g.group_id = :groupId`,
-    { groupId },
-  );
-  return rows.map((r) => ({
-    userId: r.userId,
-    username: r.username,
-    timeZone: r.tz,
-    currentStreak: r.currentStreak ?? 0,
-    lastActiveDate: r.lastActiveDate,
-    freezesAvailable: r.freezes ?? 0,
-  }));
+export function groupMembers(db: Db, groupId: number): Promise<MemberRow[]> {
+  return memberRows(db, groupId, null);
 }
 
 /** Of `userIds`, the group's current members with what a board row shows about them (one query; order not kept). */
 export async function boardMembers(db: Db, groupId: number, userIds: readonly string[]): Promise<MemberRow[]> {
-  if (userIds.length === 0) return [];
+  return userIds.length === 0 ? [] : memberRows(db, groupId, userIds);
+}
+
+async function memberRows(db: Db, groupId: number, userIds: readonly string[] | null): Promise<MemberRow[]> {
   const rows = await select<{
     userId: string;
     username: string;
@@ -114,8 +92,8 @@ export async function boardMembers(db: Db, groupId: number, userIds: readonly st
        FROM groupings g
        JOIN users u ON u.user_id = g.user_id
        LEFT JOIN streaks s ON s.user_id = g.user_id
-      WHERE g.group_id = :groupId AND g.user_id IN (:userIds)`,
-    { groupId, userIds: [...userIds] },
+      WHERE g.group_id = :groupId${userIds ? ' AND g.user_id IN (:userIds)' : ''}`,
+    { groupId, userIds: userIds ? [...userIds] : null },
   );
   return rows.map((r) => ({
     userId: r.userId,

@@ -1,5 +1,5 @@
 import type { Actor, AppContext } from '../../context';
-import { requireAccess } from '../groups';
+import { requireCachedAccess } from '../groups';
 import { effectiveCurrentStreak } from '../streaks/streak.rules';
 import { boardMembers, groupMembers, type MemberRow, periodTotals } from './leaderboard.repository';
 import { aroundView, boardView, periodBounds, type RankedEntry, rankEntries, type Period } from './leaderboard.rules';
@@ -34,7 +34,7 @@ export async function getLeaderboard(
   input: { groupId: number; period: Period; limit: number; now?: Date },
 ): Promise<LeaderboardDto> {
   const now = input.now ?? new Date();
-  await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'leaderboard.view');
+  await requireCachedAccess(ctx, input.groupId, actor.userId, 'leaderboard.view');
   const bounds = periodBounds(input.period, now);
   const cache = boardAnswers<TopAnswer>(ctx);
   const cacheKey = String(input.groupId);
@@ -150,7 +150,7 @@ export async function getLeaderboardAround(
   input: { groupId: number; period: Period; radius: number; now?: Date },
 ): Promise<LeaderboardDto> {
   const now = input.now ?? new Date();
-  await requireAccess(ctx.sequelize, input.groupId, actor.userId, 'leaderboard.view');
+  await requireCachedAccess(ctx, input.groupId, actor.userId, 'leaderboard.view');
   const bounds = periodBounds(input.period, now);
   let totals = await readBoard(ctx, input.groupId, input.period, now);
   if (!totals) {
