@@ -60,20 +60,7 @@ function storeSession(ctx: AppContext, data: PersistSessionJob): Promise<Persist
       return { inserted: false, id: null, groupId: null };
     }
     const capped = await capToDailyLimit(ctx, tx, data, userTimeZone(user));
-    const row = await sessions.insertSessionOnce(tx, {
-      sessionUuid: data.sessionUuid,
-      userId: data.userId,
-      groupId: data.groupId,
-      durationSeconds: capped.durationSeconds,
-      rawSeconds: data.rawSeconds ?? data.durationSeconds,
-      pausedSeconds: data.pausedSeconds ?? 0,
-      mode: data.mode ?? 'stopwatch',
-      subject: data.subject ?? null,
-      endReason: capped.endReason,
-      startedAt: new Date(data.startedAt),
-      endedAt: new Date(data.endedAt),
-      notes: data.notes,
-    });
+    const row = await sessions.insertSessionOnce(tx, { ...newSessionOf(data), durationSeconds: capped.durationSeconds, endReason: capped.endReason });
     if (!row) {
       const existing = await sessions.findByUuid(tx, data.sessionUuid);
       return { inserted: false, id: existing?.id ?? null, groupId: existing?.groupId ?? null };
@@ -81,8 +68,7 @@ function storeSession(ctx: AppContext, data: PersistSessionJob): Promise<Persist
     await sessions.addStudyTime(tx, data.userId, capped.durationSeconds);
     // Only sessions with counted time make a study day; a zero one sends the streak down the full recomputation.
     const stored = capped.durationSeconds > 0 ? [{ id: row.id, startedAt: new Date(data.startedAt) }] : [];
-    await recomputeStreak(ctx, { userId: data.userId, timeZone: userTimeZone(user), sessions: stored }, tx);
-    await recordDailyGoal(ctx, { userId: data.userId, timeZone: userTimeZone(user), dailyGoalMinutes: dailyGoalMinutesOf(user), sessions: stored }, tx);
+    await afterUserSessions(ctx, tx, user, stored);
     return { inserted: true, id: row.id, groupId: row.groupId };
   });
 }
