@@ -167,6 +167,7 @@ export function roomPanel(groupId: number): RoomPanel {
   let goalMinutes = 0;
   const goal = goalRing();
   let busy = false;
+  let destroyed = false;
   let mineLive: LiveTimer | null = null;
   /** Phase ends already announced (by their `phaseEndsAt`), so each gets one alert. */
   const alerted = new Set<number>();
@@ -281,14 +282,18 @@ export function roomPanel(groupId: number): RoomPanel {
     today.textContent = `Today: ${formatTotal(todaySeconds + focus)}`;
     goal.update(todaySeconds + focus, goalMinutes);
   };
-  const refreshStats = (): void => {
+  // Today's time and goal; a failed read (a node restarting, a dropped request) is tried
+  // again a few times, so the goal ring does not stay hidden until the next session.
+  const refreshStats = (attempt = 0): void => {
     api('GET /api/me/stats', { query: { days: 7 } })
       .then((s) => {
         todaySeconds = s.todaySeconds;
         goalMinutes = s.dailyGoalMinutes;
         renderMyTimer();
       })
-      .catch(() => undefined);
+      .catch(() => {
+        if (!destroyed && attempt < 4) setTimeout(() => refreshStats(attempt + 1), 1000 * 2 ** attempt);
+      });
   };
   const refreshSubjects = (): void => {
     api('GET /api/me/subjects')
@@ -325,7 +330,7 @@ export function roomPanel(groupId: number): RoomPanel {
           toast(`Session saved: ${formatTotal(r.session.durationSeconds)}`);
           todaySeconds += r.session.durationSeconds;
         }
-        setTimeout(refreshStats, 1500);
+        setTimeout(() => refreshStats(), 1500);
         refreshSubjects();
       } else {
         prepareAlerts();
@@ -464,6 +469,7 @@ export function roomPanel(groupId: number): RoomPanel {
     refreshStats,
     nameOf: (userId) => people.get(userId)?.username,
     destroy: () => {
+      destroyed = true;
       for (const d of disposers) d();
     },
   };
