@@ -109,7 +109,9 @@ const ENTRIES = { api: ['dist', 'src', 'bin', 'api.js'], worker: ['dist', 'worke
 export function runProduction(entry: 'api' | 'worker', env: Record<string, string>): Proc {
   throwIfCancelled();
   ensureServerBuild();
-  const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, ...ENTRIES[entry])], {
+  // BENCH_NODE_ARGS: extra Node flags for the measured processes only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--enable-source-maps', path.join(ROOT, ...ENTRIES[entry])], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
