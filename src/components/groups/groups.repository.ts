@@ -35,6 +35,24 @@ export async function findGroupWithMembership(
   return { group, membership: groupings?.[0] ?? null };
 }
 
+/** The group's members with their names and roles, in joining order (a room's roster). */
+export function groupRoster(db: Db, groupId: number): Promise<Array<{ userId: string; username: string; role: Role }>> {
+  return select(
+    db,
+    `SELECT m.user_id AS "userId", u.username, m.role
+       FROM groupings m JOIN users u ON u.user_id = m.user_id
+      WHERE m.group_id = :groupId
+      ORDER BY m.joined_at, m.user_id`,
+    { groupId },
+  );
+}
+
+/** The user's role in the group, or null for a non-member. */
+export async function memberRole(db: Db, groupId: number, userId: string): Promise<Role | null> {
+  const row = await selectOne<{ role: Role }>(db, 'SELECT role FROM groupings WHERE group_id = :groupId AND user_id = :userId', { groupId, userId });
+  return row?.role ?? null;
+}
+
 export async function findGroup(db: Db, groupId: number): Promise<GroupRecord | null> {
   return plain<GroupRecord>(await Group.findByPk(groupId, within(db)));
 }

@@ -2,31 +2,43 @@ import type { AppContext } from '../../context';
 import { AppError, notFound } from '../../lib/errors';
 import type { Action, Role, Subject } from '../../shared/policy';
 import { authorize, type GroupAccess } from './group-access';
-import { findGroupWithMembership, type GroupRecord } from './groups.repository';
+import { findGroup, type GroupRecord, groupRoster, memberRole } from './groups.repository';
 
 /**
  * The hot paths' view of group access (room:join, chat:send, chat:typing, presence
  * restores), served from node-local caches (`ctx.caches`, src/lib/cache.ts) so a member
  * joining a room or sending a message costs no PostgreSQL round trip once warm:
  * - `group-access:groups`: groupId → the group row (active or not; absent groups are not cached);
- * - `group-access:roles`: `groupId:userId` → the member's role (members only: a stranger
- *   is asked of the database each time, so a member added by any path is seen at once);
- * - `group-access:members`: groupId → the members a room's state lists, with their names
- *   (a renamed user's old name may be listed until the TTL runs out).
- * Every membership or group change invalidates its key after the commit (groups.service,
- * and the broadcaster's membership hooks for removals and closed groups), on every process
- * through Redis pub/sub; the TTL is the safety net for a lost invalidation.
+ * - `group-access:roster`: groupId → the group's members (name and role, in joining
+ *   order): what a room's state lists and whose role every access check reads. One query
+ *   per group fills it, so a room filling with its 100 members costs one load, not 100
+ *   (a renamed user's old name may be listed until the TTL runs out). Someone not on
+ *   the roster is asked of the database each time, so a member added by any path is
+ *   seen at once.
+ * Every membership or group change invalidates its group's key after the commit
+ * (groups.service, and the broadcaster's membership hooks for removals and closed
+ * groups), on every process through Redis pub/sub; the TTL is the safety net for a lost
+ * invalidation.
  */
 const TTL_MS = 60_000;
 const groupsCache = (ctx: AppContext) => ctx.caches.cache<GroupRecord>('group-access:groups', { ttlMs: TTL_MS, max: 20_000 });
-const rolesCache = (ctx: AppContext) => ctx.caches.cache<Role>('group-access:roles', { ttlMs: TTL_MS, max: 200_000 });
-const roleKey = (groupId: number, userId: string): string => `${groupId}:${userId}`;
 /** Who a room lists: its members with their names, in joining order. */
 export interface RoomMember {
   userId: string;
   username: string;
 }
-const membersCache = (ctx: AppContext) => ctx.caches.cache<RoomMember[]>('group-access:members', { ttlMs: TTL_MS, max: 5_000 });
+interface Roster {
+  members: RoomMember[];
+  roles: ReadonlyMap<string, Role>;
+}
+const rosterCache = (ctx: AppContext) => ctx.caches.cache<Roster>('group-access:roster', { ttlMs: TTL_MS, max: 5_000 });
+
+async function loadRoster(ctx: AppContext, groupId: number): Promise<Roster> {
+  const rows = await groupRoster(ctx.sequelize, groupId);
+  return { members: rows.map((r) => ({ userId: r.userId, username: r.username })), roles: new Map(rows.map((r) => [r.userId, r.role])) };
+}
+
+const cachedRoster = (ctx: AppContext, groupId: number): Promise<Roster> => rosterCache(ctx).getOrLoad(String(groupId), () => loadRoster(ctx, groupId));
 
 /** A load whose answer must not be cached (absent group, non-member). */
 class Uncached<T> {
@@ -44,27 +56,19 @@ async function unlessUncached<T>(promise: Promise<T>): Promise<T | null> {
 
 /** `groupAccess` through the caches: NOT_FOUND when there is no such group or it was deleted. */
 export async function cachedGroupAccess(ctx: AppContext, groupId: number, userId: string): Promise<GroupAccess> {
-  let query: ReturnType<typeof findGroupWithMembership> | undefined;
-  // One query for whatever is missing; both caches note their key's generation now,
-  // before it runs, so an invalidation that lands meanwhile keeps its answer out.
-  const load = () => (query ??= findGroupWithMembership(ctx.sequelize, groupId, userId));
-  const [group, role] = await Promise.all([
+  const [group, roster] = await Promise.all([
     unlessUncached(
       groupsCache(ctx).getOrLoad(String(groupId), async () => {
-        const found = await load();
+        const found = await findGroup(ctx.sequelize, groupId);
         if (!found) throw new Uncached(null);
-        return found.group;
+        return found;
       }),
     ),
-    unlessUncached(
-      rolesCache(ctx).getOrLoad(roleKey(groupId, userId), async () => {
-        const role = (await load())?.membership?.role;
-        if (!role) throw new Uncached(null);
-        return role;
-      }),
-    ),
+    cachedRoster(ctx, groupId),
   ]);
   if (!group?.isActive) throw notFound('Group');
+  // Not on the (possibly older) roster: asked of the database, never cached as a stranger.
+  const role = roster.roles.get(userId) ?? (await memberRole(ctx.sequelize, groupId, userId));
   return { group, role };
 }
 
@@ -85,14 +89,14 @@ export async function isCachedMember(ctx: AppContext, groupId: number, userId: s
   }
 }
 
-/** The group's members as a room lists them, through the cache (`load` reads them). */
-export function cachedRoomMembers(ctx: AppContext, groupId: number, load: () => Promise<RoomMember[]>): Promise<RoomMember[]> {
-  return membersCache(ctx).getOrLoad(String(groupId), load);
+/** The group's members as a room lists them (name, joining order), through the cache. */
+export async function cachedRoomMembers(ctx: AppContext, groupId: number): Promise<RoomMember[]> {
+  return (await cachedRoster(ctx, groupId)).members;
 }
 
 /** After a committed change of the user's membership (join, leave, removal, role, account deletion), on every process. */
-export async function forgetMembership(ctx: AppContext, groupId: number, userId: string): Promise<void> {
-  await Promise.all([rolesCache(ctx).invalidate(roleKey(groupId, userId)), membersCache(ctx).invalidate(String(groupId))]);
+export async function forgetMembership(ctx: AppContext, groupId: number, _userId: string): Promise<void> {
+  await rosterCache(ctx).invalidate(String(groupId));
 }
 
 /** After a committed change of the group row (edit, deactivation), on every process. */

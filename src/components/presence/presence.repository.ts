@@ -1,5 +1,5 @@
 import { type Db, execute, within } from '../../db/access';
-import { Grouping, User } from '../../db/models';
+import { Grouping } from '../../db/models';
 
 /**
  * The only data access of presence: the mirror of live presence in
@@ -34,15 +34,4 @@ export async function writeConnected(db: Db, rows: Array<{ groupId: number; user
  */
 export async function disconnectAll(db: Db, groupId: number, at: Date): Promise<void> {
   await Grouping.update({ isConnected: false, lastSeen: at }, { where: { groupId }, ...within(db) });
-}
-
-/** The group's members with their names, longest-standing first. */
-export async function roomMembers(db: Db, groupId: number): Promise<Array<{ userId: string; username: string }>> {
-  const rows = await Grouping.findAll({
-    where: { groupId },
-    include: [{ model: User, as: 'user', attributes: ['username'] }],
-    order: [['joinedAt', 'ASC']],
-    ...within(db),
-  });
-  return rows.map((m) => ({ userId: m.userId, username: m.user?.username ?? '' }));
 }

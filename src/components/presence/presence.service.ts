@@ -2,7 +2,7 @@ import type { Actor, AppContext } from '../../context';
 import { groupRoom, type RoomState } from '../../realtime/events';
 import { cachedRoomMembers, isCachedMember, type RoomMember, requireCachedAccess } from '../groups';
 import { readTimers, toTimerDto } from '../timers';
-import { disconnectAll, roomMembers, writeConnected } from './presence.repository';
+import { disconnectAll, writeConnected } from './presence.repository';
 import { addEntry, clearDirty, dropGroup, groupsWithPresence, onlineUsers, readDirty, removeEntry, removeUserEntries, sweepGroups } from './presence.store';
 
 /**
@@ -29,7 +29,7 @@ export async function flushConnected(ctx: AppContext, limit = 500): Promise<numb
 
 /** The group's members as its room lists them, through the membership cache. */
 export function membersOf(ctx: AppContext, groupId: number): Promise<RoomMember[]> {
-  return cachedRoomMembers(ctx, groupId, () => roomMembers(ctx.sequelize, groupId));
+  return cachedRoomMembers(ctx, groupId);
 }
 
 /** The room as a joining member sees it: every member, online flag and running timer. */
