@@ -47,12 +47,22 @@ function mergeChange(pending: Lists | undefined, change: PresenceChange): Lists 
   return lists;
 }
 
-export function createPresenceCoalescer(send: (diff: PresenceDiff) => void, windowMs = 200, now: () => number = Date.now): PresenceCoalescer {
+/**
+ * `windowMs` 200: a room's first transition after a quiet spell is shown at once, the next
+ * within 200 ms; a busy room's window widens up to `maxWindowMs` (1 s, see coalesce.ts).
+ */
+export function createPresenceCoalescer(
+  send: (diff: PresenceDiff) => void,
+  windowMs = 200,
+  now: () => number = Date.now,
+  maxWindowMs = 1000,
+): PresenceCoalescer {
   return createKeyedCoalescer<number, PresenceChange, Lists>({
     merge: mergeChange,
     worthSending: (lists) => lists.joins.size > 0 || lists.leaves.size > 0,
     send: (groupId, lists) => send({ groupId, joins: [...lists.joins.values()], leaves: [...lists.leaves.values()] }),
     windowMs,
+    maxWindowMs,
     now,
   });
 }

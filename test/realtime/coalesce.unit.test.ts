@@ -60,4 +60,33 @@ describe('createKeyedCoalescer', () => {
     jest.advanceTimersByTime(1000);
     expect(sent).toEqual([5]);
   });
+  it('when a key stays busy, then its window doubles after each back-to-back send up to maxWindowMs, and a quiet spell brings it back', () => {
+    const times: number[] = [];
+    const c = createKeyedCoalescer<number, number, number>({
+      merge: (_pending, n) => n,
+      send: () => times.push(Date.now()),
+      windowMs: 200,
+      maxWindowMs: 1000,
+      now: () => Date.now(),
+    });
+    // An update every 50 ms for 4 s: sends at 0 (leading edge), then windows of 200, 400, 800, 1000, 1000…
+    for (let t = 0; t < 4000; t += 50) {
+      c.add(1, t);
+      jest.advanceTimersByTime(50);
+    }
+    jest.advanceTimersByTime(1000);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps.slice(0, 4)).toEqual([200, 400, 800, 1000]);
+    expect(gaps.every((g) => g >= 200 && g <= 1000)).toBe(true);
+    expect(times.length).toBeLessThanOrEqual(8);
+    // Quiet for more than two windows: the next update goes out at once, the one after within 200 ms.
+    jest.advanceTimersByTime(5000);
+    const before = times.length;
+    const quietAt = Date.now();
+    c.add(1, 1);
+    jest.advanceTimersByTime(0);
+    c.add(1, 2);
+    jest.advanceTimersByTime(200);
+    expect(times.slice(before)).toEqual([quietAt, quietAt + 200]);
+  });
 });

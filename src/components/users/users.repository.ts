@@ -15,7 +15,8 @@ export type UserRecord = InferAttributes<User>;
 export type UserChanges = Partial<Pick<UserRecord, 'username' | 'email' | 'firstName' | 'lastName' | 'preferences' | 'deletedAt' | 'updatedAt'>>;
 
 export async function findUser(db: Db, userId: string): Promise<UserRecord | null> {
-  return plain<UserRecord>(await User.findByPk(userId, within(db)));
+  // raw: the row as attributes, without building a model instance (every identity-cache miss lands here).
+  return (await User.findByPk(userId, { raw: true, ...within(db) })) as UserRecord | null;
 }
 
 /** A user whose account was not deleted. */

@@ -95,7 +95,7 @@ const ResourceChange = z.object({ groupId: z.number().int(), resource: ResourceS
 export const serverEvents = {
   'presence:diff': {
     summary:
-      'Members whose first socket joined the room (joins) or whose last one left (leaves), coalesced per room: at most one per room every 200 ms from each API node; a user is in at most one list',
+      'Members whose first socket joined the room (joins) or whose last one left (leaves), coalesced per room: at most one per room every 200 ms from each API node (a busy room widens its window up to 1 s); a user is in at most one list',
     payload: z.object({
       groupId: z.number().int(),
       joins: z.array(z.object({ userId: z.string(), username: z.string(), lastSeen: z.string() })),
