@@ -30,6 +30,17 @@ export interface LocalCache<V> {
   invalidateAll(): Promise<void>;
   /** How many entries this process holds (metrics, tests). */
   readonly size: number;
+  /**
+   * This process's change clock: a number that every later invalidation (of any key,
+   * from any process) exceeds. Take it before loading something derived from keys.
+   */
+  stamp(): number;
+  /**
+   * Whether `key` was (or may have been) invalidated in this process after `stamp` was
+   * taken: a derived value loaded after `stamp` is still good while none of the keys it
+   * depends on changed since.
+   */
+  changedSince(key: string, stamp: number): boolean;
 }
 
 export interface CacheOptions {
@@ -64,6 +75,11 @@ class MemoryCache<V> implements LocalCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly generations = new Map<string, number>();
   private epoch = 0;
+  /** The change clock: bumped by every invalidation; `changedAt` holds the clock of each key's last one. */
+  private clock = 0;
+  private readonly changedAt = new Map<string, number>();
+  /** Keys not in `changedAt` changed at the latest at `floor` (when it was last cleared). */
+  private floor = 0;
 
   constructor(
     private readonly name: string,
@@ -118,8 +134,23 @@ class MemoryCache<V> implements LocalCache<V> {
     await this.publish({ c: this.name, k: ALL });
   }
 
+  stamp(): number {
+    return this.clock;
+  }
+
+  changedSince(key: string, stamp: number): boolean {
+    return (this.changedAt.get(key) ?? this.floor) > stamp;
+  }
+
   /** Drops a key (or, with `*`, everything) in this process only. */
   dropLocal(key: string): void {
+    this.clock += 1;
+    if (key === ALL || this.changedAt.size >= this.options.max * 4) {
+      // Forgotten keys count as changed now: values loaded before are stale, later ones fine.
+      this.changedAt.clear();
+      this.floor = this.clock;
+    }
+    if (key !== ALL) this.changedAt.set(key, this.clock);
     if (key === ALL) {
       this.entries.clear();
       this.generations.clear();

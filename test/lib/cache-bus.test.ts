@@ -92,4 +92,19 @@ describe('node-local caches invalidated across processes', () => {
     await onA.invalidateAll();
     await eventually(() => expect(onB.size).toBe(0));
   });
+  it('when a key is invalidated by another process after a stamp was taken, then changedSince tells it for that key only', async () => {
+    const onA = a.cache<never>('clock', { ttlMs: 60_000, max: 100 });
+    const onB = b.cache<never>('clock', { ttlMs: 60_000, max: 100 });
+    const stamp = onB.stamp();
+    expect(onB.changedSince('g:1', stamp)).toBe(false);
+    await onA.invalidate('g:1');
+    expect(onA.changedSince('g:1', stamp)).toBe(true);
+    await eventually(() => expect(onB.changedSince('g:1', stamp)).toBe(true));
+    expect(onB.changedSince('g:2', stamp)).toBe(false);
+    // A later stamp is not affected by the earlier change; everything is after an invalidateAll.
+    const later = onB.stamp();
+    expect(onB.changedSince('g:1', later)).toBe(false);
+    await onA.invalidateAll();
+    await eventually(() => expect(onB.changedSince('g:2', later)).toBe(true));
+  });
 });

@@ -219,6 +219,47 @@ describe('real-time rooms across two API nodes', () => {
     for (const s of [anaA, anaB, benA, benB]) s.close();
   });
 
+  it('when a message is sent, read and a member leaves through node A, then GET /api/groups on node B (its answer cached) shows each within 1 s', async () => {
+    const ana = await app.signedUpUser('ana');
+    const ben = await app.signedUpUser('ben');
+    const cid = await app.signedUpUser('cid');
+    const group = await createGroup(ana, { visibility: 'public' });
+    await addMember(group, ben);
+    await addMember(group, cid);
+    const onA = httpClient(nodeA.url!);
+    const onB = httpClient(nodeB.url!);
+    const mine = async () => {
+      const res = await onB.get('/api/groups', { token: ben.token });
+      expect(res.status).toBe(200);
+      return (res.body as any[]).find((g) => g.id === group.id);
+    };
+    // Warm: Ben's answer is cached on node B.
+    expect(await mine()).toMatchObject({ memberCount: 3, unreadCount: 0, lastMessageAt: null });
+    expect(await mine()).toMatchObject({ memberCount: 3, unreadCount: 0 });
+
+    const anaA = await connectSocket(nodeA.url!, ana.token);
+    await join(anaA, group.id);
+    const sent = await emitAck(anaA, 'chat:send', { groupId: group.id, content: 'news on A' });
+    expect(sent.ok).toBe(true);
+    await eventually(async () => expect(await mine()).toMatchObject({ unreadCount: 1, lastMessageAt: sent.message.createdAt }), {
+      timeout: 1000,
+      interval: 20,
+    });
+
+    expect((await onA.post(`/api/groups/${group.id}/read`, { token: ben.token, body: { messageId: sent.message.id } })).status).toBe(204);
+    await eventually(async () => expect(await mine()).toMatchObject({ unreadCount: 0 }), { timeout: 1000, interval: 20 });
+
+    expect(((await onB.get('/api/groups', { token: cid.token })).body as any[]).some((g) => g.id === group.id)).toBe(true); // Cid's cached too
+    expect((await onA.post(`/api/groups/${group.id}/leave`, { token: cid.token })).status).toBe(204);
+    await eventually(async () => expect(await mine()).toMatchObject({ memberCount: 2 }), { timeout: 1000, interval: 20 });
+    // And Cid's own list on node B no longer has the group.
+    await eventually(async () => expect(((await onB.get('/api/groups', { token: cid.token })).body as any[]).some((g) => g.id === group.id)).toBe(false), {
+      timeout: 1000,
+      interval: 20,
+    });
+    anaA.close();
+  });
+
   it('when node B is killed with SIGKILL, then its clients reconnect to node A with their timers intact and go offline for others within the TTL', async () => {
     const ana = await app.signedUpUser('ana');
     const ben = await app.signedUpUser('ben');

@@ -2,7 +2,7 @@ import type { Actor, AppContext } from '../../context';
 import type { Db } from '../../db/access';
 import { AppError, notFound, validationFailed } from '../../lib/errors';
 import type { MessageDto } from '../../realtime/events';
-import { authorize, groupAccess, requireAccess, requireCachedAccess } from '../groups';
+import { authorize, groupAccess, groupListChanged, requireAccess, requireCachedAccess } from '../groups';
 import { notify } from '../notifications';
 import * as chat from './chat.repository';
 import { announceActivity } from './chat.activity';
@@ -88,6 +88,7 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: SendInpu
     throw new AppError('INTERNAL', 'The message was not stored');
   }
   const dto = toMessageDto(stored.message, actor.username, toReplyTo(stored.parent));
+  void groupListChanged(ctx, groupId); // unread counts and lastMessageAt in members' GET /api/groups
   ctx.broadcast.toGroup(groupId, 'chat:message', { message: dto });
   announceActivity(ctx, groupId, dto.createdAt);
   return dto;
@@ -125,6 +126,7 @@ export async function deleteMessage(ctx: AppContext, actor: Actor, input: { mess
   const { message, access } = await loadVisible(ctx.sequelize, input.messageId, actor.userId);
   authorize('chat.delete', access, { own: message.userId === actor.userId });
   if (!(await chat.deleteLiveMessage(ctx.sequelize, message.id))) throw notFound('Message');
+  void groupListChanged(ctx, message.groupId);
   ctx.broadcast.toGroup(message.groupId, 'chat:deleted', { groupId: message.groupId, messageId: message.id });
 }
 

@@ -1,6 +1,6 @@
 import type { Actor, AppContext } from '../../context';
 import { validationFailed } from '../../lib/errors';
-import { requireAccess } from '../groups';
+import { requireAccess, userListChanged } from '../groups';
 import { advanceReadMarker, isMessageOfGroup } from './reads.repository';
 
 /**
@@ -17,6 +17,7 @@ export async function markRead(ctx: AppContext, actor: Actor, input: { groupId: 
     throw validationFailed([{ field: 'messageId', message: 'must be a message of this group' }], 'Invalid messageId');
   }
   if (await advanceReadMarker(ctx.sequelize, groupId, actor.userId, messageId)) {
+    await userListChanged(ctx, actor.userId);
     ctx.broadcast.toUser(actor.userId, 'group:read', { groupId, lastReadMessageId: messageId }, { exceptSocketId: actor.socketId });
   }
 }

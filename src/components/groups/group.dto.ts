@@ -31,6 +31,9 @@ export interface GroupRow {
   my_role: GroupRole | null;
 }
 
+/** A group in my list (`GET /api/groups`): with my unread count and its newest message's time. */
+export type MyGroupDto = GroupDto & { unreadCount: number; lastMessageAt: string | null };
+
 export function toGroupDto(row: GroupRow): GroupDto {
   const privileged = can('group.inviteCode', { role: row.my_role, groupType: row.group_type, visibility: row.visibility });
   return {

@@ -19,7 +19,8 @@ import {
 import { LEADERBOARD_CACHE } from '../leaderboards/leaderboard.rules';
 import { notify } from '../notifications';
 import { authorize, groupAccess, requireAccess } from './group-access';
-import { toGroupDto, toMemberDto, type GroupDto, type MemberDto } from './group.dto';
+import { toGroupDto, toMemberDto, type GroupDto, type MemberDto, type MyGroupDto } from './group.dto';
+import { cachedMyGroups, userListChanged } from './my-groups.cache';
 import * as groups from './groups.repository';
 import { forgetGroup, forgetMembership } from './membership.cache';
 import { isFull } from './membership.rules';
@@ -79,19 +80,19 @@ export async function createGroup(ctx: AppContext, actor: Actor, input: GroupInp
       inviteCode: newInviteCode(),
     });
     await groups.insertMembership(tx, { userId: actor.userId, groupId, role: CREATOR_ROLE });
+    tx.afterCommit(() => userListChanged(ctx, actor.userId));
     return groupDto(tx, groupId, actor.userId);
   });
 }
 
-/** An item of `GET /api/groups`: the Group plus the caller's unread state (issue 16). */
-export type MyGroupDto = GroupDto & { unreadCount: number; lastMessageAt: string | null };
-
 /** The caller's active groups, each with its unread count and newest message time. */
-export async function listMyGroups(ctx: AppContext, actor: Actor): Promise<MyGroupDto[]> {
-  const [rows, unread] = await Promise.all([groups.myGroupRows(ctx.sequelize, actor.userId), unreadByGroup(ctx.sequelize, actor.userId)]);
-  return rows.map((row) => {
-    const state = unread.get(Number(row.id));
-    return { ...toGroupDto(row), unreadCount: state?.unreadCount ?? 0, lastMessageAt: state?.lastMessageAt ? state.lastMessageAt.toISOString() : null };
+export function listMyGroups(ctx: AppContext, actor: Actor): Promise<MyGroupDto[]> {
+  return cachedMyGroups(ctx, actor.userId, async () => {
+    const [rows, unread] = await Promise.all([groups.myGroupRows(ctx.sequelize, actor.userId), unreadByGroup(ctx.sequelize, actor.userId)]);
+    return rows.map((row) => {
+      const state = unread.get(Number(row.id));
+      return { ...toGroupDto(row), unreadCount: state?.unreadCount ?? 0, lastMessageAt: state?.lastMessageAt ? state.lastMessageAt.toISOString() : null };
+    });
   });
 }
 

@@ -3,6 +3,7 @@ import { AppError, notFound } from '../../lib/errors';
 import type { Action, Role, Subject } from '../../shared/policy';
 import { authorize, type GroupAccess } from './group-access';
 import { findGroup, type GroupRecord, groupRoster, memberRole } from './groups.repository';
+import { groupListChanged, userListChanged } from './my-groups.cache';
 
 /**
  * The hot paths' view of group access (room:join, chat:send, chat:typing, presence
@@ -95,11 +96,11 @@ export async function cachedRoomMembers(ctx: AppContext, groupId: number): Promi
 }
 
 /** After a committed change of the user's membership (join, leave, removal, role, account deletion), on every process. */
-export async function forgetMembership(ctx: AppContext, groupId: number, _userId: string): Promise<void> {
-  await rosterCache(ctx).invalidate(String(groupId));
+export async function forgetMembership(ctx: AppContext, groupId: number, userId: string): Promise<void> {
+  await Promise.all([rosterCache(ctx).invalidate(String(groupId)), groupListChanged(ctx, groupId), userListChanged(ctx, userId)]);
 }
 
 /** After a committed change of the group row (edit, deactivation), on every process. */
-export function forgetGroup(ctx: AppContext, groupId: number): Promise<void> {
-  return groupsCache(ctx).invalidate(String(groupId));
+export async function forgetGroup(ctx: AppContext, groupId: number): Promise<void> {
+  await Promise.all([groupsCache(ctx).invalidate(String(groupId)), groupListChanged(ctx, groupId)]);
 }
