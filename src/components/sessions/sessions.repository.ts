@@ -72,34 +72,34 @@ export interface InsertedSession {
  */
 export async function insertSessionsOnce(tx: Transaction, list: readonly NewSession[]): Promise<InsertedSession[]> {
   if (list.length === 0) return [];
-  const replacements: Record<string, unknown> = {};
-  const values = list.map((s, i) => {
-    Object.assign(replacements, {
-      [`u${i}`]: s.sessionUuid,
-      [`us${i}`]: s.userId,
-      [`g${i}`]: s.groupId,
-      [`d${i}`]: s.durationSeconds,
-      [`r${i}`]: s.rawSeconds,
-      [`p${i}`]: s.pausedSeconds,
-      [`m${i}`]: s.mode,
-      [`sb${i}`]: s.subject,
-      [`e${i}`]: s.endReason,
-      [`s${i}`]: s.startedAt,
-      [`en${i}`]: s.endedAt,
-      [`n${i}`]: s.notes,
-    });
-    return `(:u${i}::uuid, :us${i}, :g${i}::int, :d${i}::int, :r${i}::int, :p${i}::int, :m${i}, :sb${i}, :e${i}, :s${i}::timestamptz, :en${i}::timestamptz, :n${i})`;
-  });
+  // One array per column (a dozen replacements, whatever the batch size), unnested in the given order.
   const rows = await select<{ id: number; sessionUuid: string; userId: string; groupId: number | null; durationSeconds: number }>(
     tx,
     `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, raw_seconds, paused_seconds, mode, subject, end_reason,
                                  session_date, session_notes, started_at, ended_at, created_at)
-     SELECT v.uuid, v.user_id, g.id, v.duration, v.raw, v.paused, v.mode, v.subject, v.end_reason, v.started_at, v.notes, v.started_at, v.ended_at, clock_timestamp()
-       FROM (VALUES ${values.join(', ')}) AS v(uuid, user_id, group_id, duration, raw, paused, mode, subject, end_reason, started_at, ended_at, notes)
-       LEFT JOIN groups g ON g.id = v.group_id
+     SELECT v.uuid, v.user_id, (SELECT g.id FROM groups g WHERE g.id = v.group_id), v.duration, v.raw, v.paused, v.mode, v.subject, v.end_reason,
+            v.started_at, v.notes, v.started_at, v.ended_at, clock_timestamp()
+       FROM unnest(ARRAY[:uuids]::uuid[], ARRAY[:userIds]::text[], ARRAY[:groupIds]::int[], ARRAY[:durations]::int[], ARRAY[:raws]::int[],
+                   ARRAY[:pauses]::int[], ARRAY[:modes]::text[], ARRAY[:subjects]::text[], ARRAY[:endReasons]::text[],
+                   ARRAY[:startedAts]::timestamptz[], ARRAY[:endedAts]::timestamptz[], ARRAY[:notes]::text[])
+            WITH ORDINALITY AS v(uuid, user_id, group_id, duration, raw, paused, mode, subject, end_reason, started_at, ended_at, notes, n)
+      ORDER BY v.n
      ON CONFLICT (session_uuid) DO NOTHING
      RETURNING id, session_uuid AS "sessionUuid", user_id AS "userId", group_id AS "groupId", duration_seconds AS "durationSeconds"`,
-    replacements,
+    {
+      uuids: list.map((s) => s.sessionUuid),
+      userIds: list.map((s) => s.userId),
+      groupIds: list.map((s) => s.groupId),
+      durations: list.map((s) => s.durationSeconds),
+      raws: list.map((s) => s.rawSeconds),
+      pauses: list.map((s) => s.pausedSeconds),
+      modes: list.map((s) => s.mode),
+      subjects: list.map((s) => s.subject),
+      endReasons: list.map((s) => s.endReason),
+      startedAts: list.map((s) => s.startedAt.toISOString()),
+      endedAts: list.map((s) => s.endedAt.toISOString()),
+      notes: list.map((s) => s.notes),
+    },
   );
   return rows.map((r) => ({
     id: Number(r.id),
@@ -198,4 +198,25 @@ export async function secondsOnLocalDay(db: Db, userId: string, timeZone: string
     { userId, tz: timeZone, day, except: exceptUuid },
   );
   return Number(row?.seconds ?? 0);
+}
+
+/** The key of a (user, time zone, local day) in `secondsOnLocalDays`'s answer. */
+export const localDayKey = (userId: string, timeZone: string, day: string): string => `${userId}\u0000${timeZone}\u0000${day}`;
+
+/**
+ * `secondsOnLocalDay` (no session left out) for many (user, time zone, local day) triples
+ * in one statement: the counted seconds stored for each, by `localDayKey` (0 when none).
+ */
+export async function secondsOnLocalDays(db: Db, days: ReadonlyArray<{ userId: string; timeZone: string; day: string }>): Promise<Map<string, number>> {
+  if (days.length === 0) return new Map();
+  const rows = await select<{ userId: string; tz: string; day: string; seconds: string | null }>(
+    db,
+    `SELECT k.user_id AS "userId", k.tz, k.day,
+            (SELECT SUM(duration_seconds) FROM study_sessions
+              WHERE user_id = k.user_id AND (started_at AT TIME ZONE k.tz)::date = CAST(k.day AS date)
+                AND started_at >= CAST(k.day AS date) - INTERVAL '2 days' AND started_at < CAST(k.day AS date) + INTERVAL '3 days') AS seconds
+       FROM unnest(ARRAY[:userIds]::text[], ARRAY[:timeZones]::text[], ARRAY[:days]::text[]) AS k(user_id, tz, day)`,
+    { userIds: days.map((d) => d.userId), timeZones: days.map((d) => d.timeZone), days: days.map((d) => d.day) },
+  );
+  return new Map(rows.map((r) => [localDayKey(r.userId, r.tz, r.day), Number(r.seconds ?? 0)]));
 }
