@@ -73,15 +73,19 @@ export interface SessionBatcher {
 
 /**
  * Gathers the session jobs the BullMQ worker runs at once into micro-batches: a batch
- * is flushed when `maxBatch` jobs wait or `waitMs` after its first job arrived. Each job's
- * processor call resolves only once its batch committed, so BullMQ completes a job only
- * after its session is stored (a crash before that leaves the job to be retried, and the
- * retry finds the row). A batch that fails is stored one job at a time, so one bad job
- * fails alone.
+ * starts when `maxBatch` jobs wait, or `waitMs` after the oldest waiting job arrived, and
+ * at most `maxInFlight` batches run at once (the jobs that arrive meanwhile wait for the
+ * next one, so batches stay full under load instead of many small ones competing for the
+ * pool). Each job's processor call resolves only once its batch committed, so BullMQ
+ * completes a job only after its session is stored (a crash before that leaves the job to
+ * be retried, and the retry finds the row). A batch that fails is stored one job at a
+ * time, so one bad job fails alone.
  */
-export function createSessionBatcher(ctx: AppContext, options: { maxBatch: number; waitMs: number }): SessionBatcher {
-  let waiting: Waiting[] = [];
+export function createSessionBatcher(ctx: AppContext, options: { maxBatch: number; waitMs: number; maxInFlight?: number }): SessionBatcher {
+  const maxInFlight = Math.max(1, options.maxInFlight ?? 1);
+  let waiting: Array<Waiting & { at: number }> = [];
   let timer: NodeJS.Timeout | undefined;
+  let inFlight = 0;
   const run = async (batch: Waiting[]): Promise<void> => {
     try {
       const results = await processSessionBatch(
@@ -104,19 +108,33 @@ export function createSessionBatcher(ctx: AppContext, options: { maxBatch: numbe
       }
     }
   };
-  const flush = (): void => {
+  /** Starts the batches that are due (full, or their oldest job waited `waitMs`) while fewer than `maxInFlight` run; else arms the timer. */
+  const pump = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    const batch = waiting;
-    waiting = [];
-    if (batch.length > 0) void run(batch);
+    while (waiting.length > 0 && inFlight < maxInFlight) {
+      const oldest = waiting[0] as Waiting & { at: number };
+      const due = waiting.length >= options.maxBatch || Date.now() - oldest.at >= options.waitMs;
+      if (!due) {
+        timer = setTimeout(pump, Math.max(0, oldest.at + options.waitMs - Date.now()));
+        return;
+      }
+      const batch = waiting.slice(0, options.maxBatch);
+      waiting = waiting.slice(batch.length);
+      inFlight += 1;
+      void run(batch).finally(() => {
+        inFlight -= 1;
+        pump();
+      });
+    }
   };
   return {
     submit: (data) =>
       new Promise<PersistResult>((resolve, reject) => {
-        waiting.push({ data, resolve, reject });
-        if (waiting.length >= options.maxBatch) flush();
-        else timer ??= setTimeout(flush, options.waitMs);
+        waiting.push({ data, resolve, reject, at: Date.now() });
+        if (inFlight >= maxInFlight) return; // the running batch's end starts the next one
+        if (waiting.length >= options.maxBatch) pump();
+        else timer ??= setTimeout(pump, options.waitMs);
       }),
   };
 }
