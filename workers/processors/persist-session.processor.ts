@@ -51,13 +51,18 @@ export async function processSessionJob(ctx: AppContext, job: Pick<Job<PersistSe
  */
 export async function processSessionBatch(ctx: AppContext, jobs: readonly PersistSessionJob[]): Promise<PersistResult[]> {
   const results = await persistSessions(ctx, jobs);
+  await publishSessionBatch(ctx, jobs, results);
+  return results;
+}
+
+/** The after-commit half of `processSessionBatch`: the touched board entries (one MULTI) and one `leaderboard:updated` per group. */
+async function publishSessionBatch(ctx: AppContext, jobs: readonly PersistSessionJob[], results: readonly PersistResult[]): Promise<void> {
   const pairs = jobs.flatMap((job, i) => {
     const groupId = results[i]?.groupId ?? null;
     return groupId !== null ? [{ groupId, userId: job.userId }] : [];
   });
   await refreshBoards(ctx, pairs);
   for (const groupId of new Set(pairs.map((p) => p.groupId))) ctx.broadcast.toGroup(groupId, 'leaderboard:updated', { groupId });
-  return results;
 }
 
 interface Waiting {
@@ -74,9 +79,10 @@ export interface SessionBatcher {
 /**
  * Gathers the session jobs the BullMQ worker runs at once into micro-batches: a batch
  * starts when `maxBatch` jobs wait, or `waitMs` after the oldest waiting job arrived, and
- * at most `maxInFlight` batches run at once (the jobs that arrive meanwhile wait for the
- * next one, so batches stay full under load instead of many small ones competing for the
- * pool). Each job's processor call resolves only once its batch committed, so BullMQ
+ * at most `maxInFlight` batches are being stored at once (the jobs that arrive meanwhile
+ * wait for the next one, so batches stay full under load instead of many small ones
+ * competing for the pool); a batch leaves that count once committed, while its boards are
+ * written. Each job's processor call resolves only once its batch committed, so BullMQ
  * completes a job only after its session is stored (a crash before that leaves the job to
  * be retried, and the retry finds the row). A batch that fails is stored one job at a
  * time, so one bad job fails alone.
@@ -86,12 +92,17 @@ export function createSessionBatcher(ctx: AppContext, options: { maxBatch: numbe
   let waiting: Array<Waiting & { at: number }> = [];
   let timer: NodeJS.Timeout | undefined;
   let inFlight = 0;
-  const run = async (batch: Waiting[]): Promise<void> => {
+  /** Stores the batch; `committed` is called once, when its transaction is over (committed or not). */
+  const run = async (batch: Waiting[], committed: () => void): Promise<void> => {
     try {
-      const results = await processSessionBatch(
-        ctx,
-        batch.map((w) => w.data),
-      );
+      const jobs = batch.map((w) => w.data);
+      let results: PersistResult[];
+      try {
+        results = await persistSessions(ctx, jobs);
+      } finally {
+        committed();
+      }
+      await publishSessionBatch(ctx, jobs, results);
       for (const [i, w] of batch.entries()) {
         const result = results[i];
         if (result) w.resolve(result);
@@ -122,7 +133,7 @@ export function createSessionBatcher(ctx: AppContext, options: { maxBatch: numbe
       const batch = waiting.slice(0, options.maxBatch);
       waiting = waiting.slice(batch.length);
       inFlight += 1;
-      void run(batch).finally(() => {
+      void run(batch, () => {
         inFlight -= 1;
         pump();
       });
@@ -132,7 +143,7 @@ export function createSessionBatcher(ctx: AppContext, options: { maxBatch: numbe
     submit: (data) =>
       new Promise<PersistResult>((resolve, reject) => {
         waiting.push({ data, resolve, reject, at: Date.now() });
-        if (inFlight >= maxInFlight) return; // the running batch's end starts the next one
+        if (inFlight >= maxInFlight) return; // a running batch's commit starts the next one
         if (waiting.length >= options.maxBatch) pump();
         else timer ??= setTimeout(pump, options.waitMs);
       }),

@@ -66,8 +66,7 @@ export async function refreshBoards(ctx: AppContext, pairs: ReadonlyArray<{ grou
   const result = await multi.exec();
   const failed = result?.find(([error]) => error);
   if (failed) throw failed[0];
-  const answers = boardAnswers(ctx);
-  await Promise.all([...new Set(unique.map((p) => p.groupId))].map((groupId) => answers.invalidate(String(groupId))));
+  await boardAnswers(ctx).invalidateMany([...new Set(unique.map((p) => String(p.groupId)))]);
 }
 
 /** One board as stored, or null when it is not trusted (missing ready marker). */

@@ -147,9 +147,9 @@ async function afterUsersSessions(
 
 /**
  * `persistSession` for many jobs in one transaction (the worker's micro-batches): the users'
- * rows locked in user id order (no deadlock between batches), one multi-row `INSERT … ON
- * CONFLICT (session_uuid) DO NOTHING RETURNING`, one total update for all users, then the
- * per-user steps once per user. Results in the jobs' order; a session that appears twice
+ * rows locked in user id order (no deadlock between batches), the daily cap, one multi-row
+ * `INSERT … ON CONFLICT (session_uuid) DO NOTHING RETURNING` that also adds to the users'
+ * totals, then the per-user steps for all users at once (afterUsersSessions). Results in the jobs' order; a session that appears twice
  * is inserted by its first job only. Exactly once as persistSession: only rows really
  * inserted are counted, and a job run again finds its row. Throws when anything fails
  * (nothing is stored then): the caller falls back to one job at a time.
@@ -178,14 +178,14 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
       tx,
       [...jobsByUser].sort(byUserId).map(([userId, list]) => ({ user: users.get(userId) as UserRecord, jobs: list })),
     );
-    const rows = await sessions.insertSessionsOnce(tx, toStore);
+    // The rows and, in the same statement, the users' totals (only rows really inserted count).
+    const rows = await sessions.insertSessionsAndCount(tx, toStore);
     const insertedByUser = new Map<string, sessions.InsertedSession[]>();
     for (const row of rows) {
       const list = insertedByUser.get(row.userId);
       if (list) list.push(row);
       else insertedByUser.set(row.userId, [row]);
     }
-    await sessions.addStudyTimes(tx, new Map([...insertedByUser].map(([userId, list]) => [userId, list.reduce((sum, r) => sum + r.durationSeconds, 0)])));
     await afterUsersSessions(
       ctx,
       tx,

@@ -66,16 +66,20 @@ export interface InsertedSession {
 }
 
 /**
- * `insertSessionOnce` for many sessions in one statement: a multi-row `INSERT … ON
- * CONFLICT (session_uuid) DO NOTHING RETURNING`, so only the sessions not yet stored come
- * back. Give distinct `sessionUuid`s (a duplicate inside one statement is skipped too).
+ * `insertSessionOnce` and `addStudyTime` for many sessions in one statement: a multi-row
+ * `INSERT … ON CONFLICT (session_uuid) DO NOTHING RETURNING`, so only the sessions not yet
+ * stored come back, and in the same statement each of their users' `total_study_time`
+ * grows by the seconds of their rows really inserted (exactly once: a session already
+ * stored adds nothing). Give distinct `sessionUuid`s (a duplicate inside one statement is
+ * skipped too), and hold the users' row locks.
  */
-export async function insertSessionsOnce(tx: Transaction, list: readonly NewSession[]): Promise<InsertedSession[]> {
+export async function insertSessionsAndCount(tx: Transaction, list: readonly NewSession[]): Promise<InsertedSession[]> {
   if (list.length === 0) return [];
   // One array per column (a dozen replacements, whatever the batch size), unnested in the given order.
   const rows = await select<{ id: number; sessionUuid: string; userId: string; groupId: number | null; durationSeconds: number }>(
     tx,
-    `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, raw_seconds, paused_seconds, mode, subject, end_reason,
+    `WITH inserted AS (
+     INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, raw_seconds, paused_seconds, mode, subject, end_reason,
                                  session_date, session_notes, started_at, ended_at, created_at)
      SELECT v.uuid, v.user_id, (SELECT g.id FROM groups g WHERE g.id = v.group_id), v.duration, v.raw, v.paused, v.mode, v.subject, v.end_reason,
             v.started_at, v.notes, v.started_at, v.ended_at, clock_timestamp()
@@ -85,7 +89,12 @@ export async function insertSessionsOnce(tx: Transaction, list: readonly NewSess
             WITH ORDINALITY AS v(uuid, user_id, group_id, duration, raw, paused, mode, subject, end_reason, started_at, ended_at, notes, n)
       ORDER BY v.n
      ON CONFLICT (session_uuid) DO NOTHING
-     RETURNING id, session_uuid AS "sessionUuid", user_id AS "userId", group_id AS "groupId", duration_seconds AS "durationSeconds"`,
+     RETURNING id, session_uuid, user_id, group_id, duration_seconds),
+     counted AS (
+     UPDATE users SET total_study_time = total_study_time + t.seconds, updated_at = now()
+       FROM (SELECT user_id, sum(duration_seconds)::bigint AS seconds FROM inserted GROUP BY user_id) AS t
+      WHERE users.user_id = t.user_id)
+     SELECT id, session_uuid AS "sessionUuid", user_id AS "userId", group_id AS "groupId", duration_seconds AS "durationSeconds" FROM inserted ORDER BY id`,
     {
       uuids: list.map((s) => s.sessionUuid),
       userIds: list.map((s) => s.userId),
@@ -119,23 +128,6 @@ export async function findByUuids(db: Db, uuids: readonly string[]): Promise<Map
     { uuids: [...uuids] },
   );
   return new Map(rows.map((r) => [r.sessionUuid, { id: Number(r.id), groupId: r.groupId === null ? null : Number(r.groupId) }]));
-}
-
-/** Adds stored sessions' seconds to several users' cached totals in one statement. */
-export async function addStudyTimes(tx: Transaction, secondsByUser: ReadonlyMap<string, number>): Promise<void> {
-  if (secondsByUser.size === 0) return;
-  const replacements: Record<string, unknown> = {};
-  const values = [...secondsByUser].map(([userId, seconds], i) => {
-    replacements[`u${i}`] = userId;
-    replacements[`d${i}`] = seconds;
-    return `(:u${i}, :d${i}::bigint)`;
-  });
-  await execute(
-    tx,
-    `UPDATE users SET total_study_time = total_study_time + v.d, updated_at = now()
-       FROM (VALUES ${values.join(', ')}) AS v(user_id, d) WHERE users.user_id = v.user_id`,
-    replacements,
-  );
 }
 
 export async function findByUuid(db: Db, sessionUuid: string): Promise<Pick<SessionRecord, 'id' | 'groupId'> | null> {
