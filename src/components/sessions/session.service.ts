@@ -89,17 +89,18 @@ const newSessionOf = (data: PersistSessionJob): sessions.NewSession => ({
 });
 
 /**
- * The users of a batch, before the insert (under their row locks): the sessions of theirs
- * to store (none already stored), each shortened by the daily cap as persistSession would
- * (capToDailyLimit): the stored seconds of every (user, local day) of the batch are read
- * in one statement, then per user the batch's own sessions of each day are added in job
- * order. Users in the order given.
+ * The users of a batch, before the insert (under their row locks): of their jobs (each
+ * session once), the sessions already stored (retried or duplicate jobs: neither stored
+ * again nor counted twice), and the others to store, each shortened by the daily cap as
+ * persistSession would (capToDailyLimit). One statement reads both what is stored among
+ * the jobs and the stored seconds of every (user, local day) of theirs; then per user the
+ * batch's new sessions of each day are added in job order. Users in the order given.
  */
 async function sessionsToStore(
   ctx: AppContext,
   tx: Transaction,
   batch: ReadonlyArray<{ user: UserRecord; jobs: readonly PersistSessionJob[] }>,
-): Promise<sessions.NewSession[]> {
+): Promise<{ existing: Map<string, { id: number; groupId: number | null }>; toStore: sessions.NewSession[] }> {
   const capSeconds = ctx.config.dailyCapHours * 3600;
   const planned = batch.map(({ user, jobs }) => {
     const timeZone = userTimeZone(user);
@@ -109,18 +110,20 @@ async function sessionsToStore(
   for (const { userId, timeZone, jobs } of planned) {
     for (const { day } of jobs) keys.set(sessions.localDayKey(userId, timeZone, day), { userId, timeZone, day });
   }
-  const dayTotals = await sessions.secondsOnLocalDays(tx, [...keys.values()]);
-  const out: sessions.NewSession[] = [];
+  const uuids = planned.flatMap((p) => p.jobs.map(({ job }) => job.sessionUuid));
+  const { stored: existing, dayTotals } = await sessions.storedAndDayTotals(tx, uuids, [...keys.values()]);
+  const toStore: sessions.NewSession[] = [];
   for (const { userId, timeZone, jobs } of planned) {
     for (const { job, day } of jobs) {
+      if (existing.has(job.sessionUuid)) continue;
       const key = sessions.localDayKey(userId, timeZone, day);
       const before = dayTotals.get(key) ?? 0;
       const capped = capDuration({ durationSeconds: job.durationSeconds, endReason: job.endReason ?? 'stopped' }, before, capSeconds);
       dayTotals.set(key, before + capped.durationSeconds);
-      out.push({ ...newSessionOf(job), durationSeconds: capped.durationSeconds, endReason: capped.endReason });
+      toStore.push({ ...newSessionOf(job), durationSeconds: capped.durationSeconds, endReason: capped.endReason });
     }
   }
-  return out;
+  return { existing, toStore };
 }
 
 /**
@@ -158,26 +161,24 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
   const { users, inserted, existing } = await ctx.sequelize.transaction(async (tx) => {
     const userIds = [...new Set(jobs.map((j) => j.userId))].sort();
     const users = new Map((await lockUsers(tx, userIds)).map((u) => [u.userId, u]));
-    const seen = new Set<string>();
-    for (const job of jobs) if (users.has(job.userId)) seen.add(job.sessionUuid);
-    // Sessions already stored (retried or duplicate jobs) are left out before the daily cap
-    // adds up each day, so they are neither stored again nor counted twice.
-    const existing = await sessions.findByUuids(tx, [...seen]);
+    // Each session once (its first job), by user.
     const jobsByUser = new Map<string, PersistSessionJob[]>();
-    const byUuid = new Map<string, PersistSessionJob>();
+    const firstJobs = new Map<string, PersistSessionJob>();
     for (const job of jobs) {
-      if (!users.has(job.userId) || byUuid.has(job.sessionUuid) || existing.has(job.sessionUuid)) continue;
-      byUuid.set(job.sessionUuid, job);
+      if (!users.has(job.userId) || firstJobs.has(job.sessionUuid)) continue;
+      firstJobs.set(job.sessionUuid, job);
       const list = jobsByUser.get(job.userId);
       if (list) list.push(job);
       else jobsByUser.set(job.userId, [job]);
     }
     const byUserId = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
-    const toStore = await sessionsToStore(
+    const { existing, toStore } = await sessionsToStore(
       ctx,
       tx,
       [...jobsByUser].sort(byUserId).map(([userId, list]) => ({ user: users.get(userId) as UserRecord, jobs: list })),
     );
+    // The sessions this batch stores (not stored before), by uuid.
+    const byUuid = new Map([...firstJobs].filter(([uuid]) => !existing.has(uuid)));
     // The rows and, in the same statement, the users' totals (only rows really inserted count).
     const rows = await sessions.insertSessionsAndCount(tx, toStore);
     const insertedByUser = new Map<string, sessions.InsertedSession[]>();

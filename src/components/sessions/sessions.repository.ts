@@ -192,23 +192,45 @@ export async function secondsOnLocalDay(db: Db, userId: string, timeZone: string
   return Number(row?.seconds ?? 0);
 }
 
-/** The key of a (user, time zone, local day) in `secondsOnLocalDays`'s answer. */
+/** The key of a (user, time zone, local day) in `storedAndDayTotals`'s day totals. */
 export const localDayKey = (userId: string, timeZone: string, day: string): string => `${userId}\u0000${timeZone}\u0000${day}`;
 
 /**
- * `secondsOnLocalDay` (no session left out) for many (user, time zone, local day) triples
- * in one statement: the counted seconds stored for each, by `localDayKey` (0 when none).
+ * In one statement (one round trip under a batch's locks): the stored sessions among
+ * `uuids` (as `findByUuids`), and the counted seconds stored for each (user, time zone,
+ * local day), by `localDayKey` (as `secondsOnLocalDay` with no session left out).
  */
-export async function secondsOnLocalDays(db: Db, days: ReadonlyArray<{ userId: string; timeZone: string; day: string }>): Promise<Map<string, number>> {
-  if (days.length === 0) return new Map();
-  const rows = await select<{ userId: string; tz: string; day: string; seconds: string | null }>(
+export async function storedAndDayTotals(
+  db: Db,
+  uuids: readonly string[],
+  days: ReadonlyArray<{ userId: string; timeZone: string; day: string }>,
+): Promise<{ stored: Map<string, { id: number; groupId: number | null }>; dayTotals: Map<string, number> }> {
+  const stored = new Map<string, { id: number; groupId: number | null }>();
+  const dayTotals = new Map<string, number>();
+  if (uuids.length === 0 && days.length === 0) return { stored, dayTotals };
+  const rows = await select<{
+    sessionUuid: string | null;
+    id: number | null;
+    groupId: number | null;
+    userId: string | null;
+    tz: string | null;
+    day: string | null;
+    seconds: string | null;
+  }>(
     db,
-    `SELECT k.user_id AS "userId", k.tz, k.day,
+    `SELECT s.session_uuid::text AS "sessionUuid", s.id, s.group_id AS "groupId", NULL AS "userId", NULL AS tz, NULL AS day, NULL::bigint AS seconds
+       FROM study_sessions s WHERE s.session_uuid = ANY(ARRAY[:uuids]::uuid[])
+     UNION ALL
+     SELECT NULL, NULL, NULL, k.user_id, k.tz, k.day,
             (SELECT SUM(duration_seconds) FROM study_sessions
               WHERE user_id = k.user_id AND (started_at AT TIME ZONE k.tz)::date = CAST(k.day AS date)
-                AND started_at >= CAST(k.day AS date) - INTERVAL '2 days' AND started_at < CAST(k.day AS date) + INTERVAL '3 days') AS seconds
+                AND started_at >= CAST(k.day AS date) - INTERVAL '2 days' AND started_at < CAST(k.day AS date) + INTERVAL '3 days')
        FROM unnest(ARRAY[:userIds]::text[], ARRAY[:timeZones]::text[], ARRAY[:days]::text[]) AS k(user_id, tz, day)`,
-    { userIds: days.map((d) => d.userId), timeZones: days.map((d) => d.timeZone), days: days.map((d) => d.day) },
+    { uuids: [...uuids], userIds: days.map((d) => d.userId), timeZones: days.map((d) => d.timeZone), days: days.map((d) => d.day) },
   );
-  return new Map(rows.map((r) => [localDayKey(r.userId, r.tz, r.day), Number(r.seconds ?? 0)]));
+  for (const r of rows) {
+    if (r.sessionUuid !== null) stored.set(r.sessionUuid, { id: Number(r.id), groupId: r.groupId === null ? null : Number(r.groupId) });
+    else if (r.userId !== null && r.tz !== null && r.day !== null) dayTotals.set(localDayKey(r.userId, r.tz, r.day), Number(r.seconds ?? 0));
+  }
+  return { stored, dayTotals };
 }
