@@ -31,8 +31,10 @@ export async function recomputeStreak(ctx: AppContext, input: RecomputeStreakInp
 /**
  * `recomputeStreak` for several users (one input per user) in a constant number of
  * statements, whatever their number: the rows and guards of every user with new sessions
- * in one read, the incremental rule applied here, one read of all study days for the users
- * that need the full recomputation, and one upsert of every row. Per user the outcome is
+ * in one read (with the study days read ahead for the users whose row plainly cannot take
+ * the incremental step), the incremental rule applied here, one read of all study days for
+ * the other users that need the full recomputation (none, usually), and one upsert of
+ * every row. Per user the outcome is
  * exactly recomputeStreak's:
  *
  * Incremental path: the row and the user's newest session id apart from the new ones;
@@ -41,22 +43,30 @@ export async function recomputeStreak(ctx: AppContext, input: RecomputeStreakInp
  * full recomputation over the distinct local days. The new states by user id.
  */
 export async function recomputeStreaks(_ctx: AppContext, inputs: readonly RecomputeStreakInput[], tx: Transaction): Promise<Map<string, StreakState>> {
-  const users = inputs.map((input) => ({ input, tz: canonicalTimeZone(input.timeZone) ?? 'UTC', added: input.sessions ?? [] }));
+  const users = inputs.map((input) => {
+    const tz = canonicalTimeZone(input.timeZone) ?? 'UTC';
+    const added = input.sessions ?? [];
+    return { input, tz, added, days: added.map((s) => localDate(s.startedAt, tz)) };
+  });
   const withNew = users.filter((u) => u.added.length > 0);
   const guards = await streaksWithGuards(
     tx,
-    withNew.map((u) => ({ userId: u.input.userId, exceptIds: u.added.map((s) => s.id) })),
+    withNew.map((u) => ({ userId: u.input.userId, exceptIds: u.added.map((s) => s.id), timeZone: u.tz, firstNewDay: [...u.days].sort()[0] as string })),
   );
   const writes: StreakWrite[] = [];
   const full: Array<{ userId: string; timeZone: string }> = [];
-  for (const { input, tz, added } of users) {
+  for (const { input, tz, added, days } of users) {
     const guard = guards.get(input.userId);
     if (guard) {
       const ids = added.map((s) => s.id);
-      const days = added.map((s) => localDate(s.startedAt, tz));
       const next = incrementalStreak(guard.stored, { timeZone: tz, newestOtherSessionId: guard.newestOtherSessionId, days });
       if (next) {
         writes.push({ userId: input.userId, state: next, timeZone: tz, lastSessionId: Math.max(guard.newestOtherSessionId ?? 0, ...ids) });
+        continue;
+      }
+      if (guard.history) {
+        // The full recomputation over the history read ahead with the guard.
+        writes.push({ userId: input.userId, state: walkStreak(guard.history.days).state, timeZone: tz, lastSessionId: guard.history.newestSessionId });
         continue;
       }
     }

@@ -31,16 +31,29 @@ export async function studyDays(db: Db, userId: string, timeZone: string): Promi
 export interface StreakGuard {
   stored: StoredStreak | null;
   newestOtherSessionId: number | null;
+  /**
+   * The full recomputation's read (as `studyDaysAndNewestOf`), read ahead in the same
+   * statement when the row looks unusable for the incremental step (see streaksWithGuards);
+   * undefined otherwise.
+   */
+  history?: { days: string[]; newestSessionId: number | null };
 }
 
 /**
  * The incremental path's read for several users, one round trip: per user, the stored
  * streak row (null when none) and their newest session id apart from `exceptIds` (an index
  * probe on `(user_id, id)`; null when they have no other session). By user id.
+ *
+ * Read ahead: when the row plainly cannot take the incremental step — no row while the user
+ * has other sessions, another zone than `timeZone`, a `last_session_id` that is not the
+ * newest other session, or a new day (`firstNewDay`, the earliest) before its last active
+ * day — the user's study days in `timeZone` and newest session id come along (`history`),
+ * so the caller's full recomputation needs no second round trip. The caller still decides
+ * with the incremental rule itself and reads the history when it is missing.
  */
 export async function streaksWithGuards(
   tx: Transaction,
-  users: ReadonlyArray<{ userId: string; exceptIds: readonly number[] }>,
+  users: ReadonlyArray<{ userId: string; exceptIds: readonly number[]; timeZone: string; firstNewDay: string }>,
 ): Promise<Map<string, StreakGuard>> {
   if (users.length === 0) return new Map();
   const rows = await select<{
@@ -53,20 +66,37 @@ export async function streaksWithGuards(
     timeZone: string | null;
     lastSessionId: number | null;
     newestOther: number | null;
+    history: { days: string[]; newest: number | null } | null;
   }>(
     tx,
     `SELECT v.user_id AS "userId", s.current_streak AS "currentStreak", s.longest_streak AS "longestStreak",
             to_char(s.last_active_date, 'YYYY-MM-DD') AS "lastActiveDate", to_char(s.streak_start_date, 'YYYY-MM-DD') AS "streakStartDate",
             s.freezes_available AS "freezesAvailable", s.time_zone AS "timeZone", s.last_session_id AS "lastSessionId",
-            (SELECT max(ss.id) FROM study_sessions ss WHERE ss.user_id = v.user_id AND NOT (ss.id = ANY(CAST(v.except_ids AS int[])))) AS "newestOther"
-       FROM unnest(ARRAY[:userIds]::text[], ARRAY[:exceptIds]::text[]) AS v(user_id, except_ids)
-       LEFT JOIN streaks s ON s.user_id = v.user_id`,
-    { userIds: users.map((u) => u.userId), exceptIds: users.map((u) => `{${u.exceptIds.map((id) => Math.trunc(id)).join(',')}}`) },
+            o.newest AS "newestOther",
+            CASE WHEN (s.current_streak IS NULL AND o.newest IS NOT NULL)
+                   OR (s.current_streak IS NOT NULL AND (s.time_zone IS DISTINCT FROM v.tz OR s.last_session_id IS NULL
+                       OR s.last_session_id IS DISTINCT FROM o.newest OR CAST(v.first_day AS date) < s.last_active_date))
+                 THEN (SELECT json_build_object('days', coalesce(json_agg(d.day) FILTER (WHERE d.counted), '[]'::json), 'newest', max(d.newest))
+                         FROM (SELECT to_char((ss.started_at AT TIME ZONE v.tz)::date, 'YYYY-MM-DD') AS day, max(ss.id) AS newest,
+                                      bool_or(ss.duration_seconds > 0) AS counted
+                                 FROM study_sessions ss WHERE ss.user_id = v.user_id GROUP BY 1) AS d)
+            END AS history
+       FROM unnest(ARRAY[:userIds]::text[], ARRAY[:exceptIds]::text[], ARRAY[:timeZones]::text[], ARRAY[:firstDays]::text[])
+            AS v(user_id, except_ids, tz, first_day)
+       LEFT JOIN streaks s ON s.user_id = v.user_id
+       CROSS JOIN LATERAL (SELECT max(ss.id) AS newest FROM study_sessions ss WHERE ss.user_id = v.user_id AND NOT (ss.id = ANY(CAST(v.except_ids AS int[])))) AS o`,
+    {
+      userIds: users.map((u) => u.userId),
+      exceptIds: users.map((u) => `{${u.exceptIds.map((id) => Math.trunc(id)).join(',')}}`),
+      timeZones: users.map((u) => u.timeZone),
+      firstDays: users.map((u) => u.firstNewDay),
+    },
   );
   return new Map(
     rows.map((row): [string, StreakGuard] => {
       const newestOtherSessionId = row.newestOther === null ? null : Number(row.newestOther);
-      if (row.currentStreak === null) return [row.userId, { stored: null, newestOtherSessionId }];
+      const history = row.history ? { days: row.history.days, newestSessionId: row.history.newest === null ? null : Number(row.history.newest) } : undefined;
+      if (row.currentStreak === null) return [row.userId, { stored: null, newestOtherSessionId, history }];
       const stored: StoredStreak = {
         currentStreak: row.currentStreak,
         longestStreak: row.longestStreak,
@@ -76,7 +106,7 @@ export async function streaksWithGuards(
         timeZone: row.timeZone,
         lastSessionId: row.lastSessionId === null ? null : Number(row.lastSessionId),
       };
-      return [row.userId, { stored, newestOtherSessionId }];
+      return [row.userId, { stored, newestOtherSessionId, history }];
     }),
   );
 }
