@@ -19,6 +19,11 @@ import { registerQueueMetrics } from './queue-metrics';
 
 /** How long a session batch waits for more jobs after its first one. */
 const SESSION_BATCH_WAIT_MS = 3;
+/**
+ * Session batches stored at once: one commits while the next one's jobs are taken and its
+ * rows prepared (more would compete for the pool and make smaller batches).
+ */
+const SESSION_BATCHES_IN_FLIGHT = 2;
 
 export interface WorkerNode {
   /** Graceful and idempotent: active jobs finish, nothing taken is lost. */
@@ -45,9 +50,9 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
 
   const connection = bullConnection(config.redisUrl, true);
   const prefix = bullPrefix(config);
-  // Session jobs are stored in micro-batches: the worker runs up to SESSION_BATCH_MAX jobs
-  // at once and the batcher stores the ready ones together (a few ms' worth at most).
-  const batcher = createSessionBatcher(ctx, { maxBatch: config.sessionBatchMax, waitMs: SESSION_BATCH_WAIT_MS });
+  // Session jobs are stored in micro-batches: the worker runs enough jobs at once to fill
+  // every batch in flight plus the next one, and the batcher stores the ready ones together.
+  const batcher = createSessionBatcher(ctx, { maxBatch: config.sessionBatchMax, waitMs: SESSION_BATCH_WAIT_MS, maxInFlight: SESSION_BATCHES_IN_FLIGHT });
   const sessions = new Worker<PersistSessionJob>(
     QUEUE_NAMES.sessions,
     // Invalid data is VALIDATION_FAILED, which the worker fails at once (workers/job-errors.ts).
@@ -55,7 +60,7 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
     {
       connection,
       prefix,
-      concurrency: Math.max(config.workerConcurrency, config.sessionBatchMax),
+      concurrency: Math.max(config.workerConcurrency, config.sessionBatchMax * (SESSION_BATCHES_IN_FLIGHT + 1)),
       lockDuration: config.workerLockMs,
       stalledInterval: config.workerLockMs,
     },

@@ -51,13 +51,18 @@ export async function processSessionJob(ctx: AppContext, job: Pick<Job<PersistSe
  */
 export async function processSessionBatch(ctx: AppContext, jobs: readonly PersistSessionJob[]): Promise<PersistResult[]> {
   const results = await persistSessions(ctx, jobs);
+  await publishSessionBatch(ctx, jobs, results);
+  return results;
+}
+
+/** The after-commit half of `processSessionBatch`: the touched board entries (one MULTI) and one `leaderboard:updated` per group. */
+async function publishSessionBatch(ctx: AppContext, jobs: readonly PersistSessionJob[], results: readonly PersistResult[]): Promise<void> {
   const pairs = jobs.flatMap((job, i) => {
     const groupId = results[i]?.groupId ?? null;
     return groupId !== null ? [{ groupId, userId: job.userId }] : [];
   });
   await refreshBoards(ctx, pairs);
   for (const groupId of new Set(pairs.map((p) => p.groupId))) ctx.broadcast.toGroup(groupId, 'leaderboard:updated', { groupId });
-  return results;
 }
 
 interface Waiting {
@@ -73,21 +78,31 @@ export interface SessionBatcher {
 
 /**
  * Gathers the session jobs the BullMQ worker runs at once into micro-batches: a batch
- * is flushed when `maxBatch` jobs wait or `waitMs` after its first job arrived. Each job's
- * processor call resolves only once its batch committed, so BullMQ completes a job only
- * after its session is stored (a crash before that leaves the job to be retried, and the
- * retry finds the row). A batch that fails is stored one job at a time, so one bad job
- * fails alone.
+ * starts when `maxBatch` jobs wait, or `waitMs` after the oldest waiting job arrived, and
+ * at most `maxInFlight` batches are being stored at once (the jobs that arrive meanwhile
+ * wait for the next one, so batches stay full under load instead of many small ones
+ * competing for the pool); a batch leaves that count once committed, while its boards are
+ * written. Each job's processor call resolves only once its batch committed, so BullMQ
+ * completes a job only after its session is stored (a crash before that leaves the job to
+ * be retried, and the retry finds the row). A batch that fails is stored one job at a
+ * time, so one bad job fails alone.
  */
-export function createSessionBatcher(ctx: AppContext, options: { maxBatch: number; waitMs: number }): SessionBatcher {
-  let waiting: Waiting[] = [];
+export function createSessionBatcher(ctx: AppContext, options: { maxBatch: number; waitMs: number; maxInFlight?: number }): SessionBatcher {
+  const maxInFlight = Math.max(1, options.maxInFlight ?? 1);
+  let waiting: Array<Waiting & { at: number }> = [];
   let timer: NodeJS.Timeout | undefined;
-  const run = async (batch: Waiting[]): Promise<void> => {
+  let inFlight = 0;
+  /** Stores the batch; `committed` is called once, when its transaction is over (committed or not). */
+  const run = async (batch: Waiting[], committed: () => void): Promise<void> => {
     try {
-      const results = await processSessionBatch(
-        ctx,
-        batch.map((w) => w.data),
-      );
+      const jobs = batch.map((w) => w.data);
+      let results: PersistResult[];
+      try {
+        results = await persistSessions(ctx, jobs);
+      } finally {
+        committed();
+      }
+      await publishSessionBatch(ctx, jobs, results);
       for (const [i, w] of batch.entries()) {
         const result = results[i];
         if (result) w.resolve(result);
@@ -104,19 +119,33 @@ export function createSessionBatcher(ctx: AppContext, options: { maxBatch: numbe
       }
     }
   };
-  const flush = (): void => {
+  /** Starts the batches that are due (full, or their oldest job waited `waitMs`) while fewer than `maxInFlight` run; else arms the timer. */
+  const pump = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    const batch = waiting;
-    waiting = [];
-    if (batch.length > 0) void run(batch);
+    while (waiting.length > 0 && inFlight < maxInFlight) {
+      const oldest = waiting[0] as Waiting & { at: number };
+      const due = waiting.length >= options.maxBatch || Date.now() - oldest.at >= options.waitMs;
+      if (!due) {
+        timer = setTimeout(pump, Math.max(0, oldest.at + options.waitMs - Date.now()));
+        return;
+      }
+      const batch = waiting.slice(0, options.maxBatch);
+      waiting = waiting.slice(batch.length);
+      inFlight += 1;
+      void run(batch, () => {
+        inFlight -= 1;
+        pump();
+      });
+    }
   };
   return {
     submit: (data) =>
       new Promise<PersistResult>((resolve, reject) => {
-        waiting.push({ data, resolve, reject });
-        if (waiting.length >= options.maxBatch) flush();
-        else timer ??= setTimeout(flush, options.waitMs);
+        waiting.push({ data, resolve, reject, at: Date.now() });
+        if (inFlight >= maxInFlight) return; // a running batch's commit starts the next one
+        if (waiting.length >= options.maxBatch) pump();
+        else timer ??= setTimeout(pump, options.waitMs);
       }),
   };
 }

@@ -1,2 +1,2 @@
 export * from './goals.rules';
-export { recordDailyGoal, type DailyGoalInput } from './goals.service';
+export { recordDailyGoal, recordDailyGoals, type DailyGoalInput } from './goals.service';

@@ -14,42 +14,52 @@ export interface GroupUserTotals {
 
 /**
  * Sums of session seconds per (group, user) for every period at `now`, optionally for
- * one group and/or one user, of the group's **current members** only (a board holds
+ * one group and/or one user, or for the given (group, user) pairs only, of the group's **current members** only (a board holds
  * members: one who leaves drops out at the next refresh or rebuild of the group, one who
  * rejoins comes back with their time). A session belongs to the period holding its `startedAt`.
  */
 export async function periodTotals(
   db: Db,
   now: Date,
-  filter: { groupId?: number; userId?: string; pairs?: ReadonlyArray<{ groupId: number; userId: string }> } = {},
+  filter:
+    | { groupId?: number; userId?: string; pairs?: undefined }
+    | { pairs: ReadonlyArray<{ groupId: number; userId: string }>; groupId?: undefined; userId?: undefined } = {},
 ): Promise<GroupUserTotals[]> {
   const from = Object.fromEntries(PERIODS.filter((p) => p !== 'all').map((p) => [p, periodBounds(p, now).from])) as Record<Exclude<Period, 'all'>, Date>;
-  const where = ['ss.group_id IS NOT NULL'];
-  if (filter.groupId !== undefined) where.push('ss.group_id = :groupId');
-  if (filter.userId !== undefined) where.push('ss.user_id = :userId');
-  const pairs: Record<string, unknown> = {};
-  if (filter.pairs !== undefined) {
-    if (filter.pairs.length === 0) return [];
-    const values = filter.pairs.map((p, i) => {
-      pairs[`pg${i}`] = p.groupId;
-      pairs[`pu${i}`] = p.userId;
-      return `(:pg${i}::int, :pu${i})`;
-    });
-    where.push(`(ss.group_id, ss.user_id) IN (VALUES ${values.join(', ')})`);
-  }
-  const rows = await select<{ groupId: number; userId: string; d7: string; week: string; month: string; all: string }>(
-    db,
-    `SELECT ss.group_id AS "groupId", ss.user_id AS "userId",
-            COALESCE(SUM(ss.duration_seconds) FILTER (WHERE ss.started_at >= :d7), 0) AS "d7",
+  const sums = `COALESCE(SUM(ss.duration_seconds) FILTER (WHERE ss.started_at >= :d7), 0) AS "d7",
             COALESCE(SUM(ss.duration_seconds) FILTER (WHERE ss.started_at >= :week), 0) AS "week",
             COALESCE(SUM(ss.duration_seconds) FILTER (WHERE ss.started_at >= :month), 0) AS "month",
-            SUM(ss.duration_seconds) AS "all"
-       FROM study_sessions ss
-       JOIN groupings g ON g.group_id = ss.group_id AND g.user_id = ss.user_id
-      WHERE ${where.join(' AND ')}
-      GROUP BY ss.group_id, ss.user_id`,
-    { d7: from['7d'], week: from.week, month: from.month, groupId: filter.groupId ?? null, userId: filter.userId ?? null, ...pairs },
-  );
+            SUM(ss.duration_seconds) AS "all"`;
+  const bounds = { d7: from['7d'], week: from.week, month: from.month };
+  type Row = { groupId: number; userId: string; d7: string; week: string; month: string; all: string };
+  let rows: Row[];
+  if (filter.pairs !== undefined) {
+    if (filter.pairs.length === 0) return [];
+    // Per pair (a member with sessions in the group), its sums over the user's own sessions:
+    // one index probe per pair, where a join with the list may hash the whole table.
+    rows = await select<Row>(
+      db,
+      `SELECT p.group_id AS "groupId", p.user_id AS "userId", t.d7, t.week, t.month, t.all
+         FROM unnest(ARRAY[:groupIds]::int[], ARRAY[:userIds]::text[]) AS p(group_id, user_id)
+         JOIN groupings g ON g.group_id = p.group_id AND g.user_id = p.user_id
+         CROSS JOIN LATERAL (SELECT count(*) AS n, ${sums} FROM study_sessions ss WHERE ss.user_id = p.user_id AND ss.group_id = p.group_id) AS t
+        WHERE t.n > 0`,
+      { ...bounds, groupIds: filter.pairs.map((p) => p.groupId), userIds: filter.pairs.map((p) => p.userId) },
+    );
+  } else {
+    const where = ['ss.group_id IS NOT NULL'];
+    if (filter.groupId !== undefined) where.push('ss.group_id = :groupId');
+    if (filter.userId !== undefined) where.push('ss.user_id = :userId');
+    rows = await select<Row>(
+      db,
+      `SELECT ss.group_id AS "groupId", ss.user_id AS "userId", ${sums}
+         FROM study_sessions ss
+         JOIN groupings g ON g.group_id = ss.group_id AND g.user_id = ss.user_id
+        WHERE ${where.join(' AND ')}
+        GROUP BY ss.group_id, ss.user_id`,
+      { ...bounds, groupId: filter.groupId ?? null, userId: filter.userId ?? null },
+    );
+  }
   return rows.map((r) => ({
     groupId: Number(r.groupId),
     userId: r.userId,

@@ -18,20 +18,9 @@ import { LEADERBOARD_CACHE, periodBounds, PERIODS, type Period } from './leaderb
 export const boardKey = (ctx: AppContext, groupId: number, period: Period, periodKey: string): string => ctx.key('lb', groupId, period, periodKey);
 const readyKey = (ctx: AppContext, groupId: number, period: Period, periodKey: string): string => ctx.key('lb', groupId, period, periodKey, 'ready');
 
-/** Writes one user's absolute period totals in one group (idempotent). */
+/** Writes one user's absolute period totals in one group (idempotent): `refreshBoards` for one pair. */
 export async function refreshUserBoards(ctx: AppContext, groupId: number, userId: string, now: Date = new Date()): Promise<void> {
-  const [row] = await periodTotals(ctx.sequelize, now, { groupId, userId });
-  const multi = ctx.redis.multi();
-  for (const period of PERIODS) {
-    const b = periodBounds(period, now);
-    const key = boardKey(ctx, groupId, period, b.periodKey);
-    const seconds = row?.totals[period] ?? 0;
-    if (seconds > 0) multi.zadd(key, seconds, userId);
-    else multi.zrem(key, userId);
-    if (b.ttlSeconds) multi.expire(key, b.ttlSeconds);
-  }
-  await multi.exec();
-  await boardAnswers(ctx).invalidate(String(groupId));
+  await refreshBoards(ctx, [{ groupId, userId }], now);
 }
 
 /**
@@ -43,30 +32,41 @@ export async function refreshUserBoards(ctx: AppContext, groupId: number, userId
 export const boardAnswers = <V>(ctx: AppContext) => ctx.caches.cache<Map<string, V>>(LEADERBOARD_CACHE.name, LEADERBOARD_CACHE);
 
 /**
- * `refreshUserBoards` for many (group, user) pairs at once: one aggregate query, every
- * ZADD/ZREM in one MULTI, then each group's cached answers dropped. Idempotent.
+ * Writes the absolute period totals of many (group, user) pairs at once: one aggregate
+ * query, then one MULTI holding per board key one ZADD of every member with seconds, one
+ * ZREM of every member without, and one EXPIRE (dated periods); then each group's cached
+ * answers dropped. Idempotent.
  */
 export async function refreshBoards(ctx: AppContext, pairs: ReadonlyArray<{ groupId: number; userId: string }>, now: Date = new Date()): Promise<void> {
   const unique = [...new Map(pairs.map((p) => [`${p.groupId}:${p.userId}`, p])).values()];
   if (unique.length === 0) return;
   const rows = await periodTotals(ctx.sequelize, now, { pairs: unique });
   const totals = new Map(rows.map((r) => [`${r.groupId}:${r.userId}`, r.totals]));
-  const multi = ctx.redis.multi();
+  const bounds = PERIODS.map((period) => ({ ...periodBounds(period, now), period }));
+  const boards = new Map<string, { add: Array<number | string>; remove: string[]; ttlSeconds: number | undefined }>();
   for (const { groupId, userId } of unique) {
-    for (const period of PERIODS) {
-      const b = periodBounds(period, now);
-      const key = boardKey(ctx, groupId, period, b.periodKey);
-      const seconds = totals.get(`${groupId}:${userId}`)?.[period] ?? 0;
-      if (seconds > 0) multi.zadd(key, seconds, userId);
-      else multi.zrem(key, userId);
-      if (b.ttlSeconds) multi.expire(key, b.ttlSeconds);
+    for (const b of bounds) {
+      const key = boardKey(ctx, groupId, b.period, b.periodKey);
+      let board = boards.get(key);
+      if (!board) {
+        board = { add: [], remove: [], ttlSeconds: b.ttlSeconds ?? undefined };
+        boards.set(key, board);
+      }
+      const seconds = totals.get(`${groupId}:${userId}`)?.[b.period] ?? 0;
+      if (seconds > 0) board.add.push(seconds, userId);
+      else board.remove.push(userId);
     }
+  }
+  const multi = ctx.redis.multi();
+  for (const [key, board] of boards) {
+    if (board.add.length > 0) multi.zadd(key, ...board.add);
+    if (board.remove.length > 0) multi.zrem(key, ...board.remove);
+    if (board.ttlSeconds) multi.expire(key, board.ttlSeconds);
   }
   const result = await multi.exec();
   const failed = result?.find(([error]) => error);
   if (failed) throw failed[0];
-  const answers = boardAnswers(ctx);
-  await Promise.all([...new Set(unique.map((p) => p.groupId))].map((groupId) => answers.invalidate(String(groupId))));
+  await boardAnswers(ctx).invalidateMany([...new Set(unique.map((p) => String(p.groupId)))]);
 }
 
 /** One board as stored, or null when it is not trusted (missing ready marker). */

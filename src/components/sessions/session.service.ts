@@ -5,8 +5,8 @@ import { notFound } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto } from '../../realtime/events';
 import type { SessionEndReason } from '../../shared/enums';
-import { recordDailyGoal } from '../goals';
-import { localDate, recomputeStreak } from '../streaks';
+import { recordDailyGoals } from '../goals';
+import { localDate, recomputeStreaks } from '../streaks';
 import { dailyGoalMinutesOf, forgetUser, lockUser, lockUsers, type UserRecord, userTimeZone } from '../users';
 import { toSessionDto } from './session.dto';
 import { capDuration } from './session.rules';
@@ -68,7 +68,7 @@ function storeSession(ctx: AppContext, data: PersistSessionJob): Promise<Persist
     await sessions.addStudyTime(tx, data.userId, capped.durationSeconds);
     // Only sessions with counted time make a study day; a zero one sends the streak down the full recomputation.
     const stored = capped.durationSeconds > 0 ? [{ id: row.id, startedAt: new Date(data.startedAt) }] : [];
-    await afterUserSessions(ctx, tx, user, stored);
+    await afterUsersSessions(ctx, tx, [{ user, inserted: stored }]);
     return { inserted: true, id: row.id, groupId: row.groupId };
   });
 }
@@ -89,43 +89,70 @@ const newSessionOf = (data: PersistSessionJob): sessions.NewSession => ({
 });
 
 /**
- * Per user of a batch, before the insert (under the user's row lock): the sessions of
- * theirs to store (none already stored), each shortened by the daily cap as persistSession
- * would (capToDailyLimit): per local day, the day's stored seconds are read once and the
- * batch's own sessions of that day are added in job order.
+ * The users of a batch, before the insert (under their row locks): of their jobs (each
+ * session once), the sessions already stored (retried or duplicate jobs: neither stored
+ * again nor counted twice), and the others to store, each shortened by the daily cap as
+ * persistSession would (capToDailyLimit). One statement reads both what is stored among
+ * the jobs and the stored seconds of every (user, local day) of theirs; then per user the
+ * batch's new sessions of each day are added in job order. Users in the order given.
  */
-async function sessionsToStore(ctx: AppContext, tx: Transaction, user: UserRecord, jobs: readonly PersistSessionJob[]): Promise<sessions.NewSession[]> {
-  const timeZone = userTimeZone(user);
+async function sessionsToStore(
+  ctx: AppContext,
+  tx: Transaction,
+  batch: ReadonlyArray<{ user: UserRecord; jobs: readonly PersistSessionJob[] }>,
+): Promise<{ existing: Map<string, { id: number; groupId: number | null }>; toStore: sessions.NewSession[] }> {
   const capSeconds = ctx.config.dailyCapHours * 3600;
-  const dayTotals = new Map<string, number>();
-  const out: sessions.NewSession[] = [];
-  for (const job of jobs) {
-    const day = localDate(new Date(job.startedAt), timeZone);
-    let before = dayTotals.get(day);
-    if (before === undefined) before = await sessions.secondsOnLocalDay(tx, user.userId, timeZone, day, null);
-    const capped = capDuration({ durationSeconds: job.durationSeconds, endReason: job.endReason ?? 'stopped' }, before, capSeconds);
-    dayTotals.set(day, before + capped.durationSeconds);
-    out.push({ ...newSessionOf(job), durationSeconds: capped.durationSeconds, endReason: capped.endReason });
+  const planned = batch.map(({ user, jobs }) => {
+    const timeZone = userTimeZone(user);
+    return { userId: user.userId, timeZone, jobs: jobs.map((job) => ({ job, day: localDate(new Date(job.startedAt), timeZone) })) };
+  });
+  const keys = new Map<string, { userId: string; timeZone: string; day: string }>();
+  for (const { userId, timeZone, jobs } of planned) {
+    for (const { day } of jobs) keys.set(sessions.localDayKey(userId, timeZone, day), { userId, timeZone, day });
   }
-  return out;
+  const uuids = planned.flatMap((p) => p.jobs.map(({ job }) => job.sessionUuid));
+  const { stored: existing, dayTotals } = await sessions.storedAndDayTotals(tx, uuids, [...keys.values()]);
+  const toStore: sessions.NewSession[] = [];
+  for (const { userId, timeZone, jobs } of planned) {
+    for (const { job, day } of jobs) {
+      if (existing.has(job.sessionUuid)) continue;
+      const key = sessions.localDayKey(userId, timeZone, day);
+      const before = dayTotals.get(key) ?? 0;
+      const capped = capDuration({ durationSeconds: job.durationSeconds, endReason: job.endReason ?? 'stopped' }, before, capSeconds);
+      dayTotals.set(key, before + capped.durationSeconds);
+      toStore.push({ ...newSessionOf(job), durationSeconds: capped.durationSeconds, endReason: capped.endReason });
+    }
+  }
+  return { existing, toStore };
 }
 
 /**
- * Per user of a batch, after the insert and the total update (under the user's row lock),
- * once, with the sessions of theirs really inserted: the streak (incremental when it can)
- * and the daily goal (goal:met once per local day), as persistSession does.
+ * The users of a batch, after the insert and the total update (under their row locks),
+ * once each, with the sessions of theirs really inserted (counted ones only): the streaks
+ * (incremental when they can) and the daily goals (goal:met once per local day), each in a
+ * constant number of statements for the whole batch (recomputeStreaks, recordDailyGoals).
+ * persistSession runs the same with its one user.
  */
-async function afterUserSessions(ctx: AppContext, tx: Transaction, user: UserRecord, inserted: ReadonlyArray<{ id: number; startedAt: Date }>): Promise<void> {
-  const timeZone = userTimeZone(user);
-  await recomputeStreak(ctx, { userId: user.userId, timeZone, sessions: inserted }, tx);
-  await recordDailyGoal(ctx, { userId: user.userId, timeZone, dailyGoalMinutes: dailyGoalMinutesOf(user), sessions: inserted }, tx);
+async function afterUsersSessions(
+  ctx: AppContext,
+  tx: Transaction,
+  batch: ReadonlyArray<{ user: UserRecord; inserted: ReadonlyArray<{ id: number; startedAt: Date }> }>,
+): Promise<void> {
+  const inputs = batch.map(({ user, inserted }) => ({
+    userId: user.userId,
+    timeZone: userTimeZone(user),
+    dailyGoalMinutes: dailyGoalMinutesOf(user),
+    sessions: inserted,
+  }));
+  await recomputeStreaks(ctx, inputs, tx);
+  await recordDailyGoals(ctx, inputs, tx);
 }
 
 /**
  * `persistSession` for many jobs in one transaction (the worker's micro-batches): the users'
- * rows locked in user id order (no deadlock between batches), one multi-row `INSERT … ON
- * CONFLICT (session_uuid) DO NOTHING RETURNING`, one total update for all users, then the
- * per-user steps once per user. Results in the jobs' order; a session that appears twice
+ * rows locked in user id order (no deadlock between batches), the daily cap, one multi-row
+ * `INSERT … ON CONFLICT (session_uuid) DO NOTHING RETURNING` that also adds to the users'
+ * totals, then the per-user steps for all users at once (afterUsersSessions). Results in the jobs' order; a session that appears twice
  * is inserted by its first job only. Exactly once as persistSession: only rows really
  * inserted are counted, and a job run again finds its row. Throws when anything fails
  * (nothing is stored then): the caller falls back to one job at a time.
@@ -134,32 +161,42 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
   const { users, inserted, existing } = await ctx.sequelize.transaction(async (tx) => {
     const userIds = [...new Set(jobs.map((j) => j.userId))].sort();
     const users = new Map((await lockUsers(tx, userIds)).map((u) => [u.userId, u]));
-    const seen = new Set<string>();
-    for (const job of jobs) if (users.has(job.userId)) seen.add(job.sessionUuid);
-    // Sessions already stored (retried or duplicate jobs) are left out before the daily cap
-    // adds up each day, so they are neither stored again nor counted twice.
-    const existing = await sessions.findByUuids(tx, [...seen]);
+    // Each session once (its first job), by user.
     const jobsByUser = new Map<string, PersistSessionJob[]>();
-    const byUuid = new Map<string, PersistSessionJob>();
+    const firstJobs = new Map<string, PersistSessionJob>();
     for (const job of jobs) {
-      if (!users.has(job.userId) || byUuid.has(job.sessionUuid) || existing.has(job.sessionUuid)) continue;
-      byUuid.set(job.sessionUuid, job);
-      jobsByUser.set(job.userId, [...(jobsByUser.get(job.userId) ?? []), job]);
+      if (!users.has(job.userId) || firstJobs.has(job.sessionUuid)) continue;
+      firstJobs.set(job.sessionUuid, job);
+      const list = jobsByUser.get(job.userId);
+      if (list) list.push(job);
+      else jobsByUser.set(job.userId, [job]);
     }
-    const toStore: sessions.NewSession[] = [];
-    for (const [userId, list] of [...jobsByUser].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      toStore.push(...(await sessionsToStore(ctx, tx, users.get(userId) as UserRecord, list)));
-    }
-    const rows = await sessions.insertSessionsOnce(tx, toStore);
+    const byUserId = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
+    const { existing, toStore } = await sessionsToStore(
+      ctx,
+      tx,
+      [...jobsByUser].sort(byUserId).map(([userId, list]) => ({ user: users.get(userId) as UserRecord, jobs: list })),
+    );
+    // The sessions this batch stores (not stored before), by uuid.
+    const byUuid = new Map([...firstJobs].filter(([uuid]) => !existing.has(uuid)));
+    // The rows and, in the same statement, the users' totals (only rows really inserted count).
+    const rows = await sessions.insertSessionsAndCount(tx, toStore);
     const insertedByUser = new Map<string, sessions.InsertedSession[]>();
-    for (const row of rows) insertedByUser.set(row.userId, [...(insertedByUser.get(row.userId) ?? []), row]);
-    await sessions.addStudyTimes(tx, new Map([...insertedByUser].map(([userId, list]) => [userId, list.reduce((sum, r) => sum + r.durationSeconds, 0)])));
-    for (const [userId, list] of [...insertedByUser].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const stored = list
-        .filter((r) => r.durationSeconds > 0)
-        .map((r) => ({ id: r.id, startedAt: new Date((byUuid.get(r.sessionUuid) as PersistSessionJob).startedAt) }));
-      await afterUserSessions(ctx, tx, users.get(userId) as UserRecord, stored);
+    for (const row of rows) {
+      const list = insertedByUser.get(row.userId);
+      if (list) list.push(row);
+      else insertedByUser.set(row.userId, [row]);
     }
+    await afterUsersSessions(
+      ctx,
+      tx,
+      [...insertedByUser].sort(byUserId).map(([userId, list]) => ({
+        user: users.get(userId) as UserRecord,
+        inserted: list
+          .filter((r) => r.durationSeconds > 0)
+          .map((r) => ({ id: r.id, startedAt: new Date((byUuid.get(r.sessionUuid) as PersistSessionJob).startedAt) })),
+      })),
+    );
     const inserted = new Map(rows.map((r) => [r.sessionUuid, r]));
     // A row another transaction stored meanwhile (ON CONFLICT skipped it here) is found too.
     const raced = [...byUuid.keys()].filter((uuid) => !inserted.has(uuid));

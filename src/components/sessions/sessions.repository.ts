@@ -66,40 +66,49 @@ export interface InsertedSession {
 }
 
 /**
- * `insertSessionOnce` for many sessions in one statement: a multi-row `INSERT … ON
- * CONFLICT (session_uuid) DO NOTHING RETURNING`, so only the sessions not yet stored come
- * back. Give distinct `sessionUuid`s (a duplicate inside one statement is skipped too).
+ * `insertSessionOnce` and `addStudyTime` for many sessions in one statement: a multi-row
+ * `INSERT … ON CONFLICT (session_uuid) DO NOTHING RETURNING`, so only the sessions not yet
+ * stored come back, and in the same statement each of their users' `total_study_time`
+ * grows by the seconds of their rows really inserted (exactly once: a session already
+ * stored adds nothing). Give distinct `sessionUuid`s (a duplicate inside one statement is
+ * skipped too), and hold the users' row locks.
  */
-export async function insertSessionsOnce(tx: Transaction, list: readonly NewSession[]): Promise<InsertedSession[]> {
+export async function insertSessionsAndCount(tx: Transaction, list: readonly NewSession[]): Promise<InsertedSession[]> {
   if (list.length === 0) return [];
-  const replacements: Record<string, unknown> = {};
-  const values = list.map((s, i) => {
-    Object.assign(replacements, {
-      [`u${i}`]: s.sessionUuid,
-      [`us${i}`]: s.userId,
-      [`g${i}`]: s.groupId,
-      [`d${i}`]: s.durationSeconds,
-      [`r${i}`]: s.rawSeconds,
-      [`p${i}`]: s.pausedSeconds,
-      [`m${i}`]: s.mode,
-      [`sb${i}`]: s.subject,
-      [`e${i}`]: s.endReason,
-      [`s${i}`]: s.startedAt,
-      [`en${i}`]: s.endedAt,
-      [`n${i}`]: s.notes,
-    });
-    return `(:u${i}::uuid, :us${i}, :g${i}::int, :d${i}::int, :r${i}::int, :p${i}::int, :m${i}, :sb${i}, :e${i}, :s${i}::timestamptz, :en${i}::timestamptz, :n${i})`;
-  });
+  // One array per column (a dozen replacements, whatever the batch size), unnested in the given order.
   const rows = await select<{ id: number; sessionUuid: string; userId: string; groupId: number | null; durationSeconds: number }>(
     tx,
-    `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, raw_seconds, paused_seconds, mode, subject, end_reason,
+    `WITH inserted AS (
+     INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, raw_seconds, paused_seconds, mode, subject, end_reason,
                                  session_date, session_notes, started_at, ended_at, created_at)
-     SELECT v.uuid, v.user_id, g.id, v.duration, v.raw, v.paused, v.mode, v.subject, v.end_reason, v.started_at, v.notes, v.started_at, v.ended_at, clock_timestamp()
-       FROM (VALUES ${values.join(', ')}) AS v(uuid, user_id, group_id, duration, raw, paused, mode, subject, end_reason, started_at, ended_at, notes)
-       LEFT JOIN groups g ON g.id = v.group_id
+     SELECT v.uuid, v.user_id, (SELECT g.id FROM groups g WHERE g.id = v.group_id), v.duration, v.raw, v.paused, v.mode, v.subject, v.end_reason,
+            v.started_at, v.notes, v.started_at, v.ended_at, clock_timestamp()
+       FROM unnest(ARRAY[:uuids]::uuid[], ARRAY[:userIds]::text[], ARRAY[:groupIds]::int[], ARRAY[:durations]::int[], ARRAY[:raws]::int[],
+                   ARRAY[:pauses]::int[], ARRAY[:modes]::text[], ARRAY[:subjects]::text[], ARRAY[:endReasons]::text[],
+                   ARRAY[:startedAts]::timestamptz[], ARRAY[:endedAts]::timestamptz[], ARRAY[:notes]::text[])
+            WITH ORDINALITY AS v(uuid, user_id, group_id, duration, raw, paused, mode, subject, end_reason, started_at, ended_at, notes, n)
+      ORDER BY v.n
      ON CONFLICT (session_uuid) DO NOTHING
-     RETURNING id, session_uuid AS "sessionUuid", user_id AS "userId", group_id AS "groupId", duration_seconds AS "durationSeconds"`,
-    replacements,
+     RETURNING id, session_uuid, user_id, group_id, duration_seconds),
+     counted AS (
+     UPDATE users SET total_study_time = total_study_time + t.seconds, updated_at = now()
+       FROM (SELECT user_id, sum(duration_seconds)::bigint AS seconds FROM inserted GROUP BY user_id) AS t
+      WHERE users.user_id = t.user_id)
+     SELECT id, session_uuid AS "sessionUuid", user_id AS "userId", group_id AS "groupId", duration_seconds AS "durationSeconds" FROM inserted ORDER BY id`,
+    {
+      uuids: list.map((s) => s.sessionUuid),
+      userIds: list.map((s) => s.userId),
+      groupIds: list.map((s) => s.groupId),
+      durations: list.map((s) => s.durationSeconds),
+      raws: list.map((s) => s.rawSeconds),
+      pauses: list.map((s) => s.pausedSeconds),
+      modes: list.map((s) => s.mode),
+      subjects: list.map((s) => s.subject),
+      endReasons: list.map((s) => s.endReason),
+      startedAts: list.map((s) => s.startedAt.toISOString()),
+      endedAts: list.map((s) => s.endedAt.toISOString()),
+      notes: list.map((s) => s.notes),
+    },
   );
   return rows.map((r) => ({
     id: Number(r.id),
@@ -119,23 +128,6 @@ export async function findByUuids(db: Db, uuids: readonly string[]): Promise<Map
     { uuids: [...uuids] },
   );
   return new Map(rows.map((r) => [r.sessionUuid, { id: Number(r.id), groupId: r.groupId === null ? null : Number(r.groupId) }]));
-}
-
-/** Adds stored sessions' seconds to several users' cached totals in one statement. */
-export async function addStudyTimes(tx: Transaction, secondsByUser: ReadonlyMap<string, number>): Promise<void> {
-  if (secondsByUser.size === 0) return;
-  const replacements: Record<string, unknown> = {};
-  const values = [...secondsByUser].map(([userId, seconds], i) => {
-    replacements[`u${i}`] = userId;
-    replacements[`d${i}`] = seconds;
-    return `(:u${i}, :d${i}::bigint)`;
-  });
-  await execute(
-    tx,
-    `UPDATE users SET total_study_time = total_study_time + v.d, updated_at = now()
-       FROM (VALUES ${values.join(', ')}) AS v(user_id, d) WHERE users.user_id = v.user_id`,
-    replacements,
-  );
 }
 
 export async function findByUuid(db: Db, sessionUuid: string): Promise<Pick<SessionRecord, 'id' | 'groupId'> | null> {
@@ -198,4 +190,47 @@ export async function secondsOnLocalDay(db: Db, userId: string, timeZone: string
     { userId, tz: timeZone, day, except: exceptUuid },
   );
   return Number(row?.seconds ?? 0);
+}
+
+/** The key of a (user, time zone, local day) in `storedAndDayTotals`'s day totals. */
+export const localDayKey = (userId: string, timeZone: string, day: string): string => `${userId}\u0000${timeZone}\u0000${day}`;
+
+/**
+ * In one statement (one round trip under a batch's locks): the stored sessions among
+ * `uuids` (as `findByUuids`), and the counted seconds stored for each (user, time zone,
+ * local day), by `localDayKey` (as `secondsOnLocalDay` with no session left out).
+ */
+export async function storedAndDayTotals(
+  db: Db,
+  uuids: readonly string[],
+  days: ReadonlyArray<{ userId: string; timeZone: string; day: string }>,
+): Promise<{ stored: Map<string, { id: number; groupId: number | null }>; dayTotals: Map<string, number> }> {
+  const stored = new Map<string, { id: number; groupId: number | null }>();
+  const dayTotals = new Map<string, number>();
+  if (uuids.length === 0 && days.length === 0) return { stored, dayTotals };
+  const rows = await select<{
+    sessionUuid: string | null;
+    id: number | null;
+    groupId: number | null;
+    userId: string | null;
+    tz: string | null;
+    day: string | null;
+    seconds: string | null;
+  }>(
+    db,
+    `SELECT s.session_uuid::text AS "sessionUuid", s.id, s.group_id AS "groupId", NULL AS "userId", NULL AS tz, NULL AS day, NULL::bigint AS seconds
+       FROM study_sessions s WHERE s.session_uuid = ANY(ARRAY[:uuids]::uuid[])
+     UNION ALL
+     SELECT NULL, NULL, NULL, k.user_id, k.tz, k.day,
+            (SELECT SUM(duration_seconds) FROM study_sessions
+              WHERE user_id = k.user_id AND (started_at AT TIME ZONE k.tz)::date = CAST(k.day AS date)
+                AND started_at >= CAST(k.day AS date) - INTERVAL '2 days' AND started_at < CAST(k.day AS date) + INTERVAL '3 days')
+       FROM unnest(ARRAY[:userIds]::text[], ARRAY[:timeZones]::text[], ARRAY[:days]::text[]) AS k(user_id, tz, day)`,
+    { uuids: [...uuids], userIds: days.map((d) => d.userId), timeZones: days.map((d) => d.timeZone), days: days.map((d) => d.day) },
+  );
+  for (const r of rows) {
+    if (r.sessionUuid !== null) stored.set(r.sessionUuid, { id: Number(r.id), groupId: r.groupId === null ? null : Number(r.groupId) });
+    else if (r.userId !== null && r.tz !== null && r.day !== null) dayTotals.set(localDayKey(r.userId, r.tz, r.day), Number(r.seconds ?? 0));
+  }
+  return { stored, dayTotals };
 }

@@ -1,4 +1,4 @@
 export * from './streak.rules';
-export { recomputeStreak, type RecomputeStreakInput } from './streak.service';
+export { recomputeStreak, recomputeStreaks, type RecomputeStreakInput } from './streak.service';
 export { findStreak, studyDays, type StreakRecord } from './streaks.repository';
-export { cachedStreak, forgetStreak, STREAK_CACHE } from './streak.cache';
+export { cachedStreak, forgetStreak, forgetStreaks, STREAK_CACHE } from './streak.cache';

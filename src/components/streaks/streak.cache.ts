@@ -20,3 +20,8 @@ export function cachedStreak(ctx: AppContext, userId: string): Promise<StreakRec
 export function forgetStreak(ctx: AppContext, userId: string): Promise<void> {
   return streaks(ctx).invalidate(userId);
 }
+
+/** `forgetStreak` for several users, published in one round trip. */
+export function forgetStreaks(ctx: AppContext, userIds: readonly string[]): Promise<void> {
+  return streaks(ctx).invalidateMany(userIds);
+}

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context';
 import { LEADERBOARD_CACHE } from '../leaderboards/leaderboard.rules';
-import { forgetStreak } from '../streaks';
+import { forgetStreaks } from '../streaks';
 import { findUser, type UserRecord } from './users.repository';
 
 /**
@@ -29,7 +29,8 @@ export function cachedUser(ctx: AppContext, userId: string): Promise<UserRecord 
 export async function forgetUser(ctx: AppContext, userIds: string | readonly string[], options: { renamed?: boolean } = {}): Promise<void> {
   const ids = typeof userIds === 'string' ? [userIds] : userIds;
   await Promise.all([
-    ...ids.flatMap((id) => [identities(ctx).invalidate(id), forgetStreak(ctx, id)]),
+    identities(ctx).invalidateMany(ids),
+    forgetStreaks(ctx, ids),
     options.renamed ? ctx.caches.cache(LEADERBOARD_CACHE.name, LEADERBOARD_CACHE).invalidateAll() : undefined,
   ]);
 }

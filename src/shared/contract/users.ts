@@ -53,13 +53,22 @@ export function isReservedUsername(name: string): boolean {
   return RESERVED_USERNAMES.has(lower) || lower.startsWith(ERASED_PREFIX);
 }
 
+/** Answers of `canonicalTimeZone` by input (building an Intl.DateTimeFormat is costly; the worker asks per stored session). */
+const canonicalZones = new Map<string, string | undefined>();
+
 /** The canonical spelling of an IANA time zone (`europe/paris` → `Europe/Paris`), or undefined when it is not one. */
 export function canonicalTimeZone(timeZone: string): string | undefined {
+  if (canonicalZones.has(timeZone)) return canonicalZones.get(timeZone);
+  let canonical: string | undefined;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
   } catch {
-    return undefined;
+    canonical = undefined;
   }
+  // Bounded: anyone may send a zone name (PATCH /me), so the map is emptied rather than grown past 1,000.
+  if (canonicalZones.size >= 1000) canonicalZones.clear();
+  canonicalZones.set(timeZone, canonical);
+  return canonical;
 }
 
 /** The username rules: 3–64 of `A-Z a-z 0-9 _ . -`, not a reserved name (400, not 409: nobody may ever take one). */
