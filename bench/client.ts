@@ -270,13 +270,19 @@ const handlers: Record<string, (msg: any) => Promise<object>> = {
     let ackErrors = 0;
     let expected = 0;
     const ackCodes: Record<string, number> = {};
+    // The worst latency per 250 ms of send time since the step began: where a tail comes from (one stall or everywhere).
+    const began = nowUs();
+    const worst = new Map<number, number>();
     const onMessage = (payload: any): void => {
       const content: string | undefined = payload?.message?.content;
       if (!content) return;
       const sent = Number(content.slice(0, content.indexOf('|')));
       if (!sent) return;
       deliveries += 1;
-      h.recordValue(Math.max(1, nowUs() - sent));
+      const latency = Math.max(1, nowUs() - sent);
+      h.recordValue(latency);
+      const bucket = Math.floor((sent - began) / 250_000);
+      if (latency > (worst.get(bucket) ?? 0)) worst.set(bucket, latency);
     };
     for (const c of conns) c.socket.on('chat:message', onMessage);
     const byRoom = [...rooms().values()];
@@ -320,7 +326,8 @@ const handlers: Record<string, (msg: any) => Promise<object>> = {
       await sleep(msg.settleMs);
     }
     for (const c of conns) c.socket.off('chat:message', onMessage);
-    return { sent: total, acked, ackErrors, ackCodes, deliveries, expectedDeliveries: expected, senders: senders.size, hist: encode(h) };
+    const timeline = [...worst].map(([bucket, us]) => [bucket * 250, Math.round(us / 1000)]);
+    return { sent: total, acked, ackErrors, ackCodes, deliveries, expectedDeliveries: expected, senders: senders.size, hist: encode(h), timeline };
   },
 
   /** Every joined socket starts a timer (paced over durationMs), then stops it. Latency: emit → peers' timer:started. */

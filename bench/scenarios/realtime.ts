@@ -234,6 +234,16 @@ export async function fanout(env: BenchEnv): Promise<ScenarioResult> {
       env.log(
         `  fanout ${bare ? 'bare' : 'api '} ${warmup ? 'warm-up ' : ''}${rate} msg/s: ${step.deliveries}/${step.expected} deliveries, ${step.senders} senders, p99 ${s.p99ms} ms, ack errors ${step.ackErrors}${step.ackErrors ? ` ${JSON.stringify(step.codes)}` : ''}${step.broken ? ' — broken' : ''}`,
       );
+      if (step.p99ms >= P99_LIMIT_MS) {
+        // Where the tail sits: the worst 250 ms slices of send time (ms since the step began → worst latency ms).
+        const slices = new Map<number, number>();
+        for (const r of results) for (const [at, ms] of r.timeline as Array<[number, number]>) slices.set(at, Math.max(ms, slices.get(at) ?? 0));
+        const top = [...slices].sort((a, b) => b[1] - a[1]).slice(0, 6);
+        const over = [...slices].filter(([, ms]) => ms >= P99_LIMIT_MS).length;
+        notes.push(
+          `${bare ? 'bare' : 'API'} ${rate} msg/s: ${over} of ${slices.size} 250-ms slices had a delivery ≥ ${P99_LIMIT_MS} ms; worst (ms into the step → ms): ${top.map(([at, ms]) => `${at}→${ms}`).join(', ')}`,
+        );
+      }
       if (step.broken && rate >= CHECK_RATE) break;
     }
     await stopClients(conn.clients);
