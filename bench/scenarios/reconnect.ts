@@ -40,6 +40,8 @@ interface StormSide {
     examples: string[];
     rooms: number;
     invalidObservers: number;
+    /** Joins and leaves that do not pair up (not a wrong display; see bench/client.ts). */
+    unpaired: Record<string, number>;
     events: number;
     gone: number;
     checkedAtS: number;
@@ -131,6 +133,10 @@ export async function reconnect(env: BenchEnv): Promise<ScenarioResult> {
         examples: verdicts.flatMap((v) => v.examples).slice(0, 5),
         rooms: verdicts.reduce((s, v) => s + v.rooms, 0),
         invalidObservers: verdicts.reduce((s, v) => s + v.invalidObservers, 0),
+        unpaired: {
+          'extra join': verdicts.reduce((s, v) => s + (v.unpaired?.['extra join'] ?? 0), 0),
+          'extra leave': verdicts.reduce((s, v) => s + (v.unpaired?.['extra leave'] ?? 0), 0),
+        },
         events: verdicts.reduce((s, v) => s + v.events, 0),
         gone: verdicts.reduce((s, v) => s + v.gone, 0),
         checkedAtS: round((Date.now() - killedAt) / 1000, 1),
@@ -172,6 +178,11 @@ export async function reconnect(env: BenchEnv): Promise<ScenarioResult> {
   if (Object.keys(real.errors).length) notes.push(`API storm errors (retried): ${JSON.stringify(real.errors).slice(0, 300)}`);
   if (real.droppedOnSurvivor) notes.push(`node A dropped ${real.droppedOnSurvivor} of its own sockets during the storm (they reconnected too)`);
   if (real.verdict?.examples.length) notes.push(`presence examples: ${real.verdict.examples.join('; ')}`);
+  if (real.verdict && (real.verdict.unpaired['extra join'] || real.verdict.unpaired['extra leave'])) {
+    notes.push(
+      `observers' joins and leaves that do not pair up (display still right; a user who blips within a diff window): ${JSON.stringify(real.verdict.unpaired)}`,
+    );
+  }
   if (real.verdict?.invalidObservers) notes.push(`${real.verdict.invalidObservers} observers lost their socket: only the room state was judged in their rooms`);
   notes.push(
     `PRESENCE_TTL_SECONDS=${ttl} for this scenario; presence judged ${real.verdict?.checkedAtS ?? 'n/a'} s after the kill (≥ TTL + TTL/3 sweep period + 2 s, and after the storm); ${real.verdict?.events ?? 0} presence events seen by the ${real.verdict?.rooms ?? 0} observers.`,
