@@ -148,17 +148,22 @@ async function afterUsersSessions(
   await recordDailyGoals(ctx, inputs, tx);
 }
 
+export interface PersistHooks {
+  /** Called once the transaction is over (committed or rolled back), before the caches are dropped (the worker's batcher starts its next batch). */
+  transactionEnded?: () => void;
+}
+
 /**
  * `persistSession` for many jobs in one transaction (the worker's micro-batches): the users'
  * rows locked in user id order (no deadlock between batches), the daily cap, one multi-row
  * `INSERT … ON CONFLICT (session_uuid) DO NOTHING RETURNING` that also adds to the users'
- * totals, then the per-user steps for all users at once (afterUsersSessions). Results in the jobs' order; a session that appears twice
- * is inserted by its first job only. Exactly once as persistSession: only rows really
+ * totals, then the per-user steps for all users at once (afterUsersSessions). Results in
+ * the jobs' order; a session that appears twice is inserted by its first job only. Exactly once as persistSession: only rows really
  * inserted are counted, and a job run again finds its row. Throws when anything fails
  * (nothing is stored then): the caller falls back to one job at a time.
  */
-export async function persistSessions(ctx: AppContext, jobs: readonly PersistSessionJob[]): Promise<PersistResult[]> {
-  const { users, inserted, existing } = await ctx.sequelize.transaction(async (tx) => {
+export async function persistSessions(ctx: AppContext, jobs: readonly PersistSessionJob[], hooks: PersistHooks = {}): Promise<PersistResult[]> {
+  const transaction = ctx.sequelize.transaction(async (tx) => {
     const userIds = [...new Set(jobs.map((j) => j.userId))].sort();
     const users = new Map((await lockUsers(tx, userIds)).map((u) => [u.userId, u]));
     // Each session once (its first job), by user.
@@ -203,6 +208,13 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
     for (const [uuid, row] of await sessions.findByUuids(tx, raced)) existing.set(uuid, row);
     return { users, inserted, existing };
   });
+  let stored: Awaited<typeof transaction>;
+  try {
+    stored = await transaction;
+  } finally {
+    hooks.transactionEnded?.();
+  }
+  const { users, inserted, existing } = stored;
   const insertedUsers = [...new Set([...inserted.values()].map((r) => r.userId))];
   // Committed: these users' totals and streaks moved, so every node drops its cached copies.
   if (insertedUsers.length > 0) await forgetUser(ctx, insertedUsers);
