@@ -7,7 +7,7 @@ import type { SessionDto } from '../../realtime/events';
 import type { SessionEndReason } from '../../shared/enums';
 import { recordDailyGoals } from '../goals';
 import { localDate, recomputeStreaks } from '../streaks';
-import { dailyGoalMinutesOf, forgetUser, lockUser, lockUsers, type UserRecord, userTimeZone } from '../users';
+import { dailyGoalMinutesOf, forgetUser, type LockedUser, lockUser, lockUsers, userTimeZone } from '../users';
 import { toSessionDto } from './session.dto';
 import { capDuration } from './session.rules';
 import * as sessions from './sessions.repository';
@@ -99,7 +99,7 @@ const newSessionOf = (data: PersistSessionJob): sessions.NewSession => ({
 async function sessionsToStore(
   ctx: AppContext,
   tx: Transaction,
-  batch: ReadonlyArray<{ user: UserRecord; jobs: readonly PersistSessionJob[] }>,
+  batch: ReadonlyArray<{ user: LockedUser; jobs: readonly PersistSessionJob[] }>,
 ): Promise<{ existing: Map<string, { id: number; groupId: number | null }>; toStore: sessions.NewSession[] }> {
   const capSeconds = ctx.config.dailyCapHours * 3600;
   const planned = batch.map(({ user, jobs }) => {
@@ -136,7 +136,7 @@ async function sessionsToStore(
 async function afterUsersSessions(
   ctx: AppContext,
   tx: Transaction,
-  batch: ReadonlyArray<{ user: UserRecord; inserted: ReadonlyArray<{ id: number; startedAt: Date }> }>,
+  batch: ReadonlyArray<{ user: LockedUser; inserted: ReadonlyArray<{ id: number; startedAt: Date }> }>,
 ): Promise<void> {
   const inputs = batch.map(({ user, inserted }) => ({
     userId: user.userId,
@@ -180,7 +180,7 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
     const { existing, toStore } = await sessionsToStore(
       ctx,
       tx,
-      [...jobsByUser].sort(byUserId).map(([userId, list]) => ({ user: users.get(userId) as UserRecord, jobs: list })),
+      [...jobsByUser].sort(byUserId).map(([userId, list]) => ({ user: users.get(userId) as LockedUser, jobs: list })),
     );
     // The sessions this batch stores (not stored before), by uuid.
     const byUuid = new Map([...firstJobs].filter(([uuid]) => !existing.has(uuid)));
@@ -196,7 +196,7 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
       ctx,
       tx,
       [...insertedByUser].sort(byUserId).map(([userId, list]) => ({
-        user: users.get(userId) as UserRecord,
+        user: users.get(userId) as LockedUser,
         inserted: list
           .filter((r) => r.durationSeconds > 0)
           .map((r) => ({ id: r.id, startedAt: new Date((byUuid.get(r.sessionUuid) as PersistSessionJob).startedAt) })),
