@@ -51,7 +51,8 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
   const connection = bullConnection(config.redisUrl, true);
   const prefix = bullPrefix(config);
   // Session jobs are stored in micro-batches: the worker runs enough jobs at once to fill
-  // every batch in flight plus the next one, and the batcher stores the ready ones together.
+  // every batch being stored, one committed batch whose boards are being written, and the
+  // next one gathering; the batcher stores the ready ones together.
   const batcher = createSessionBatcher(ctx, { maxBatch: config.sessionBatchMax, waitMs: SESSION_BATCH_WAIT_MS, maxInFlight: SESSION_BATCHES_IN_FLIGHT });
   const sessions = new Worker<PersistSessionJob>(
     QUEUE_NAMES.sessions,
@@ -60,7 +61,7 @@ export async function startWorker(config: Config, logger?: Logger): Promise<Work
     {
       connection,
       prefix,
-      concurrency: Math.max(config.workerConcurrency, config.sessionBatchMax * (SESSION_BATCHES_IN_FLIGHT + 1)),
+      concurrency: Math.max(config.workerConcurrency, config.sessionBatchMax * (SESSION_BATCHES_IN_FLIGHT + 2)),
       lockDuration: config.workerLockMs,
       stalledInterval: config.workerLockMs,
     },

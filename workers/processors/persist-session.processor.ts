@@ -92,13 +92,13 @@ export function createSessionBatcher(ctx: AppContext, options: { maxBatch: numbe
   let waiting: Array<Waiting & { at: number }> = [];
   let timer: NodeJS.Timeout | undefined;
   let inFlight = 0;
-  /** Stores the batch; `committed` is called once, when its transaction is over (committed or not). */
+  /** Stores the batch; `committed` is called when its transaction is over (committed or not; more calls do nothing). */
   const run = async (batch: Waiting[], committed: () => void): Promise<void> => {
     try {
       const jobs = batch.map((w) => w.data);
       let results: PersistResult[];
       try {
-        results = await persistSessions(ctx, jobs);
+        results = await persistSessions(ctx, jobs, { transactionEnded: committed });
       } finally {
         committed();
       }
@@ -133,7 +133,10 @@ export function createSessionBatcher(ctx: AppContext, options: { maxBatch: numbe
       const batch = waiting.slice(0, options.maxBatch);
       waiting = waiting.slice(batch.length);
       inFlight += 1;
+      let ended = false;
       void run(batch, () => {
+        if (ended) return;
+        ended = true;
         inFlight -= 1;
         pump();
       });

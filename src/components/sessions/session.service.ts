@@ -7,7 +7,7 @@ import type { SessionDto } from '../../realtime/events';
 import type { SessionEndReason } from '../../shared/enums';
 import { recordDailyGoals } from '../goals';
 import { localDate, recomputeStreaks } from '../streaks';
-import { dailyGoalMinutesOf, forgetUser, lockUser, lockUsers, type UserRecord, userTimeZone } from '../users';
+import { dailyGoalMinutesOf, forgetUser, type LockedUser, lockUser, lockUsers, userTimeZone } from '../users';
 import { toSessionDto } from './session.dto';
 import { capDuration } from './session.rules';
 import * as sessions from './sessions.repository';
@@ -99,7 +99,7 @@ const newSessionOf = (data: PersistSessionJob): sessions.NewSession => ({
 async function sessionsToStore(
   ctx: AppContext,
   tx: Transaction,
-  batch: ReadonlyArray<{ user: UserRecord; jobs: readonly PersistSessionJob[] }>,
+  batch: ReadonlyArray<{ user: LockedUser; jobs: readonly PersistSessionJob[] }>,
 ): Promise<{ existing: Map<string, { id: number; groupId: number | null }>; toStore: sessions.NewSession[] }> {
   const capSeconds = ctx.config.dailyCapHours * 3600;
   const planned = batch.map(({ user, jobs }) => {
@@ -136,7 +136,7 @@ async function sessionsToStore(
 async function afterUsersSessions(
   ctx: AppContext,
   tx: Transaction,
-  batch: ReadonlyArray<{ user: UserRecord; inserted: ReadonlyArray<{ id: number; startedAt: Date }> }>,
+  batch: ReadonlyArray<{ user: LockedUser; inserted: ReadonlyArray<{ id: number; startedAt: Date }> }>,
 ): Promise<void> {
   const inputs = batch.map(({ user, inserted }) => ({
     userId: user.userId,
@@ -148,17 +148,22 @@ async function afterUsersSessions(
   await recordDailyGoals(ctx, inputs, tx);
 }
 
+export interface PersistHooks {
+  /** Called once the transaction is over (committed or rolled back), before the caches are dropped (the worker's batcher starts its next batch). */
+  transactionEnded?: () => void;
+}
+
 /**
  * `persistSession` for many jobs in one transaction (the worker's micro-batches): the users'
  * rows locked in user id order (no deadlock between batches), the daily cap, one multi-row
  * `INSERT … ON CONFLICT (session_uuid) DO NOTHING RETURNING` that also adds to the users'
- * totals, then the per-user steps for all users at once (afterUsersSessions). Results in the jobs' order; a session that appears twice
- * is inserted by its first job only. Exactly once as persistSession: only rows really
+ * totals, then the per-user steps for all users at once (afterUsersSessions). Results in
+ * the jobs' order; a session that appears twice is inserted by its first job only. Exactly once as persistSession: only rows really
  * inserted are counted, and a job run again finds its row. Throws when anything fails
  * (nothing is stored then): the caller falls back to one job at a time.
  */
-export async function persistSessions(ctx: AppContext, jobs: readonly PersistSessionJob[]): Promise<PersistResult[]> {
-  const { users, inserted, existing } = await ctx.sequelize.transaction(async (tx) => {
+export async function persistSessions(ctx: AppContext, jobs: readonly PersistSessionJob[], hooks: PersistHooks = {}): Promise<PersistResult[]> {
+  const transaction = ctx.sequelize.transaction(async (tx) => {
     const userIds = [...new Set(jobs.map((j) => j.userId))].sort();
     const users = new Map((await lockUsers(tx, userIds)).map((u) => [u.userId, u]));
     // Each session once (its first job), by user.
@@ -175,7 +180,7 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
     const { existing, toStore } = await sessionsToStore(
       ctx,
       tx,
-      [...jobsByUser].sort(byUserId).map(([userId, list]) => ({ user: users.get(userId) as UserRecord, jobs: list })),
+      [...jobsByUser].sort(byUserId).map(([userId, list]) => ({ user: users.get(userId) as LockedUser, jobs: list })),
     );
     // The sessions this batch stores (not stored before), by uuid.
     const byUuid = new Map([...firstJobs].filter(([uuid]) => !existing.has(uuid)));
@@ -191,7 +196,7 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
       ctx,
       tx,
       [...insertedByUser].sort(byUserId).map(([userId, list]) => ({
-        user: users.get(userId) as UserRecord,
+        user: users.get(userId) as LockedUser,
         inserted: list
           .filter((r) => r.durationSeconds > 0)
           .map((r) => ({ id: r.id, startedAt: new Date((byUuid.get(r.sessionUuid) as PersistSessionJob).startedAt) })),
@@ -203,6 +208,13 @@ export async function persistSessions(ctx: AppContext, jobs: readonly PersistSes
     for (const [uuid, row] of await sessions.findByUuids(tx, raced)) existing.set(uuid, row);
     return { users, inserted, existing };
   });
+  let stored: Awaited<typeof transaction>;
+  try {
+    stored = await transaction;
+  } finally {
+    hooks.transactionEnded?.();
+  }
+  const { users, inserted, existing } = stored;
   const insertedUsers = [...new Set([...inserted.values()].map((r) => r.userId))];
   // Committed: these users' totals and streaks moved, so every node drops its cached copies.
   if (insertedUsers.length > 0) await forgetUser(ctx, insertedUsers);

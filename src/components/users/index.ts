@@ -11,6 +11,7 @@ export {
   isDuplicateUser,
   lockUser,
   lockUsers,
+  type LockedUser,
   lockUsernameHolder,
   preferencesOf,
   updateUser,
