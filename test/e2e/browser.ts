@@ -84,6 +84,10 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   if (!loaded) await page.evaluate(fs.readFileSync(AXE_SOURCE, 'utf8'));
   const violations = await page.evaluate(async () => {
     const g = globalThis as any;
+    // Judge the settled page: a fade in progress (e.g. a message's actions appearing under
+    // the pointer) has a contrast of its own for 150 ms. Endless animations are not waited for.
+    const running = (g.document.getAnimations() as any[]).filter((a) => a.effect?.getComputedTiming?.().iterations !== Number.POSITIVE_INFINITY);
+    await Promise.all(running.map((a) => a.finished.catch(() => undefined)));
     const result: { violations: any[] } = await g.axe.run(g.document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({
       id: v.id as string,
