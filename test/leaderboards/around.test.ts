@@ -75,6 +75,25 @@ describe('leaderboard rank neighbours (around=me)', () => {
     expect(none.body.me).toBeNull();
   });
 
+  it('when a streak is kept alive by a freeze, then around=me shows it as the top board does', async () => {
+    const { users, group, get } = await board();
+    // nb studied 5 days up to two days ago and holds a freeze: yesterday is bridged.
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    await ctx.sequelize.query(
+      `INSERT INTO streaks (user_id, current_streak, longest_streak, last_active_date, freezes_available)
+       VALUES (:id, 5, 5, :day, 1)
+       ON CONFLICT (user_id) DO UPDATE SET current_streak = 5, longest_streak = 5, last_active_date = :day, freezes_available = 1`,
+      { replacements: { id: users[1]!.userId, day: twoDaysAgo } },
+    );
+    const streakOf = (body: { entries: Array<{ username: string; currentStreak: number }> }) =>
+      body.entries.find((e) => e.username.startsWith('nb'))?.currentStreak;
+    const around = await get(1, '&radius=1');
+    const top = await app.http.get(`/api/groups/${group.id}/leaderboard?period=week`, { token: users[1]!.token });
+    expect(top.status).toBe(200);
+    expect(streakOf(top.body)).toBe(5);
+    expect(streakOf(around.body)).toBe(5);
+  });
+
   it('when radius is out of range or around is not me, then 400 VALIDATION_FAILED; strangers get what they get for the board', async () => {
     const { group, get, users } = await board();
     for (const radius of ['0', '11', 'x', '1.5']) {

@@ -19,14 +19,33 @@ interface TopAnswer {
   entries: Array<RankedEntry & MemberRow>;
   /** Non-members still in the set above the last entry (left since the last refresh): `me` skips them. */
   strays: Array<{ totalSeconds: number }>;
+  /** The entries as sent, built for one second (`currentStreak` reads the clock in each user's zone). */
+  sent?: { second: number; entries: LeaderboardDto['entries'] };
 }
+
+/** A user's place on one board as read from the set (null: not on it). */
+type Place = Awaited<ReturnType<typeof placeOf>>;
+
+/**
+ * What this node has read of one group's boards since their last write: the tops by
+ * `period:periodKey:limit` and callers' places by `period:periodKey:userId`. Both come
+ * from the same sorted sets, so the group's invalidation (any board write, a member
+ * leaving or joining) drops them together.
+ */
+interface GroupAnswers {
+  tops: Map<string, TopAnswer>;
+  places: Map<string, Place>;
+}
+
+/** Places kept per group: beyond this, further callers' places are read from Redis each time. */
+const MAX_PLACES = 5_000;
 
 /**
  * A group's board for members: the top `limit` from the Redis sorted set kept by the
- * workers (ZREVRANGE, names and streaks of those users only), cached on this node until
- * the group's next board write, and the caller's place (ZSCORE + ZCOUNT). When the board
- * is not in Redis (lost, or a period just began) the answer is computed from PostgreSQL
- * and a rebuild is enqueued.
+ * workers (ZREVRANGE, names and streaks of those users only), and the caller's place
+ * (ZSCORE + ZCOUNT), both cached on this node until the group's next board write. When
+ * the board is not in Redis (lost, or a period just began) the answer is computed from
+ * PostgreSQL and a rebuild is enqueued.
  */
 export async function getLeaderboard(
   ctx: AppContext,
@@ -36,32 +55,47 @@ export async function getLeaderboard(
   const now = input.now ?? new Date();
   await requireCachedAccess(ctx, input.groupId, actor.userId, 'leaderboard.view');
   const bounds = periodBounds(input.period, now);
-  const cache = boardAnswers<TopAnswer>(ctx);
+  const cache = boardAnswers<GroupAnswers>(ctx);
   const cacheKey = String(input.groupId);
   let answers = cache.get(cacheKey);
   if (!answers) {
-    answers = new Map();
+    answers = { tops: new Map(), places: new Map() };
     cache.set(cacheKey, answers);
   }
+  // A caller-supplied clock (tests of period edges) reads around the cache.
+  const cached = !input.now;
   const slot = `${input.period}:${bounds.periodKey}:${input.limit}`;
-  let top = input.now ? undefined : answers.get(slot);
+  let top = cached ? answers.tops.get(slot) : undefined;
   if (!top) {
     top = (await topOfBoard(ctx, input.groupId, input.period, input.limit, now)) ?? undefined;
     if (!top) return fromPostgres(ctx, actor, input, now);
-    if (!input.now) answers.set(slot, top);
+    if (cached) answers.tops.set(slot, top);
   }
-  const cached = top;
+  const board = top;
   let me: LeaderboardDto['me'] = null;
-  const mine = cached.entries.find((e) => e.userId === actor.userId);
+  const mine = board.entries.find((e) => e.userId === actor.userId);
   if (mine) me = { rank: mine.rank, totalSeconds: mine.totalSeconds };
   else {
-    const place = await placeOf(ctx, input.groupId, input.period, now, actor.userId);
+    const placeSlot = `${input.period}:${bounds.periodKey}:${actor.userId}`;
+    let place = cached ? answers.places.get(placeSlot) : undefined;
+    if (place === undefined) {
+      place = await placeOf(ctx, input.groupId, input.period, now, actor.userId);
+      if (cached && answers.places.size < MAX_PLACES) answers.places.set(placeSlot, place);
+    }
     if (place && place.totalSeconds > 0) {
-      const strays = cached.strays.filter((s) => s.totalSeconds > place.totalSeconds).length;
+      const strays = board.strays.filter((s) => s.totalSeconds > place.totalSeconds).length;
       me = { rank: place.above - strays + 1, totalSeconds: place.totalSeconds };
     }
   }
-  return toDto(input.period, bounds, now, cached.entries, me);
+  const second = Math.floor(now.getTime() / 1000);
+  if (board.sent?.second !== second) board.sent = { second, entries: sentEntries(board.entries, now) };
+  return {
+    period: input.period,
+    from: bounds.from ? bounds.from.toISOString() : null,
+    to: bounds.to.toISOString(),
+    entries: board.sent.entries,
+    me,
+  };
 }
 
 /**
@@ -128,15 +162,20 @@ function toDto(
     period,
     from: bounds.from ? bounds.from.toISOString() : null,
     to: bounds.to.toISOString(),
-    entries: entries.map((e) => ({
-      rank: e.rank,
-      userId: e.userId,
-      username: e.username,
-      totalSeconds: e.totalSeconds,
-      currentStreak: effectiveCurrentStreak(e.currentStreak, e.lastActiveDate, e.timeZone || 'UTC', now, e.freezesAvailable),
-    })),
+    entries: sentEntries(entries, now),
     me,
   };
+}
+
+/** Board entries as the wire shows them at `now` (the streak as it reads today in each user's zone). */
+function sentEntries(entries: ReadonlyArray<RankedEntry & MemberRow>, now: Date): LeaderboardDto['entries'] {
+  return entries.map((e) => ({
+    rank: e.rank,
+    userId: e.userId,
+    username: e.username,
+    totalSeconds: e.totalSeconds,
+    currentStreak: effectiveCurrentStreak(e.currentStreak, e.lastActiveDate, e.timeZone || 'UTC', now, e.freezesAvailable),
+  }));
 }
 
 /**
@@ -173,13 +212,7 @@ export async function getLeaderboardAround(
     period: input.period,
     from: bounds.from ? bounds.from.toISOString() : null,
     to: bounds.to.toISOString(),
-    entries: view.entries.map((e) => ({
-      rank: e.rank,
-      userId: e.userId,
-      username: e.username,
-      totalSeconds: e.totalSeconds,
-      currentStreak: effectiveCurrentStreak(e.currentStreak, e.lastActiveDate, e.timeZone || 'UTC', now),
-    })),
+    entries: sentEntries(view.entries, now),
     me: view.me,
   };
 }

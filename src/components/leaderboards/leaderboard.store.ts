@@ -24,12 +24,12 @@ export async function refreshUserBoards(ctx: AppContext, groupId: number, userId
 }
 
 /**
- * The node-local cache of board answers: per group (the key), a map from
- * `period:periodKey:limit` to the computed top entries. Every write to a group's boards
- * invalidates the group on every node (after the write); a load racing an invalidation
- * writes into the dropped map, never into the live one.
+ * The node-local cache of board answers: per group (the key), what readers computed from
+ * its boards (the service's tops and places). Every write to a group's boards invalidates
+ * the group on every node (after the write); a load racing an invalidation writes into the
+ * dropped value, never into the live one.
  */
-export const boardAnswers = <V>(ctx: AppContext) => ctx.caches.cache<Map<string, V>>(LEADERBOARD_CACHE.name, LEADERBOARD_CACHE);
+export const boardAnswers = <V>(ctx: AppContext) => ctx.caches.cache<V>(LEADERBOARD_CACHE.name, LEADERBOARD_CACHE);
 
 /**
  * Writes the absolute period totals of many (group, user) pairs at once: one aggregate

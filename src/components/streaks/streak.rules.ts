@@ -3,16 +3,27 @@
  * ("YYYY-MM-DD" strings in the user's IANA timezone); no database here.
  */
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Per time zone: its formatter, and the last answer with the second it is good for. */
+const zones = new Map<string, { fmt: Intl.DateTimeFormat; second: number; date: string }>();
 
-/** The calendar date of `instant` in `timeZone`, as YYYY-MM-DD. */
+/**
+ * The calendar date of `instant` in `timeZone`, as YYYY-MM-DD. Every offset in the time
+ * zone database is a whole number of seconds, so a zone's date cannot change inside one
+ * second: the last answer per zone is reused within its second (boards and stats ask
+ * this for every entry of every read).
+ */
 export function localDate(instant: Date, timeZone: string): string {
-  let fmt = formatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, fmt);
+  const second = Math.floor(instant.getTime() / 1000);
+  let zone = zones.get(timeZone);
+  if (!zone) {
+    zone = { fmt: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }), second: Number.NaN, date: '' };
+    zones.set(timeZone, zone);
   }
-  return fmt.format(instant);
+  if (zone.second !== second) {
+    zone.date = zone.fmt.format(instant);
+    zone.second = second;
+  }
+  return zone.date;
 }
 
 /** Calendar arithmetic on YYYY-MM-DD strings (timezone-free). */
