@@ -25,7 +25,13 @@ export interface PresenceDiff {
   leaves: PresenceLeave[];
 }
 
-export type PresenceChange = { userId: string; lastSeen: string } & ({ online: true; username: string } | { online: false });
+/**
+ * `seq`: the transition's number in its group (presence.store.ts numbers them in the order
+ * Redis decided them). A change older than one already queued or sent for the same user
+ * arrived late (its reply was handled after a later one's) and is dropped: the later
+ * transition is the user's state. Without `seq`, arrival order counts.
+ */
+export type PresenceChange = { userId: string; lastSeen: string; seq?: number } & ({ online: true; username: string } | { online: false });
 
 export type PresenceCoalescer = KeyedCoalescer<number, PresenceChange>;
 
@@ -57,7 +63,7 @@ export function createPresenceCoalescer(
   now: () => number = Date.now,
   maxWindowMs = 1000,
 ): PresenceCoalescer {
-  return createKeyedCoalescer<number, PresenceChange, Lists>({
+  const coalescer = createKeyedCoalescer<number, PresenceChange, Lists>({
     merge: mergeChange,
     worthSending: (lists) => lists.joins.size > 0 || lists.leaves.size > 0,
     send: (groupId, lists) => send({ groupId, joins: [...lists.joins.values()], leaves: [...lists.leaves.values()] }),
@@ -65,4 +71,35 @@ export function createPresenceCoalescer(
     maxWindowMs,
     now,
   });
+  const latest = latestTransitions(now);
+  return { ...coalescer, add: (groupId, change) => latest.isCurrent(groupId, change) && coalescer.add(groupId, change) };
+}
+
+/**
+ * How long a user's latest transition number is remembered. Late replies are those
+ * handled in the same read as a later one, so microseconds late; the margin is wide.
+ * (Redis wiped: numbering restarts, and a user's first new transitions within this
+ * margin of an old one are dropped; the sweep and heartbeat settle presence after it.)
+ */
+const REMEMBER_MS = 10_000;
+
+/** Per (group, user) the latest transition number seen, for `REMEMBER_MS`. */
+function latestTransitions(now: () => number): { isCurrent(groupId: number, change: PresenceChange): boolean } {
+  const latest = new Map<string, { seq: number; at: number }>();
+  let prunedAt = now();
+  return {
+    isCurrent(groupId, change) {
+      if (change.seq === undefined) return true;
+      const t = now();
+      if (t - prunedAt > REMEMBER_MS) {
+        for (const [key, entry] of latest) if (t - entry.at > REMEMBER_MS) latest.delete(key);
+        prunedAt = t;
+      }
+      const key = `${groupId}|${change.userId}`;
+      const known = latest.get(key);
+      if (known && known.seq > change.seq && t - known.at <= REMEMBER_MS) return false;
+      latest.set(key, { seq: change.seq, at: t });
+      return true;
+    },
+  };
 }

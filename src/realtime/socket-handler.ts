@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io';
 import type { InfraContext } from '../lib/context';
 import { toAppError } from '../lib/error-mapping';
 import { AppError } from '../lib/errors';
+import { componentLogger } from '../lib/logger';
 import { enforceTypingLimit, enforceWriteLimit } from '../lib/rate-limit';
 import { parseInput } from '../lib/validation';
 import { clientEvents } from '../shared/contract/events';
@@ -42,7 +43,7 @@ export function handle<E extends ClientEventName>(
   run: (payload: ParsedPayload<E>) => Promise<AckFields<E>>,
   options: HandleOptions = {},
 ): void {
-  const log = ctx.logger.child({ component: 'socket', event });
+  const log = componentLogger(ctx.logger, 'socket', { event });
   const spec = clientEvents[event];
   const ackOptional = 'ackOptional' in spec && spec.ackOptional === true;
   // Whatever the client sent: the listener takes unknown arguments and trusts none of them.

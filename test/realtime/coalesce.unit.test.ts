@@ -1,4 +1,5 @@
 import { createKeyedCoalescer } from '../../src/realtime/coalesce';
+import { createPresenceCoalescer, type PresenceDiff } from '../../src/realtime/presence-diff';
 
 /** The keyed coalescer behind `presence:diff` and `group:activity`: leading edge, then one trailing send per window. */
 describe('createKeyedCoalescer', () => {
@@ -88,5 +89,36 @@ describe('createKeyedCoalescer', () => {
     c.add(1, 2);
     jest.advanceTimersByTime(200);
     expect(times.slice(before)).toEqual([quietAt, quietAt + 200]);
+  });
+});
+
+/** `presence:diff` under late replies: a user's transitions go out in the order Redis numbered them. */
+describe('createPresenceCoalescer ordering', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 0 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('when an older transition arrives after a newer one, in the same window or the next, then it is dropped; another user or an old memory is not affected', () => {
+    const sent: PresenceDiff[] = [];
+    const c = createPresenceCoalescer(
+      (d) => sent.push(d),
+      200,
+      () => Date.now(),
+    );
+    const at = '2026-11-26T00:00:00.000Z';
+    c.add(7, { userId: 'u1', username: 'u1', online: true, lastSeen: at, seq: 5 });
+    c.add(7, { userId: 'u1', online: false, lastSeen: at, seq: 4 }); // same window
+    jest.advanceTimersByTime(0);
+    c.add(7, { userId: 'u1', online: false, lastSeen: at, seq: 3 }); // the next window
+    c.add(7, { userId: 'u2', online: false, lastSeen: at, seq: 2 }); // another user: numbers are per user here
+    jest.advanceTimersByTime(1000);
+    expect(sent.map((d) => [d.joins.map((j) => j.userId), d.leaves.map((l) => l.userId)])).toEqual([
+      [['u1'], []],
+      [[], ['u2']],
+    ]);
+    // Numbering restarted (Redis wiped) long after: transitions count again.
+    jest.advanceTimersByTime(60_000);
+    c.add(7, { userId: 'u1', online: false, lastSeen: at, seq: 1 });
+    jest.advanceTimersByTime(1000);
+    expect(sent.at(-1)).toEqual({ groupId: 7, joins: [], leaves: [{ userId: 'u1', lastSeen: at }] });
   });
 });

@@ -1,9 +1,11 @@
 import { Redis } from 'ioredis';
 import { Grouping } from '../../src/db/models';
 import { eventually } from '../helpers/eventually';
-import { connectSocket, emitAck, waitForEvent } from '../helpers/socket';
+import { addEntry, sweepGroups } from '../../src/components/presence/presence.store';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connectSocket, emitAck, recordEvents, waitForEvent } from '../helpers/socket';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { addMember, cameOnline, createGroup, wentOffline } from './fixtures';
+import { addMember, cameOnline, createGroup, transitionsOf, wentOffline } from './fixtures';
 
 describe('presence in one node', () => {
   let app: TestApp;
@@ -35,6 +37,39 @@ describe('presence in one node', () => {
     const offline = await waitForEvent(socket, 'presence:diff', wentOffline(ghost.userId), 6000);
     expect(offline).toMatchObject({ groupId: group.id, joins: [], leaves: [{ userId: ghost.userId, lastSeen: expect.any(String) }] });
     await eventually(async () => expect((await Grouping.findOne({ where: { groupId: group.id, userId: ghost.userId } }))!.isConnected).toBe(false));
+  });
+
+  it('when a sweep and a join are decided in one order and their replies handled in the other, then the room shows the later one', async () => {
+    const ctx = app.node.ctx;
+    const ana = await app.signedUpUser('ana');
+    const mover = await app.signedUpUser('mover');
+    const group = await createGroup(ana);
+    await addMember(group, mover);
+    const socket = await connectSocket(app.url, ana.token);
+    await emitAck(socket, 'room:join', { groupId: group.id });
+    // The mover's socket on a killed node, expired; they come back through this node.
+    await redis.zadd(presenceKey(group.id), Date.now() - 1, `dead-socket|${mover.userId}`);
+    await redis.hincrby(`${presenceKey(group.id)}:users`, mover.userId, 1);
+    await redis.sadd(`${app.env.REDIS_KEY_PREFIX}presence:groups`, String(group.id));
+    const events = recordEvents(socket);
+    // Redis decides the sweep (offline) first, then the join (online)...
+    const swept = sweepGroups(ctx, [group.id]);
+    const joined = addEntry(ctx, group.id, 'live-socket', mover.userId);
+    const [gone, online] = await Promise.all([swept, joined]);
+    const leave = gone.get(group.id)!;
+    expect(leave.users).toEqual([mover.userId]);
+    expect(online).toBeGreaterThan(leave.transition);
+    // ...and the node hands them over in the other order (their replies came in one read,
+    // and the join's continuation ran first): the later transition must stay the state.
+    const lastSeen = new Date().toISOString();
+    ctx.broadcast.presence(group.id, { userId: mover.userId, username: mover.username, online: true, lastSeen, seq: online });
+    ctx.broadcast.presence(group.id, { userId: mover.userId, online: false, lastSeen, seq: leave.transition });
+    await sleep(1500);
+    const shown = events
+      .filter((e) => e.event === 'presence:diff')
+      .flatMap((e) => transitionsOf(e.payload as Parameters<typeof transitionsOf>[0]))
+      .filter((t) => t.userId === mover.userId);
+    expect(shown.at(-1)).toEqual({ userId: mover.userId, online: true });
   });
 
   it('when a live socket entry vanished (Redis stalled past the TTL), then the heartbeat restores it and announces the user online', async () => {

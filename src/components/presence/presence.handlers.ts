@@ -1,4 +1,5 @@
 import type { Actor, AppContext } from '../../context';
+import { componentLogger } from '../../lib/logger';
 import { groupRoom } from '../../realtime/events';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
 import { checkRoomAccess, joinRoom, leaveRoom } from './presence.service';
@@ -12,7 +13,7 @@ export function joinedGroups(socket: { rooms: Set<string> }): number[] {
 export function registerPresenceHandlers(ctx: AppContext, socket: IoSocket): void {
   const actor: Actor = { userId: socket.data.userId, username: socket.data.username, socketId: socket.id };
   const userId = actor.userId;
-  const log = ctx.logger.child({ component: 'presence' });
+  const log = componentLogger(ctx.logger, 'presence');
 
   handle(ctx, socket, 'room:join', async ({ groupId }) => ({ state: await joinRoom(ctx, actor, { groupId, socket }) }), {
     limit: 'writes',

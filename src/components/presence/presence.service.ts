@@ -3,16 +3,30 @@ import { groupRoom, type RoomState } from '../../realtime/events';
 import { cachedRoomMembers, isCachedMember, type RoomMember, requireCachedAccess } from '../groups';
 import { readTimers, toTimerDto } from '../timers';
 import { disconnectAll, writeConnected } from './presence.repository';
-import { addEntry, clearDirty, dropGroup, groupsWithPresence, onlineUsers, readDirty, removeEntry, removeUserEntries, sweepGroups } from './presence.store';
+import {
+  addEntry,
+  clearDirty,
+  type Transition,
+  dropGroup,
+  groupsWithPresence,
+  onlineUsers,
+  readDirty,
+  removeEntry,
+  removeUserEntries,
+  sweepGroups,
+} from './presence.store';
 
 /**
  * Announces a presence transition to the room (coalesced into `presence:diff`). The
  * script that decided it also queued it for `groupings.is_connected` / `last_seen`
  * (`presence:dirty`), written behind in batches by `flushConnected`.
  */
-function announce(ctx: AppContext, groupId: number, who: { userId: string; username?: string }, online: boolean, at = new Date()): void {
+function announce(ctx: AppContext, groupId: number, who: { userId: string; username?: string }, online: boolean, seq: Transition, at = new Date()): void {
   const lastSeen = at.toISOString();
-  ctx.broadcast.presence(groupId, online ? { userId: who.userId, username: who.username ?? '', online, lastSeen } : { userId: who.userId, online, lastSeen });
+  ctx.broadcast.presence(
+    groupId,
+    online ? { userId: who.userId, username: who.username ?? '', online, lastSeen, seq } : { userId: who.userId, online, lastSeen, seq },
+  );
 }
 
 /**
@@ -79,7 +93,8 @@ export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: 
     await socket.leave(room);
     throw error;
   }
-  if (await addEntry(ctx, groupId, socket.id, actor.userId)) announce(ctx, groupId, actor, true);
+  const joined = await addEntry(ctx, groupId, socket.id, actor.userId);
+  if (joined) announce(ctx, groupId, actor, true, joined);
   return roomState(ctx, groupId);
 }
 
@@ -90,7 +105,8 @@ export async function checkRoomAccess(ctx: AppContext, actor: Actor, input: { gr
 
 /** A socket leaves a room (explicitly or by disconnecting). */
 export async function leaveRoom(ctx: AppContext, input: { socketId: string; userId: string; groupId: number }): Promise<void> {
-  if (await removeEntry(ctx, input.groupId, input.socketId, input.userId)) announce(ctx, input.groupId, input, false);
+  const left = await removeEntry(ctx, input.groupId, input.socketId, input.userId);
+  if (left) announce(ctx, input.groupId, input, false, left);
 }
 
 /**
@@ -100,7 +116,8 @@ export async function leaveRoom(ctx: AppContext, input: { socketId: string; user
 export async function restoreEntry(ctx: AppContext, input: { socketId: string; userId: string; username: string; groupId: number }): Promise<void> {
   const { socketId, userId, groupId } = input;
   if (!(await isCachedMember(ctx, groupId, userId))) return;
-  if (await addEntry(ctx, groupId, socketId, userId)) announce(ctx, groupId, input, true);
+  const joined = await addEntry(ctx, groupId, socketId, userId);
+  if (joined) announce(ctx, groupId, input, true, joined);
 }
 
 /** Expired entries (sockets of dead nodes) → offline for users with nothing left. */
@@ -111,13 +128,14 @@ export async function sweepExpired(ctx: AppContext, now = Date.now(), stopped: (
     if (stopped()) return;
     const gone = await sweepGroups(ctx, groups.slice(i, i + 500), now);
     const at = new Date(now);
-    for (const [groupId, users] of gone) for (const userId of users) announce(ctx, groupId, { userId }, false, at);
+    for (const [groupId, { transition, users }] of gone) for (const userId of users) announce(ctx, groupId, { userId }, false, transition, at);
   }
 }
 
 /** A member removed from the group: drop every entry of theirs, offline at once. */
 export async function userRemovedFromGroup(ctx: AppContext, input: { userId: string; groupId: number }): Promise<void> {
-  if (await removeUserEntries(ctx, input.groupId, input.userId)) announce(ctx, input.groupId, input, false);
+  const left = await removeUserEntries(ctx, input.groupId, input.userId);
+  if (left) announce(ctx, input.groupId, input, false, left);
 }
 
 /** A deleted group: its presence goes with it. */

@@ -18,23 +18,30 @@ import { presenceEntry } from './presence.rules';
  * transition is one script (loaded once: EVALSHA), so two nodes never both announce it.
  */
 
-/** KEYS: zset, counts, groups set, dirty. ARGV: entry, expiry, userId, groupId, now. → 1 when the user was offline. */
+/**
+ * Every script that decides a transition also numbers it (`presence:<groupId>:seq`, one
+ * INCR): the order Redis decided them in. A node hands transitions to the room in that
+ * order even when their replies are handled in another (a sweep's pipeline and a join
+ * sent after it answer in one read, and their continuations can run in either order);
+ * see realtime/presence-diff.ts.
+ */
+/** KEYS: zset, counts, groups set, dirty, seq. ARGV: entry, expiry, userId, groupId, now. → the transition's number when the user was offline, else 0. */
 const JOIN = `
 if redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) == 0 then return 0 end
 redis.call('SADD', KEYS[3], ARGV[4])
 if redis.call('HINCRBY', KEYS[2], ARGV[3], 1) ~= 1 then return 0 end
 redis.call('HSET', KEYS[4], ARGV[4] .. '|' .. ARGV[3], '1|' .. ARGV[5])
-return 1`;
+return redis.call('INCR', KEYS[5])`;
 
-/** KEYS: zset, counts, dirty. ARGV: entry, userId, groupId, now. → 1 when that was the user's last entry. */
+/** KEYS: zset, counts, dirty, seq. ARGV: entry, userId, groupId, now. → the transition's number when that was the user's last entry, else 0. */
 const LEAVE = `
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) > 0 then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[3] .. '|' .. ARGV[2], '0|' .. ARGV[4])
-return 1`;
+return redis.call('INCR', KEYS[4])`;
 
-/** KEYS: zset, counts, groups set, dirty. ARGV: now, groupId. → users whose last entry expired. */
+/** KEYS: zset, counts, groups set, dirty, seq. ARGV: now, groupId. → {the transitions' number, users whose last entry expired…}, or {} when none. */
 const SWEEP = `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 local gone = {}
@@ -51,9 +58,11 @@ if redis.call('ZCARD', KEYS[1]) == 0 then
   redis.call('SREM', KEYS[3], ARGV[2])
   redis.call('DEL', KEYS[2])
 end
+if #gone == 0 then return gone end
+table.insert(gone, 1, tostring(redis.call('INCR', KEYS[5])))
 return gone`;
 
-/** KEYS: zset, counts, dirty. ARGV: '|userId', userId, groupId, now. → 1 when the user had an entry (now all removed). */
+/** KEYS: zset, counts, dirty, seq. ARGV: '|userId', userId, groupId, now. → the transition's number when the user had an entry (now all removed), else 0. */
 const REMOVE_USER = `
 local all = redis.call('ZRANGE', KEYS[1], 0, -1)
 local had = 0
@@ -64,8 +73,9 @@ for _, m in ipairs(all) do
   end
 end
 redis.call('HDEL', KEYS[2], ARGV[2])
-if had == 1 then redis.call('HSET', KEYS[3], ARGV[3] .. '|' .. ARGV[2], '0|' .. ARGV[4]) end
-return had`;
+if had == 0 then return 0 end
+redis.call('HSET', KEYS[3], ARGV[3] .. '|' .. ARGV[2], '0|' .. ARGV[4])
+return redis.call('INCR', KEYS[4])`;
 
 /** KEYS: dirty. ARGV: field, value, field, value… → drops each field still holding the value read (a newer transition stays). */
 const CLEAN = `
@@ -84,15 +94,16 @@ interface PresenceCommands {
     counts: string,
     groups: string,
     dirty: string,
+    seq: string,
     entry: string,
     expiry: number,
     userId: string,
     groupId: number,
     now: number,
   ): Promise<number>;
-  presenceLeave(zset: string, counts: string, dirty: string, entry: string, userId: string, groupId: number, now: number): Promise<number>;
-  presenceSweep(zset: string, counts: string, groups: string, dirty: string, now: number, groupId: number): Promise<string[]>;
-  presenceRemoveUser(zset: string, counts: string, dirty: string, suffix: string, userId: string, groupId: number, now: number): Promise<number>;
+  presenceLeave(zset: string, counts: string, dirty: string, seq: string, entry: string, userId: string, groupId: number, now: number): Promise<number>;
+  presenceSweep(zset: string, counts: string, groups: string, dirty: string, seq: string, now: number, groupId: number): Promise<string[]>;
+  presenceRemoveUser(zset: string, counts: string, dirty: string, seq: string, suffix: string, userId: string, groupId: number, now: number): Promise<number>;
   presenceClean(dirty: string, ...fieldsAndValues: string[]): Promise<number>;
 }
 type PresenceRedis = Redis & PresenceCommands;
@@ -101,10 +112,10 @@ type PresenceRedis = Redis & PresenceCommands;
 function scripts(redis: Redis): PresenceRedis {
   const r = redis as PresenceRedis;
   if (typeof (r as Partial<PresenceCommands>).presenceJoin !== 'function') {
-    redis.defineCommand('presenceJoin', { numberOfKeys: 4, lua: JOIN });
-    redis.defineCommand('presenceLeave', { numberOfKeys: 3, lua: LEAVE });
-    redis.defineCommand('presenceSweep', { numberOfKeys: 4, lua: SWEEP });
-    redis.defineCommand('presenceRemoveUser', { numberOfKeys: 3, lua: REMOVE_USER });
+    redis.defineCommand('presenceJoin', { numberOfKeys: 5, lua: JOIN });
+    redis.defineCommand('presenceLeave', { numberOfKeys: 4, lua: LEAVE });
+    redis.defineCommand('presenceSweep', { numberOfKeys: 5, lua: SWEEP });
+    redis.defineCommand('presenceRemoveUser', { numberOfKeys: 4, lua: REMOVE_USER });
     redis.defineCommand('presenceClean', { numberOfKeys: 1, lua: CLEAN });
   }
   return r;
@@ -112,38 +123,60 @@ function scripts(redis: Redis): PresenceRedis {
 
 const groupKey = (ctx: AppContext, groupId: number): string => ctx.key('presence', groupId);
 const countsKey = (ctx: AppContext, groupId: number): string => ctx.key('presence', groupId, 'users');
+const seqKey = (ctx: AppContext, groupId: number): string => ctx.key('presence', groupId, 'seq');
 const groupsKey = (ctx: AppContext): string => ctx.key('presence', 'groups');
 const dirtyKey = (ctx: AppContext): string => ctx.key('presence', 'dirty');
 const expiry = (ctx: AppContext, now: number): number => now + ctx.config.presenceTtlSeconds * 1000;
 
-export async function addEntry(ctx: AppContext, groupId: number, socketId: string, userId: string, now = Date.now()): Promise<boolean> {
+/** A transition decided: its number in the group's order (the order Redis decided them in). 0: no transition. */
+export type Transition = number;
+
+/** Adds a socket's entry: a transition (online) when it is the user's first. */
+export async function addEntry(ctx: AppContext, groupId: number, socketId: string, userId: string, now = Date.now()): Promise<Transition> {
   const r = scripts(ctx.redis);
-  const first = await r.presenceJoin(
-    groupKey(ctx, groupId),
-    countsKey(ctx, groupId),
-    groupsKey(ctx),
-    dirtyKey(ctx),
-    presenceEntry(socketId, userId),
-    expiry(ctx, now),
-    userId,
-    groupId,
-    now,
+  return Number(
+    await r.presenceJoin(
+      groupKey(ctx, groupId),
+      countsKey(ctx, groupId),
+      groupsKey(ctx),
+      dirtyKey(ctx),
+      seqKey(ctx, groupId),
+      presenceEntry(socketId, userId),
+      expiry(ctx, now),
+      userId,
+      groupId,
+      now,
+    ),
   );
-  return first === 1;
 }
 
-export async function removeEntry(ctx: AppContext, groupId: number, socketId: string, userId: string, now = Date.now()): Promise<boolean> {
+/** Removes a socket's entry: a transition (offline) when it was the user's last. */
+export async function removeEntry(ctx: AppContext, groupId: number, socketId: string, userId: string, now = Date.now()): Promise<Transition> {
   const r = scripts(ctx.redis);
-  return (await r.presenceLeave(groupKey(ctx, groupId), countsKey(ctx, groupId), dirtyKey(ctx), presenceEntry(socketId, userId), userId, groupId, now)) === 1;
+  return Number(
+    await r.presenceLeave(
+      groupKey(ctx, groupId),
+      countsKey(ctx, groupId),
+      dirtyKey(ctx),
+      seqKey(ctx, groupId),
+      presenceEntry(socketId, userId),
+      userId,
+      groupId,
+      now,
+    ),
+  );
 }
 
-export async function removeUserEntries(ctx: AppContext, groupId: number, userId: string, now = Date.now()): Promise<boolean> {
+/** Removes every entry of the user: a transition (offline) when they had one. */
+export async function removeUserEntries(ctx: AppContext, groupId: number, userId: string, now = Date.now()): Promise<Transition> {
   const r = scripts(ctx.redis);
-  return (await r.presenceRemoveUser(groupKey(ctx, groupId), countsKey(ctx, groupId), dirtyKey(ctx), `|${userId}`, userId, groupId, now)) === 1;
+  return Number(
+    await r.presenceRemoveUser(groupKey(ctx, groupId), countsKey(ctx, groupId), dirtyKey(ctx), seqKey(ctx, groupId), `|${userId}`, userId, groupId, now),
+  );
 }
 
 export async function dropGroup(ctx: AppContext, groupId: number): Promise<void> {
-  await ctx.redis.multi().del(groupKey(ctx, groupId), countsKey(ctx, groupId)).srem(groupsKey(ctx), String(groupId)).exec();
+  await ctx.redis.multi().del(groupKey(ctx, groupId), countsKey(ctx, groupId), seqKey(ctx, groupId)).srem(groupsKey(ctx), String(groupId)).exec();
 }
 
 /**
@@ -163,19 +196,23 @@ export async function refreshEntries<E extends { groupId: number; socketId: stri
   return entries.filter((_, i) => results[i]?.[0] === null && results[i]?.[1] === 0);
 }
 
-/** Sweeps every group with presence in one round trip: per group, the users whose last entry expired. */
-export async function sweepGroups(ctx: AppContext, groupIds: number[], now = Date.now()): Promise<Map<number, string[]>> {
-  const gone = new Map<number, string[]>();
+/** Sweeps every group with presence in one round trip: per group, the users whose last entry expired (one transition). */
+export async function sweepGroups(ctx: AppContext, groupIds: number[], now = Date.now()): Promise<Map<number, { transition: Transition; users: string[] }>> {
+  const gone = new Map<number, { transition: Transition; users: string[] }>();
   if (groupIds.length === 0) return gone;
   const pipeline = scripts(ctx.redis).pipeline() as ReturnType<Redis['pipeline']> & {
     presenceSweep(...args: Array<string | number>): unknown;
   };
-  for (const groupId of groupIds) pipeline.presenceSweep(groupKey(ctx, groupId), countsKey(ctx, groupId), groupsKey(ctx), dirtyKey(ctx), now, groupId);
+  for (const groupId of groupIds)
+    pipeline.presenceSweep(groupKey(ctx, groupId), countsKey(ctx, groupId), groupsKey(ctx), dirtyKey(ctx), seqKey(ctx, groupId), now, groupId);
   const results = (await pipeline.exec()) ?? [];
   groupIds.forEach((groupId, i) => {
-    const [error, users] = results[i] ?? [];
+    const [error, reply] = results[i] ?? [];
     if (error) throw error;
-    if (Array.isArray(users) && users.length > 0) gone.set(groupId, users as string[]);
+    if (Array.isArray(reply) && reply.length > 1) {
+      const [transition, ...users] = reply as string[];
+      gone.set(groupId, { transition: Number(transition), users });
+    }
   });
   return gone;
 }

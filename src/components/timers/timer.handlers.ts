@@ -1,4 +1,5 @@
 import type { Actor, AppContext } from '../../context';
+import { componentLogger } from '../../lib/logger';
 import { handle, type IoSocket } from '../../realtime/socket-handler';
 import type { IoServer } from '../../realtime/io-server';
 import { refreshSockets, socketConnected, socketDisconnected } from './afk.store';
@@ -8,7 +9,7 @@ import { pauseOrResume, startTimer, stopRunningTimer } from './timer.service';
 export function registerTimerHandlers(ctx: AppContext, socket: IoSocket): void {
   const actor: Actor = { userId: socket.data.userId, username: socket.data.username, socketId: socket.id };
   // The AFK guard's view of the user's sockets (afk.store.ts): connected now, gone at disconnect.
-  const log = ctx.logger.child({ component: 'timers' });
+  const log = componentLogger(ctx.logger, 'timers');
   const connected = socketConnected(ctx, actor.userId, socket.id).catch((error: unknown) =>
     log.warn({ err: error }, 'socket not registered for the AFK guard'),
   );
