@@ -20,21 +20,21 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
 const children = new WeakMap<Logger, Map<string, Logger>>();
 
 /**
- * `parent.child({ component, ...bindings })`, made once per parent and bindings and then
+ * `parent.child({ component, event })`, made once per parent, component and event and then
  * shared. For code that runs per socket or per event: a pino child is an object of its
  * own (about a kilobyte with its bindings), and a socket registering a dozen handlers
  * would otherwise carry a dozen of them for its whole life.
  */
-export function componentLogger(parent: Logger, component: string, bindings: Record<string, string> = {}): Logger {
+export function componentLogger(parent: Logger, component: string, event?: string): Logger {
   let byKey = children.get(parent);
   if (!byKey) {
     byKey = new Map();
     children.set(parent, byKey);
   }
-  const key = JSON.stringify([component, bindings]);
+  const key = event === undefined ? component : `${component}\u0000${event}`;
   let child = byKey.get(key);
   if (!child) {
-    child = parent.child({ component, ...bindings });
+    child = parent.child(event === undefined ? { component } : { component, event });
     byKey.set(key, child);
   }
   return child;

@@ -43,7 +43,7 @@ export function handle<E extends ClientEventName>(
   run: (payload: ParsedPayload<E>) => Promise<AckFields<E>>,
   options: HandleOptions = {},
 ): void {
-  const log = componentLogger(ctx.logger, 'socket', { event });
+  const log = componentLogger(ctx.logger, 'socket', event);
   const spec = clientEvents[event];
   const ackOptional = 'ackOptional' in spec && spec.ackOptional === true;
   // Whatever the client sent: the listener takes unknown arguments and trusts none of them.

@@ -2,7 +2,7 @@ import { createTokenVerifier } from '../../src/components/auth/token-verifier';
 import { createTestKeys, newUser, type TestKeys } from '../helpers/tokens';
 
 describe('the token verifier cache', () => {
-  // One key pair per file: @clerk/backend caches the imported PEM key per process.
+  // One key pair per file (each verifier imports its key once).
   let keys: TestKeys;
   beforeAll(async () => {
     keys = await createTestKeys();

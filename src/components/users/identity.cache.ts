@@ -1,7 +1,8 @@
+import DataLoader from 'dataloader';
 import type { AppContext } from '../../context';
 import { LEADERBOARD_CACHE } from '../leaderboards/leaderboard.rules';
 import { forgetStreaks } from '../streaks';
-import { findUser, type UserRecord } from './users.repository';
+import { findUsers, type UserRecord } from './users.repository';
 
 /**
  * The node-local identity cache (ctx.caches): a user's `users` row by user id, as the
@@ -18,7 +19,32 @@ export const IDENTITY_CACHE = { name: 'identity', ttlMs: 60_000, max: 20_000 } a
 const identities = (ctx: AppContext) => ctx.caches.cache<UserRecord | null>(IDENTITY_CACHE.name, IDENTITY_CACHE);
 
 export function cachedUser(ctx: AppContext, userId: string): Promise<UserRecord | null> {
-  return identities(ctx).getOrLoad(userId, () => findUser(ctx.sequelize, userId));
+  return identities(ctx).getOrLoad(userId, () => rowLoader(ctx).load(userId));
+}
+
+const BATCH_WINDOW_MS = 2;
+
+const loaders = new WeakMap<AppContext, DataLoader<string, UserRecord | null>>();
+
+/**
+ * Cache misses read in batches: the misses of the next 2 ms (every handshake of a morning
+ * rush or a reconnect storm arriving meanwhile) become one `WHERE user_id IN (…)` query
+ * instead of one round trip each; a lone miss waits those 2 ms. No caching of its own: the
+ * identity cache above decides what is kept, and when it is dropped.
+ */
+function rowLoader(ctx: AppContext): DataLoader<string, UserRecord | null> {
+  let loader = loaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader<string, UserRecord | null>(
+      async (ids) => {
+        const byId = new Map((await findUsers(ctx.sequelize, ids)).map((row) => [row.userId, row]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setTimeout(run, BATCH_WINDOW_MS) },
+    );
+    loaders.set(ctx, loader);
+  }
+  return loader;
 }
 
 /**

@@ -19,6 +19,12 @@ export async function findUser(db: Db, userId: string): Promise<UserRecord | nul
   return (await User.findByPk(userId, { raw: true, ...within(db) })) as UserRecord | null;
 }
 
+/** Several users' rows (raw, like `findUser`) in one query; absent ids have no row. */
+export async function findUsers(db: Db, userIds: readonly string[]): Promise<UserRecord[]> {
+  if (userIds.length === 0) return [];
+  return (await User.findAll({ where: { userId: [...userIds] }, raw: true, ...within(db) })) as UserRecord[];
+}
+
 /** A user whose account was not deleted. */
 export async function findActiveUser(db: Db, userId: string): Promise<UserRecord | null> {
   const user = await findUser(db, userId);
