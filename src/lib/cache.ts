@@ -67,11 +67,16 @@ interface Entry<V> {
 
 const ALL = '*';
 
-/** The message on the channel: which cache, which key (`*`: all of them), and who sent it. */
-interface Invalidation {
-  c: string;
-  k: string;
-}
+/**
+ * The message on the channel: which cache, and which key (`*`: all of them) or keys. Many
+ * keys of one cache travel as one message (`ks`): a worker batch drops hundreds of users
+ * at once. A process that only knows `k` ignores `ks` (its entries then live out their
+ * TTL, e.g. during a rolling deploy).
+ */
+type Invalidation = { c: string; k: string } | { c: string; ks: string[] };
+
+/** Keys per multi-key message (bounds one message's size). */
+const KEYS_PER_MESSAGE = 500;
 
 class MemoryCache<V> implements LocalCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
@@ -133,7 +138,13 @@ class MemoryCache<V> implements LocalCache<V> {
 
   async invalidateMany(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.dropLocal(key);
-    await this.publish(keys.map((k) => ({ c: this.name, k })));
+    if (keys.length <= 1) {
+      await this.publish(keys.map((k) => ({ c: this.name, k })));
+      return;
+    }
+    const messages: Invalidation[] = [];
+    for (let i = 0; i < keys.length; i += KEYS_PER_MESSAGE) messages.push({ c: this.name, ks: keys.slice(i, i + KEYS_PER_MESSAGE) });
+    await this.publish(messages);
   }
 
   async invalidateAll(): Promise<void> {
@@ -205,7 +216,10 @@ export function createCacheBus(options: { redisUrl: string; channel: string; pub
     } catch {
       return;
     }
-    if (typeof message?.c === 'string' && typeof message.k === 'string') caches.get(message.c)?.dropLocal(message.k);
+    const cache = typeof message?.c === 'string' ? caches.get(message.c) : undefined;
+    if (!cache) return;
+    if ('k' in message && typeof message.k === 'string') cache.dropLocal(message.k);
+    else if ('ks' in message && Array.isArray(message.ks)) for (const key of message.ks) if (typeof key === 'string') cache.dropLocal(key);
   });
   const subscribed = subscriber.subscribe(channel).then(() => undefined);
   subscribed.catch((error: unknown) => logger.warn({ err: error }, 'cache bus could not subscribe'));
@@ -217,7 +231,7 @@ export function createCacheBus(options: { redisUrl: string; channel: string; pub
       if (messages.length === 1) {
         await publisher.publish(channel, JSON.stringify(first));
       } else {
-        // One message per key, as `invalidate` sends them, written in one pipeline.
+        // Several messages (several caches' keys, or a long key list), written in one pipeline.
         const pipeline = publisher.pipeline();
         for (const message of messages) pipeline.publish(channel, JSON.stringify(message));
         const failed = (await pipeline.exec())?.find(([error]) => error);

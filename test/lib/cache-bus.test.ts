@@ -84,6 +84,20 @@ describe('node-local caches invalidated across processes', () => {
     expect(cache.get('c')).toBe(3);
   });
 
+  it('when a process invalidates many keys at once (more than one message holds), then the other drops exactly those', async () => {
+    const onA = a.cache<number>('many', { ttlMs: 60_000, max: 2_000 });
+    const onB = b.cache<number>('many', { ttlMs: 60_000, max: 2_000 });
+    const keys = Array.from({ length: 1_200 }, (_, i) => `k${i}`);
+    for (const [i, key] of keys.entries()) onB.set(key, i);
+    onB.set('kept', -1);
+    const stamp = onB.stamp();
+    await onA.invalidateMany(keys);
+    await eventually(() => expect(onB.size).toBe(1));
+    expect(onB.get('kept')).toBe(-1);
+    expect(onB.changedSince('k1199', stamp)).toBe(true);
+    expect(onB.changedSince('kept', stamp)).toBe(false);
+  });
+
   it('when a process invalidates a whole cache, then every process empties it', async () => {
     const onA = a.cache<number>('all', { ttlMs: 60_000, max: 10 });
     const onB = b.cache<number>('all', { ttlMs: 60_000, max: 10 });
