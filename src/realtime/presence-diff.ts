@@ -78,8 +78,9 @@ export function createPresenceCoalescer(
 /**
  * How long a user's latest transition number is remembered. Late replies are those
  * handled in the same read as a later one, so microseconds late; the margin is wide.
- * (Redis wiped: numbering restarts, and a user's first new transitions within this
- * margin of an old one are dropped; the sweep and heartbeat settle presence after it.)
+ * (Redis wiped: numbering restarts, so a user's transition within this margin of one
+ * numbered before the wipe is dropped, and the room shows that user as before until
+ * their next transition: a wipe already loses every presence entry, see REALTIME.md.)
  */
 const REMEMBER_MS = 10_000;
 
