@@ -22,8 +22,8 @@ const children = new WeakMap<Logger, Map<string, Logger>>();
 /**
  * `parent.child({ component, event })`, made once per parent, component and event and then
  * shared. For code that runs per socket or per event: a pino child is an object of its
- * own (about a kilobyte with its bindings), and a socket registering a dozen handlers
- * would otherwise carry a dozen of them for its whole life.
+ * own (with its serialized bindings), and a socket registering a dozen handlers would
+ * otherwise carry a dozen of them for its whole life.
  */
 export function componentLogger(parent: Logger, component: string, event?: string): Logger {
   let byKey = children.get(parent);
