@@ -1,3 +1,3 @@
 export { registerSessionRoutes } from './sessions.routes';
-export { persistSession, persistSessions, listSessions, updateSessionNotes, secondsOnLocalDay, capToDailyLimit, type PersistResult } from './session.service';
+export { persistSession, persistSessions, listSessions, updateSessionNotes, secondsOnLocalDay, type PersistResult } from './session.service';
 export { toSessionDto, SessionSchema } from './session.dto';

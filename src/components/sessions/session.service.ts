@@ -4,10 +4,9 @@ import { decodeCursor, encodeCursor, isCursorId, isCursorInstant } from '../../l
 import { notFound } from '../../lib/errors';
 import type { PersistSessionJob } from '../../lib/queues';
 import type { SessionDto } from '../../realtime/events';
-import type { SessionEndReason } from '../../shared/enums';
 import { recordDailyGoals } from '../goals';
 import { localDate, recomputeStreaks } from '../streaks';
-import { dailyGoalMinutesOf, forgetUser, type LockedUser, lockUser, lockUsers, userTimeZone } from '../users';
+import { dailyGoalMinutesOf, forgetUser, type LockedUser, lockUsers, userTimeZone } from '../users';
 import { toSessionDto } from './session.dto';
 import { capDuration } from './session.rules';
 import * as sessions from './sessions.repository';
@@ -21,56 +20,16 @@ export interface PersistResult {
 }
 
 /**
- * The daily cap step of a user's persist (issue 15), run under the user's row lock
- * (`lockUser`) so one user's sessions are capped one after the other: the session's
- * counted seconds, shortened so that the local day it started on (the user's time zone,
- * as stats count it) holds at most DAILY_CAP_HOURS, and its end reason (`daily_cap` when
- * shortened). The batched persist path calls this same function per session, in order.
- */
-export async function capToDailyLimit(
-  ctx: AppContext,
-  tx: Transaction,
-  data: Pick<PersistSessionJob, 'sessionUuid' | 'userId' | 'startedAt' | 'durationSeconds' | 'endReason'>,
-  timeZone: string,
-): Promise<{ durationSeconds: number; endReason: SessionEndReason }> {
-  const day = localDate(new Date(data.startedAt), timeZone);
-  const stored = await sessions.secondsOnLocalDay(tx, data.userId, timeZone, day, data.sessionUuid);
-  return capDuration({ durationSeconds: data.durationSeconds, endReason: data.endReason ?? 'stopped' }, stored, ctx.config.dailyCapHours * 3600);
-}
-
-/**
- * Stores one stopped timer exactly once, in one transaction: lock the user's row (so
- * one user's jobs serialise), `INSERT … ON CONFLICT (session_uuid) DO NOTHING`, and
- * only when a row was really inserted add to `users.total_study_time`, bring the streak
- * up to date (incrementally when it can) and record a daily goal met (goal:met, once per
- * local day).
+ * Stores one stopped timer exactly once, in one transaction: `persistSessions` with one
+ * job (the worker's fallback when a batch fails, and the tests' direct path) — lock the
+ * user's row, cap the local day (issue 15), `INSERT … ON CONFLICT (session_uuid) DO
+ * NOTHING` and, only when a row was really inserted, add to `users.total_study_time`,
+ * bring the streak up to date (incrementally when it can) and record a daily goal met
+ * (goal:met, once per local day).
  */
 export async function persistSession(ctx: AppContext, data: PersistSessionJob): Promise<PersistResult> {
-  const result = await storeSession(ctx, data);
-  // Committed: the user's total and streak moved, so every node drops its cached copies.
-  if (result.inserted) await forgetUser(ctx, data.userId);
-  return result;
-}
-
-function storeSession(ctx: AppContext, data: PersistSessionJob): Promise<PersistResult> {
-  return ctx.sequelize.transaction(async (tx) => {
-    const user = await lockUser(tx, data.userId);
-    if (!user) {
-      ctx.logger.warn({ sessionUuid: data.sessionUuid, userId: data.userId }, 'session of an unknown user dropped');
-      return { inserted: false, id: null, groupId: null };
-    }
-    const capped = await capToDailyLimit(ctx, tx, data, userTimeZone(user));
-    const row = await sessions.insertSessionOnce(tx, { ...newSessionOf(data), durationSeconds: capped.durationSeconds, endReason: capped.endReason });
-    if (!row) {
-      const existing = await sessions.findByUuid(tx, data.sessionUuid);
-      return { inserted: false, id: existing?.id ?? null, groupId: existing?.groupId ?? null };
-    }
-    await sessions.addStudyTime(tx, data.userId, capped.durationSeconds);
-    // Only sessions with counted time make a study day; a zero one sends the streak down the full recomputation.
-    const stored = capped.durationSeconds > 0 ? [{ id: row.id, startedAt: new Date(data.startedAt) }] : [];
-    await afterUsersSessions(ctx, tx, [{ user, inserted: stored }]);
-    return { inserted: true, id: row.id, groupId: row.groupId };
-  });
+  const [result] = await persistSessions(ctx, [data]);
+  return result as PersistResult;
 }
 
 const newSessionOf = (data: PersistSessionJob): sessions.NewSession => ({
@@ -92,7 +51,8 @@ const newSessionOf = (data: PersistSessionJob): sessions.NewSession => ({
  * The users of a batch, before the insert (under their row locks): of their jobs (each
  * session once), the sessions already stored (retried or duplicate jobs: neither stored
  * again nor counted twice), and the others to store, each shortened by the daily cap as
- * persistSession would (capToDailyLimit). One statement reads both what is stored among
+ * the daily cap requires (issue 15: a local day holds at most DAILY_CAP_HOURS; a session
+ * shortened ends as `daily_cap`). One statement reads both what is stored among
  * the jobs and the stored seconds of every (user, local day) of theirs; then per user the
  * batch's new sessions of each day are added in job order. Users in the order given.
  */
@@ -131,7 +91,7 @@ async function sessionsToStore(
  * once each, with the sessions of theirs really inserted (counted ones only): the streaks
  * (incremental when they can) and the daily goals (goal:met once per local day), each in a
  * constant number of statements for the whole batch (recomputeStreaks, recordDailyGoals).
- * persistSession runs the same with its one user.
+ * persistSession is this with its one user.
  */
 async function afterUsersSessions(
   ctx: AppContext,
@@ -272,5 +232,5 @@ export async function updateSessionNotes(ctx: AppContext, actor: Actor, input: {
 
 /** Counted seconds of the user's sessions stored for the local date of `at` in `timeZone` (issue 15's daily cap). */
 export async function secondsOnLocalDay(ctx: AppContext, userId: string, timeZone: string, at: Date): Promise<number> {
-  return sessions.secondsOnLocalDay(ctx.sequelize, userId, timeZone, localDate(at, timeZone), null);
+  return sessions.secondsOnLocalDay(ctx.sequelize, userId, timeZone, localDate(at, timeZone));
 }

@@ -1,6 +1,6 @@
 import type { InferAttributes, Transaction } from 'sequelize';
 import { Op, type WhereOptions } from 'sequelize';
-import { type Db, execute, plain, select, within } from '../../db/access';
+import { type Db, select, within } from '../../db/access';
 import { StudySession } from '../../db/models';
 
 /** The only data access of study sessions (`study_sessions`, and the `users.total_study_time` they add to). Returns plain objects. */
@@ -24,39 +24,6 @@ export interface NewSession {
   notes: string | null;
 }
 
-/**
- * Inserts the session unless its `session_uuid` is already stored (`ON CONFLICT DO
- * NOTHING`): its id and group when inserted, null when it was there. A group that no
- * longer exists is stored as none.
- */
-export async function insertSessionOnce(tx: Transaction, session: NewSession): Promise<{ id: number; groupId: number | null } | null> {
-  const [row] = await select<{ id: number; groupId: number | null }>(
-    tx,
-    `INSERT INTO study_sessions (session_uuid, user_id, group_id, duration_seconds, raw_seconds, paused_seconds, mode, subject, end_reason,
-                                 session_date, session_notes, started_at, ended_at, created_at)
-     VALUES (:uuid, :userId, (SELECT id FROM groups WHERE id = :groupId), :duration, :raw, :paused, :mode, :subject, :endReason,
-             :startedAt, :notes, :startedAt, :endedAt, clock_timestamp())
-     ON CONFLICT (session_uuid) DO NOTHING
-     RETURNING id, group_id AS "groupId"`,
-    {
-      uuid: session.sessionUuid,
-      userId: session.userId,
-      groupId: session.groupId,
-      duration: session.durationSeconds,
-      raw: session.rawSeconds,
-      paused: session.pausedSeconds,
-      mode: session.mode,
-      subject: session.subject,
-      endReason: session.endReason,
-      startedAt: session.startedAt,
-      endedAt: session.endedAt,
-      notes: session.notes,
-    },
-  );
-  return row ? { id: Number(row.id), groupId: row.groupId === null ? null : Number(row.groupId) } : null;
-}
-
-/** What a multi-row insert stored: one row per session really inserted. */
 export interface InsertedSession {
   id: number;
   sessionUuid: string;
@@ -66,7 +33,7 @@ export interface InsertedSession {
 }
 
 /**
- * `insertSessionOnce` and `addStudyTime` for many sessions in one statement: a multi-row
+ * Stores sessions and counts them, in one statement: a multi-row
  * `INSERT … ON CONFLICT (session_uuid) DO NOTHING RETURNING`, so only the sessions not yet
  * stored come back, and in the same statement each of their users' `total_study_time`
  * grows by the seconds of their rows really inserted (exactly once: a session already
@@ -130,18 +97,6 @@ export async function findByUuids(db: Db, uuids: readonly string[]): Promise<Map
   return new Map(rows.map((r) => [r.sessionUuid, { id: Number(r.id), groupId: r.groupId === null ? null : Number(r.groupId) }]));
 }
 
-export async function findByUuid(db: Db, sessionUuid: string): Promise<Pick<SessionRecord, 'id' | 'groupId'> | null> {
-  return plain<Pick<SessionRecord, 'id' | 'groupId'>>(await StudySession.findOne({ where: { sessionUuid }, attributes: ['id', 'groupId'], ...within(db) }));
-}
-
-/** Adds a stored session's seconds to the user's cached total. */
-export async function addStudyTime(tx: Transaction, userId: string, seconds: number): Promise<void> {
-  await execute(tx, 'UPDATE users SET total_study_time = total_study_time + :duration, updated_at = now() WHERE user_id = :userId', {
-    duration: seconds,
-    userId,
-  });
-}
-
 /** The user's sessions newest first (`started_at DESC, id DESC` keyset): `limit` of them after `cursor`, optionally in [from, to) and one group. */
 export async function sessionsOf(
   db: Db,
@@ -178,18 +133,12 @@ export async function updateNotesOf(db: Db, userId: string, id: number, sessionN
 
 /**
  * Counted seconds of the user's sessions that started on the local date `day`
- * (YYYY-MM-DD in `timeZone`, as stats count them), other than `exceptUuid` (issue 15's daily cap).
+ * (YYYY-MM-DD in `timeZone`, as stats count them): the timer's daily-cap check (issue 15),
+ * read the way the worker's cap reads it (`storedAndDayTotals`).
  */
-export async function secondsOnLocalDay(db: Db, userId: string, timeZone: string, day: string, exceptUuid: string | null): Promise<number> {
-  const [row] = await select<{ seconds: string | null }>(
-    db,
-    `SELECT SUM(duration_seconds) AS seconds FROM study_sessions
-      WHERE user_id = :userId AND (started_at AT TIME ZONE :tz)::date = CAST(:day AS date)
-        AND started_at >= CAST(:day AS date) - INTERVAL '2 days' AND started_at < CAST(:day AS date) + INTERVAL '3 days'
-        AND (CAST(:except AS uuid) IS NULL OR session_uuid <> CAST(:except AS uuid))`,
-    { userId, tz: timeZone, day, except: exceptUuid },
-  );
-  return Number(row?.seconds ?? 0);
+export async function secondsOnLocalDay(db: Db, userId: string, timeZone: string, day: string): Promise<number> {
+  const { dayTotals } = await storedAndDayTotals(db, [], [{ userId, timeZone, day }]);
+  return dayTotals.get(localDayKey(userId, timeZone, day)) ?? 0;
 }
 
 /** The key of a (user, time zone, local day) in `storedAndDayTotals`'s day totals. */
@@ -198,7 +147,7 @@ export const localDayKey = (userId: string, timeZone: string, day: string): stri
 /**
  * In one statement (one round trip under a batch's locks): the stored sessions among
  * `uuids` (as `findByUuids`), and the counted seconds stored for each (user, time zone,
- * local day), by `localDayKey` (as `secondsOnLocalDay` with no session left out).
+ * local day), by `localDayKey`.
  */
 export async function storedAndDayTotals(
   db: Db,

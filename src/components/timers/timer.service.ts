@@ -116,7 +116,7 @@ export async function startTimer(ctx: AppContext, actor: Actor, input: StartInpu
 /**
  * How much focus the user may still count on the local day of `at` (DAILY_CAP_HOURS minus
  * the sessions stored for that day), in ms. The stored session is capped again when it is
- * persisted (capToDailyLimit), so a session still queued at this point cannot overrun it.
+ * persisted (persistSessions), so a session still queued at this point cannot overrun it.
  */
 async function dailyAllowanceMs(ctx: AppContext, userId: string, at: Date): Promise<number> {
   const user = await findUser(ctx.sequelize, userId);
