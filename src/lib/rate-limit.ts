@@ -2,6 +2,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { Config } from './config';
 import type { InfraContext } from './context';
 import { AppError } from './errors';
+import { redisScript } from './redis-script';
 
 /**
  * Per-user rate limits in Redis, shared by every node. Each limit is a token bucket
@@ -10,7 +11,10 @@ import { AppError } from './errors';
  * skewed clocks agree. Key: `rate:<limit>:<subject>` → HASH `{tokens, at}`, expiring once
  * the bucket would be full again.
  */
-const TAKE = `
+const TAKE = redisScript(
+  'rateLimitTake',
+  1,
+  `
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local t = redis.call('TIME')
@@ -23,7 +27,8 @@ local wait = 0
 if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate) end
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'at', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)
-return wait`;
+return wait`,
+);
 
 export interface BucketLimit {
   /** The burst: how many may be spent at once. */
@@ -77,7 +82,7 @@ export function rateLimitedCounter(registry: Registry): Counter<'limit'> {
 
 /** Takes one token: 0 when allowed, else the ms until one is available. */
 export async function takeToken(ctx: InfraContext, name: LimitName, subject: string, limit: BucketLimit): Promise<number> {
-  return (await ctx.redis.eval(TAKE, 1, ctx.key('rate', name, subject), limit.capacity, limit.perMs)) as number;
+  return (await TAKE.run(ctx.redis, ctx.key('rate', name, subject), limit.capacity, limit.perMs)) as number;
 }
 
 /** Takes one token or throws RATE_LIMITED (counted in /metrics). */

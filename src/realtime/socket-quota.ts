@@ -1,6 +1,7 @@
 import type { InfraContext } from '../lib/context';
 import { rateLimitedCounter } from '../lib/rate-limit';
 import type { IoServer } from './io-server';
+import { redisScript } from '../lib/redis-script';
 
 /**
  * How many sockets each user holds, across all nodes: `sockets:<userId>` → ZSET of
@@ -8,12 +9,16 @@ import type { IoServer } from './io-server';
  * entries (like presence), so a killed node's sockets stop counting within
  * PRESENCE_TTL_SECONDS. A handshake beyond MAX_SOCKETS_PER_USER is refused.
  */
-const ADMIT = `
+const ADMIT = redisScript(
+  'socketQuotaAdmit',
+  1,
+  `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
-return 1`;
+return 1`,
+);
 
 const socketsKey = (ctx: InfraContext, userId: string): string => ctx.key('sockets', userId);
 const ttlMs = (ctx: InfraContext): number => ctx.config.presenceTtlSeconds * 1000;
@@ -21,8 +26,7 @@ const ttlMs = (ctx: InfraContext): number => ctx.config.presenceTtlSeconds * 100
 /** Counts the socket in, unless the user already holds the maximum; true when admitted. */
 export async function admitSocket(ctx: InfraContext, userId: string, socketId: string): Promise<boolean> {
   const now = Date.now();
-  const admitted =
-    (await ctx.redis.eval(ADMIT, 1, socketsKey(ctx, userId), now, now + ttlMs(ctx), ctx.config.maxSocketsPerUser, socketId, ttlMs(ctx) * 2)) === 1;
+  const admitted = (await ADMIT.run(ctx.redis, socketsKey(ctx, userId), now, now + ttlMs(ctx), ctx.config.maxSocketsPerUser, socketId, ttlMs(ctx) * 2)) === 1;
   if (!admitted) rateLimitedCounter(ctx.metrics).inc({ limit: 'sockets' });
   return admitted;
 }

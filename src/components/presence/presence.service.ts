@@ -1,15 +1,15 @@
 import type { Actor, AppContext } from '../../context';
 import { groupRoom, type RoomState } from '../../realtime/events';
 import { cachedRoomMembers, isCachedMember, type RoomMember, requireCachedAccess } from '../groups';
-import { readTimers, toTimerDto } from '../timers';
+import { type StoredTimer, timersRead, toTimerDto } from '../timers';
 import { disconnectAll, writeConnected } from './presence.repository';
 import {
   addEntry,
+  addEntryAndRead,
   clearDirty,
   type Transition,
   dropGroup,
   groupsWithPresence,
-  onlineUsers,
   readDirty,
   removeEntry,
   removeUserEntries,
@@ -47,15 +47,7 @@ export function membersOf(ctx: AppContext, groupId: number): Promise<RoomMember[
 }
 
 /** The room as a joining member sees it: every member, online flag and running timer. */
-export async function roomState(ctx: AppContext, groupId: number): Promise<RoomState> {
-  const members = await membersOf(ctx, groupId);
-  const [online, timers] = await Promise.all([
-    onlineUsers(ctx, groupId),
-    readTimers(
-      ctx,
-      members.map((m) => m.userId),
-    ),
-  ]);
+function stateOf(groupId: number, members: readonly RoomMember[], online: ReadonlySet<string>, timers: ReadonlyMap<string, StoredTimer>): RoomState {
   return {
     groupId,
     members: members.map((m) => {
@@ -93,9 +85,24 @@ export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: 
     await socket.leave(room);
     throw error;
   }
-  const joined = await addEntry(ctx, groupId, socket.id, actor.userId);
-  if (joined) announce(ctx, groupId, actor, true, joined);
-  return roomState(ctx, groupId);
+  // The entry, the online users and the members' timers in one round trip.
+  const members = await membersOf(ctx, groupId);
+  const {
+    transition,
+    online,
+    also: timers,
+  } = await addEntryAndRead(
+    ctx,
+    groupId,
+    socket.id,
+    actor.userId,
+    timersRead(
+      ctx,
+      members.map((m) => m.userId),
+    ),
+  );
+  if (transition) announce(ctx, groupId, actor, true, transition);
+  return stateOf(groupId, members, online, timers);
 }
 
 /** `room:leave` of a socket that is not in the room: like every group event, NOT_FOUND (absent/private) or FORBIDDEN (public) for non-members. */

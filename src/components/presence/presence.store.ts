@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AppContext } from '../../context';
+import { pipelineReply, type RedisRead } from '../../lib/redis-script';
 import { presenceEntry } from './presence.rules';
 
 /**
@@ -150,6 +151,44 @@ export async function addEntry(ctx: AppContext, groupId: number, socketId: strin
   );
 }
 
+/**
+ * `addEntry`, then in the same round trip (one pipeline, run by Redis in this order) the
+ * group's online users, which include this one, and the reply of `also` (the room state a
+ * joining socket is sent).
+ */
+export async function addEntryAndRead<T>(
+  ctx: AppContext,
+  groupId: number,
+  socketId: string,
+  userId: string,
+  also: RedisRead<T>,
+  now = Date.now(),
+): Promise<{ transition: Transition; online: Set<string>; also: T }> {
+  const pipeline = scripts(ctx.redis).pipeline() as ReturnType<Redis['pipeline']> & {
+    presenceJoin(...args: Array<string | number>): unknown;
+  };
+  pipeline.presenceJoin(
+    groupKey(ctx, groupId),
+    countsKey(ctx, groupId),
+    groupsKey(ctx),
+    dirtyKey(ctx),
+    seqKey(ctx, groupId),
+    presenceEntry(socketId, userId),
+    expiry(ctx, now),
+    userId,
+    groupId,
+    now,
+  );
+  pipeline.hkeys(countsKey(ctx, groupId));
+  also.queue(pipeline);
+  const results = await pipeline.exec();
+  const transition = Number(pipelineReply(results, 0));
+  const online = new Set(pipelineReply(results, 1) as string[]);
+  // Also when a NOSCRIPT retry of the join ran after the read (a flushed script cache).
+  online.add(userId);
+  return { transition, online, also: also.parse(pipelineReply(results, 2)) };
+}
+
 /** Removes a socket's entry: a transition (offline) when it was the user's last. */
 export async function removeEntry(ctx: AppContext, groupId: number, socketId: string, userId: string, now = Date.now()): Promise<Transition> {
   const r = scripts(ctx.redis);
@@ -219,11 +258,6 @@ export async function sweepGroups(ctx: AppContext, groupIds: number[], now = Dat
 
 export async function groupsWithPresence(ctx: AppContext): Promise<number[]> {
   return (await ctx.redis.smembers(groupsKey(ctx))).map(Number).filter((id) => Number.isInteger(id) && id > 0);
-}
-
-/** User ids with an entry in the group (an expired one counts until it is swept, within a sweep period). */
-export async function onlineUsers(ctx: AppContext, groupId: number): Promise<Set<string>> {
-  return new Set(await ctx.redis.hkeys(countsKey(ctx, groupId)));
 }
 
 /** A presence transition waiting to be mirrored in `groupings`. */

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context';
+import { redisScript } from '../../lib/redis-script';
 
 /**
  * Redis layout of the AFK guard (issue 15): who still has a connected socket, on any node.
@@ -13,20 +14,24 @@ import type { AppContext } from '../../context';
  */
 
 /** KEYS: user-sockets, user-live, timer-afk. ARGV: socketId, expiry, userId. */
-const CONNECT = `
+const CONNECT = redisScript(
+  'afkConnect',
+  3,
+  `
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[3])
 redis.call('ZREM', KEYS[3], ARGV[3])
-return 1`;
+return 1`,
+);
 
 /**
  * The user's last live socket is gone (by disconnect or by expiry): when their running
  * timer was started over a socket, they enter `timer-afk` at `at` (NX: the first
  * instant stays). KEYS: user-sockets, user-live, timer-afk, timer. ARGV: now, userId, at.
  */
-const GONE_IF_LAST = `
+const GONE_IF_LAST_LUA = `
 local live = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')
 if #live > 0 then return 0 end
 redis.call('DEL', KEYS[1])
@@ -37,10 +42,15 @@ if timer and cjson.decode(timer).origin == 'socket' then
   return 1
 end
 return 0`;
+const GONE_IF_LAST = redisScript('afkGoneIfLast', 4, GONE_IF_LAST_LUA);
 
-const DISCONNECT = `
+const DISCONNECT = redisScript(
+  'afkDisconnect',
+  4,
+  `
 redis.call('ZREM', KEYS[1], ARGV[4])
-${GONE_IF_LAST}`;
+${GONE_IF_LAST_LUA}`,
+);
 
 const socketsKey = (ctx: AppContext, userId: string): string => ctx.key('user-sockets', userId);
 const liveKey = (ctx: AppContext): string => ctx.key('user-live');
@@ -49,13 +59,13 @@ const timerKey = (ctx: AppContext, userId: string): string => ctx.key('timer', u
 const ttlMs = (ctx: AppContext): number => ctx.config.presenceTtlSeconds * 1000;
 
 export async function socketConnected(ctx: AppContext, userId: string, socketId: string, now = Date.now()): Promise<void> {
-  await ctx.redis.eval(CONNECT, 3, socketsKey(ctx, userId), liveKey(ctx), afkKey(ctx), socketId, now + ttlMs(ctx), userId);
+  await CONNECT.run(ctx.redis, socketsKey(ctx, userId), liveKey(ctx), afkKey(ctx), socketId, now + ttlMs(ctx), userId);
 }
 
 /** A socket left: true when it was the user's last one and their socket-started timer now awaits the grace. */
 export async function socketDisconnected(ctx: AppContext, userId: string, socketId: string, now = Date.now()): Promise<boolean> {
   const keys = [socketsKey(ctx, userId), liveKey(ctx), afkKey(ctx), timerKey(ctx, userId)];
-  return (await ctx.redis.eval(DISCONNECT, 4, ...keys, now, userId, now, socketId)) === 1;
+  return (await DISCONNECT.run(ctx.redis, ...keys, now, userId, now, socketId)) === 1;
 }
 
 /** Keeps this node's sockets alive (XX: never resurrects one removed meanwhile). */
@@ -83,7 +93,7 @@ export async function expireDeadSockets(ctx: AppContext, now = Date.now(), limit
     const userId = entries[i] as string;
     const lastAlive = Number(entries[i + 1]) - ttlMs(ctx);
     const keys = [socketsKey(ctx, userId), liveKey(ctx), afkKey(ctx), timerKey(ctx, userId)];
-    if ((await ctx.redis.eval(GONE_IF_LAST, 4, ...keys, now, userId, lastAlive)) === 1) entered += 1;
+    if ((await GONE_IF_LAST.run(ctx.redis, ...keys, now, userId, lastAlive)) === 1) entered += 1;
   }
   return entered;
 }
@@ -101,11 +111,15 @@ export async function hasLiveSocket(ctx: AppContext, userId: string, now = Date.
   return (await ctx.redis.zcount(socketsKey(ctx, userId), `(${now}`, '+inf')) > 0;
 }
 
-const CLEAR_AWAY = `
+const CLEAR_AWAY = redisScript(
+  'afkClearAway',
+  1,
+  `
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('ZREM', KEYS[1], ARGV[1]) end
-return 0`;
+return 0`,
+);
 
 /** Takes the user out of `timer-afk` if they are still there with `goneAt` (not a newer departure). */
 export async function clearAway(ctx: AppContext, userId: string, goneAt: number): Promise<void> {
-  await ctx.redis.eval(CLEAR_AWAY, 1, afkKey(ctx), userId, String(goneAt));
+  await CLEAR_AWAY.run(ctx.redis, afkKey(ctx), userId, String(goneAt));
 }

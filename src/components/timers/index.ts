@@ -11,5 +11,5 @@ export {
 } from './timer.service';
 export { registerTimerRoutes } from './timer.routes';
 export { registerTimerHandlers, startSocketLiveness } from './timer.handlers';
-export { readTimers } from './timer.store';
+export { timersRead } from './timer.store';
 export { storedTimer, toTimerDto, type StoredTimer } from './timer.rules';

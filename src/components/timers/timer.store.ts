@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context';
 import { parsePendingStop, parseStoredTimer, type PendingStop, type StoredTimer } from './timer.rules';
+import { type RedisRead, redisScript } from '../../lib/redis-script';
 
 /**
  * Redis layout of timers. A user's timer is in exactly one of
@@ -19,15 +20,22 @@ import { parsePendingStop, parseStoredTimer, type PendingStop, type StoredTimer 
  * crash between two lines can lose it. A user has at most one pending stop: a start or
  * a stop that finds one finishes its hand-over first (`PENDING` below).
  */
-const START = `
+const START = redisScript(
+  'timerStart',
+  3,
+  `
 if redis.call('EXISTS', KEYS[3]) == 1 then return 2 end
 if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
   return 1
 end
-return 0`;
+return 0`,
+);
 
-const STOP = `
+const STOP = redisScript(
+  'timerStop',
+  4,
+  `
 if redis.call('EXISTS', KEYS[3]) == 1 then return {2} end
 local value = redis.call('GET', KEYS[1])
 if not value then return {0} end
@@ -37,36 +45,49 @@ redis.call('SET', KEYS[3], record)
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
-return {1, record}`;
+return {1, record}`,
+);
 
 /** Replaces the running timer only if it is still exactly the one read (compare and set). */
-const UPDATE = `
+const UPDATE = redisScript(
+  'timerUpdate',
+  1,
+  `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2])
   return 1
 end
-return 0`;
+return 0`,
+);
 
 /**
  * Moves the last announced Pomodoro phase of a timer forward (never back): 1 when this
  * caller is the one that advanced it, so each phase change is announced exactly once
  * however many jobs or nodes race on it.
  */
-const ADVANCE_PHASE = `
+const ADVANCE_PHASE = redisScript(
+  'timerAdvancePhase',
+  1,
+  `
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tonumber(ARGV[1]) <= current then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return 1`;
+return 1`,
+);
 
 /** Deletes the pending stop only if it is still the one handed over (compare and delete). */
-const CLEAR = `
+const CLEAR = redisScript(
+  'timerClear',
+  2,
+  `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
   redis.call('ZREM', KEYS[2], ARGV[2])
   return 1
 end
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[2]) end
-return 0`;
+return 0`,
+);
 
 const timerKey = (ctx: AppContext, userId: string): string => ctx.key('timer', userId);
 const timersKey = (ctx: AppContext): string => ctx.key('timers');
@@ -78,9 +99,8 @@ export type PutResult = 'stored' | 'running' | 'pending';
 
 /** Stores the timer unless one runs (`running`) or a stop of the user is pending (`pending`). */
 export async function putTimerIfAbsent(ctx: AppContext, userId: string, timer: StoredTimer): Promise<PutResult> {
-  const result = await ctx.redis.eval(
-    START,
-    3,
+  const result = await START.run(
+    ctx.redis,
     timerKey(ctx, userId),
     timersKey(ctx),
     stopKey(ctx, userId),
@@ -111,9 +131,8 @@ export async function takeTimer(
   stop: { stoppedAt: Date; notes: string | null; capSeconds: number | null; endReason?: string | null; onlySessionUuid?: string },
 ): Promise<TakeResult> {
   const head = `{"stoppedAt":${JSON.stringify(stop.stoppedAt.toISOString())},"notes":${JSON.stringify(stop.notes)},"capSeconds":${JSON.stringify(stop.capSeconds)},"endReason":${JSON.stringify(stop.endReason ?? null)},"timer":`;
-  const result = (await ctx.redis.eval(
-    STOP,
-    4,
+  const result = (await STOP.run(
+    ctx.redis,
     timerKey(ctx, userId),
     timersKey(ctx),
     stopKey(ctx, userId),
@@ -135,7 +154,7 @@ export async function readPendingStop(ctx: AppContext, userId: string): Promise<
 
 /** Removes the pending stop once its job is known to be queued (no-op when it changed meanwhile). */
 export async function clearPendingStop(ctx: AppContext, userId: string, record: PendingRecord): Promise<boolean> {
-  return (await ctx.redis.eval(CLEAR, 2, stopKey(ctx, userId), stopsKey(ctx), record.raw, userId)) === 1;
+  return (await CLEAR.run(ctx.redis, stopKey(ctx, userId), stopsKey(ctx), record.raw, userId)) === 1;
 }
 
 /** Users whose stop has been pending since before `before` (ms), oldest first. */
@@ -161,22 +180,27 @@ export async function readTimerRaw(ctx: AppContext, userId: string): Promise<{ r
 
 /** Replaces the running timer if it is still `raw` (false: it changed or stopped meanwhile). */
 export async function replaceTimer(ctx: AppContext, userId: string, raw: string, timer: StoredTimer): Promise<boolean> {
-  return (await ctx.redis.eval(UPDATE, 1, timerKey(ctx, userId), raw, JSON.stringify(timer))) === 1;
+  return (await UPDATE.run(ctx.redis, timerKey(ctx, userId), raw, JSON.stringify(timer))) === 1;
 }
 
 /** Records that phase `index` of the timer was announced; true only for the first caller (see ADVANCE_PHASE). */
 export async function advancePhase(ctx: AppContext, sessionUuid: string, index: number): Promise<boolean> {
-  return (await ctx.redis.eval(ADVANCE_PHASE, 1, phaseKey(ctx, sessionUuid), index, 3 * 24 * 3600)) === 1;
+  return (await ADVANCE_PHASE.run(ctx.redis, phaseKey(ctx, sessionUuid), index, 3 * 24 * 3600)) === 1;
 }
 
-/** Running timers of several users at once (room state). */
-export async function readTimers(ctx: AppContext, userIds: string[]): Promise<Map<string, StoredTimer>> {
-  const result = new Map<string, StoredTimer>();
-  if (userIds.length === 0) return result;
-  const raws = await ctx.redis.mget(...userIds.map((id) => timerKey(ctx, id)));
-  for (const [i, userId] of userIds.entries()) {
-    const timer = parseStoredTimer(raws[i] ?? null);
-    if (timer) result.set(userId, timer);
-  }
-  return result;
+/** Running timers of several users at once (room state), as a read that can share a pipeline. */
+export function timersRead(ctx: AppContext, userIds: readonly string[]): RedisRead<Map<string, StoredTimer>> {
+  return {
+    // MGET needs a key: an empty list reads one that never exists.
+    queue: (pipeline) => pipeline.mget(...(userIds.length > 0 ? userIds.map((id) => timerKey(ctx, id)) : [timerKey(ctx, '')])),
+    parse: (reply) => {
+      const raws = reply as Array<string | null>;
+      const result = new Map<string, StoredTimer>();
+      for (const [i, userId] of userIds.entries()) {
+        const timer = parseStoredTimer(raws[i] ?? null);
+        if (timer) result.set(userId, timer);
+      }
+      return result;
+    },
+  };
 }

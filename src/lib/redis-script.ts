@@ -1,0 +1,43 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+
+/** A Lua script run by its SHA1 (EVALSHA), the text sent only when Redis does not have it yet. */
+export interface RedisScript {
+  /** Runs the script with its keys first, then its arguments. */
+  run(redis: Redis, ...keysAndArgs: Array<string | number>): Promise<unknown>;
+}
+
+/**
+ * A script defined once per client with ioredis' `defineCommand`, which sends EVALSHA and
+ * falls back to EVAL on NOSCRIPT (a restarted or flushed Redis): the source is not sent,
+ * hashed and parsed by Redis on every call as with `eval` (on the socket hot paths that
+ * was most of the bytes written to Redis; docs/PERFORMANCE.md). `name` must be unique
+ * among a client's commands.
+ */
+export function redisScript(name: string, numberOfKeys: number, lua: string): RedisScript {
+  const defined = new WeakSet<Redis>();
+  return {
+    run(redis, ...keysAndArgs) {
+      if (!defined.has(redis)) {
+        redis.defineCommand(name, { numberOfKeys, lua });
+        defined.add(redis);
+      }
+      return (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[name](...keysAndArgs);
+    },
+  };
+}
+
+/**
+ * One read command that can ride in another call's pipeline (one round trip instead of
+ * two): what it queues, and how its reply is read.
+ */
+export interface RedisRead<T> {
+  queue(pipeline: ChainableCommander): void;
+  parse(reply: unknown): T;
+}
+
+/** The reply of a pipeline's `index`th command; throws its error. */
+export function pipelineReply(results: Array<[Error | null, unknown]> | null, index: number): unknown {
+  const [error, reply] = results?.[index] ?? [new Error(`no reply to pipelined command ${index}`), undefined];
+  if (error) throw error;
+  return reply;
+}
