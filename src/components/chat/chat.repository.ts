@@ -1,6 +1,6 @@
 import type { IncludeOptions, InferAttributes, WhereOptions } from 'sequelize';
 import { Op } from 'sequelize';
-import { type Db, plain, selectOne, within } from '../../db/access';
+import { type Db, plain, select, within } from '../../db/access';
 import { Grouping, Message, User } from '../../db/models';
 
 /** The only data access of chat (`messages`, and the members a message mentions). Returns plain objects. */
@@ -38,8 +38,10 @@ export async function findMessageView(db: Db, messageId: number): Promise<Messag
   return plain<MessageView>(await Message.findByPk(messageId, { include: [withAuthor(), withReplyTo()], ...within(db) }));
 }
 
-interface InsertRow {
-  id: number | null;
+interface InsertedRow {
+  kind: 'i';
+  n: null;
+  id: number;
   user_id: string;
   group_id: number;
   content: string | null;
@@ -50,61 +52,113 @@ interface InsertRow {
   is_deleted: boolean;
   created_at: Date;
   updated_at: Date;
-  parent_id: number | null;
-  parent_content: string | null;
-  parent_is_deleted: boolean | null;
-  parent_username: string | null;
 }
 
+interface ParentRow {
+  kind: 'p';
+  /** 1-based position of the message (of the list) that replies to it. */
+  n: string | number;
+  id: number;
+  content: string | null;
+  is_deleted: boolean;
+  username: string | null;
+}
+
+export interface NewMessage {
+  userId: string;
+  groupId: number;
+  content: string;
+  messageType: MessageRecord['messageType'];
+  replyToId: number | null;
+  clientMessageId: string | null;
+}
+
+export interface InsertOutcome {
+  /** null when nothing was stored: the clientMessageId was taken, or replyToId is not a message of the group. */
+  message: MessageRecord | null;
+  /** The replied-to message when `replyToId` names a message of the group. */
+  parent: ReplyTarget | null;
+}
+
+/** What tells two new messages apart: the user's clientMessageId, else every stored field. */
+const messageKey = (m: {
+  userId: string;
+  groupId: number;
+  content: string | null;
+  messageType: string;
+  replyToId: number | null;
+  clientMessageId: string | null;
+}): string =>
+  m.clientMessageId !== null
+    ? `c\u0000${m.userId}\u0000${m.clientMessageId}`
+    : `f\u0000${m.userId}\u0000${m.groupId}\u0000${m.messageType}\u0000${m.replyToId}\u0000${m.content}`;
+
 /**
- * The hot path's insert, one statement (one round trip, committed on its own outside a
- * transaction): stores the message unless the user already sent this `clientMessageId`
- * (`ON CONFLICT … DO NOTHING`) or `replyToId` is not a message of the group, and reads
- * the replied-to message (for the quote) in the same statement. Always one row back:
- * `message` null when nothing was stored, `parentFound` whether `replyToId` names a
- * message of the group.
+ * The hot path's insert, one statement for many messages (one round trip, committed on
+ * its own outside a transaction; the chat's group commit): stores each message unless its
+ * user already sent its `clientMessageId` (`ON CONFLICT … DO NOTHING`, within the list too)
+ * or its `replyToId` is not a message of its group, and reads the replied-to messages (for
+ * the quotes) in the same statement. Outcomes in the list's order. Rows come back from
+ * RETURNING without their position: each is matched to the first unmatched message with
+ * its key (`messageKey`), in id order, so messages that cannot be told apart (the same
+ * user, group, content and reply, no clientMessageId) get their rows in list order.
  */
-export async function insertMessageOnce(
-  db: Db,
-  values: {
-    userId: string;
-    groupId: number;
-    content: string;
-    messageType: MessageRecord['messageType'];
-    replyToId: number | null;
-    clientMessageId: string | null;
-  },
-): Promise<{ message: MessageRecord | null; parent: ReplyTarget | null }> {
-  const row = await selectOne<InsertRow>(
+export async function insertMessagesOnce(db: Db, list: readonly NewMessage[]): Promise<InsertOutcome[]> {
+  if (list.length === 0) return [];
+  const rows = await select<InsertedRow | ParentRow>(
     db,
-    `WITH parent AS (
-       SELECT p.id, p.content, p.is_deleted, pu.username
-       FROM messages p LEFT JOIN users pu ON pu.user_id = p.user_id
-       WHERE p.id = CAST(:replyToId AS integer) AND p.group_id = :groupId
+    `WITH v AS (
+       SELECT * FROM unnest(ARRAY[:userIds]::varchar[], ARRAY[:groupIds]::int[], ARRAY[:contents]::text[], ARRAY[:types]::varchar[],
+                            ARRAY[:replyToIds]::int[], ARRAY[:clientIds]::varchar[])
+         WITH ORDINALITY AS v(user_id, group_id, content, message_type, reply_to_id, client_message_id, n)
+     ), parent AS (
+       SELECT v.n, p.id, p.content, p.is_deleted, pu.username
+         FROM v JOIN messages p ON p.id = v.reply_to_id AND p.group_id = v.group_id
+         LEFT JOIN users pu ON pu.user_id = p.user_id
      ), ins AS (
        INSERT INTO messages (user_id, group_id, content, message_type, reply_to_id, client_message_id)
-       SELECT :userId, :groupId, :content, :messageType, CAST(:replyToId AS integer), CAST(:clientMessageId AS varchar)
-       WHERE CAST(:replyToId AS integer) IS NULL OR EXISTS (SELECT 1 FROM parent)
+       SELECT v.user_id, v.group_id, v.content, v.message_type, v.reply_to_id, v.client_message_id
+         FROM v WHERE v.reply_to_id IS NULL OR EXISTS (SELECT 1 FROM parent WHERE parent.n = v.n)
+        ORDER BY v.n
        ON CONFLICT (user_id, client_message_id) DO NOTHING
        RETURNING *
      )
-     SELECT i.*, p.id AS parent_id, p.content AS parent_content, p.is_deleted AS parent_is_deleted, p.username AS parent_username
-     FROM (SELECT 1) AS one LEFT JOIN ins AS i ON true LEFT JOIN parent AS p ON true`,
-    { ...values },
+     SELECT 'i' AS kind, NULL::bigint AS n, i.id, i.user_id, i.group_id, i.content, i.message_type, i.reply_to_id, i.client_message_id,
+            i.is_edited, i.is_deleted, i.created_at, i.updated_at, NULL::varchar AS username
+       FROM ins i
+     UNION ALL
+     SELECT 'p', p.n, p.id, NULL, NULL, p.content, NULL, NULL, NULL, NULL, p.is_deleted, NULL, NULL, p.username FROM parent p
+     ORDER BY kind, id`,
+    {
+      userIds: list.map((m) => m.userId),
+      groupIds: list.map((m) => m.groupId),
+      contents: list.map((m) => m.content),
+      types: list.map((m) => m.messageType),
+      replyToIds: list.map((m) => m.replyToId),
+      clientIds: list.map((m) => m.clientMessageId),
+    },
   );
-  if (!row) throw new Error('insertMessageOnce: no row');
-  const parent: ReplyTarget | null =
-    row.parent_id === null
-      ? null
-      : {
-          id: row.parent_id,
-          content: row.parent_content,
-          isDeleted: row.parent_is_deleted === true,
-          author: row.parent_username === null ? null : { username: row.parent_username },
+  const outcomes: InsertOutcome[] = list.map(() => ({ message: null, parent: null }));
+  const waiting = new Map<string, number[]>();
+  list.forEach((m, i) => {
+    const key = messageKey(m);
+    const positions = waiting.get(key);
+    if (positions) positions.push(i);
+    else waiting.set(key, [i]);
+  });
+  for (const row of rows) {
+    if (row.kind === 'p') {
+      const outcome = outcomes[Number(row.n) - 1];
+      if (outcome)
+        outcome.parent = {
+          id: row.id,
+          content: row.content,
+          isDeleted: row.is_deleted === true,
+          author: row.username === null ? null : { username: row.username },
         };
-  if (row.id === null) return { message: null, parent };
-  return {
-    message: {
+      continue;
+    }
+    const message: MessageRecord = {
       id: row.id,
       userId: row.user_id,
       groupId: row.group_id,
@@ -116,9 +170,18 @@ export async function insertMessageOnce(
       isDeleted: row.is_deleted,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-    } as MessageRecord,
-    parent,
-  };
+    } as MessageRecord;
+    const position = waiting.get(messageKey(message))?.shift();
+    if (position === undefined) throw new Error('insertMessagesOnce: a stored row matches no message of the list');
+    (outcomes[position] as InsertOutcome).message = message;
+  }
+  return outcomes;
+}
+
+/** `insertMessagesOnce` for one message (inside a transaction, with its mentions). */
+export async function insertMessageOnce(db: Db, values: NewMessage): Promise<InsertOutcome> {
+  const [outcome] = await insertMessagesOnce(db, [values]);
+  return outcome as InsertOutcome;
 }
 
 /** The group's members (not `exceptUserId`, not deleted accounts) whose username is one of `names`. */

@@ -6,6 +6,7 @@ import { authorize, groupAccess, groupListChanged, requireAccess, requireCachedA
 import { notify } from '../notifications';
 import * as chat from './chat.repository';
 import { announceActivity } from './chat.activity';
+import { commitMessage } from './chat.commit';
 import { toMessageDto, toReplyTo } from './chat.dto';
 import { hitChatRateLimit } from './chat.rate-limit';
 import { contentProblem, extractMentions } from './chat.rules';
@@ -58,7 +59,7 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: SendInpu
   const names = extractMentions(input.content).filter((name) => name !== actor.username);
   const stored =
     names.length === 0
-      ? await chat.insertMessageOnce(ctx.sequelize, values)
+      ? await commitMessage(ctx, values)
       : await ctx.sequelize.transaction(async (tx) => {
           const inserted = await chat.insertMessageOnce(tx, values);
           const created = inserted.message;
@@ -88,7 +89,8 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: SendInpu
     throw new AppError('INTERNAL', 'The message was not stored');
   }
   const dto = toMessageDto(stored.message, actor.username, toReplyTo(stored.parent));
-  void groupListChanged(ctx, groupId); // unread counts and lastMessageAt in members' GET /api/groups
+  // Unread counts and lastMessageAt in members' GET /api/groups (commitMessage drops them for its batches).
+  if (names.length > 0) void groupListChanged(ctx, groupId);
   ctx.broadcast.toGroup(groupId, 'chat:message', { message: dto });
   announceActivity(ctx, groupId, dto.createdAt);
   return dto;

@@ -4,4 +4,4 @@ export { addMember, removeUserFromAllGroups } from './groups.service';
 export { expireInvitations } from './invitations.service';
 export { isMember, lockGroup } from './groups.repository';
 export { cachedRoomMembers, forgetGroup, forgetMembership, isCachedMember, requireCachedAccess, type RoomMember } from './membership.cache';
-export { groupListChanged, userListChanged } from './my-groups.cache';
+export { groupListChanged, groupListsChanged, userListChanged } from './my-groups.cache';

@@ -41,6 +41,11 @@ export function groupListChanged(ctx: AppContext, groupId: number): Promise<void
   return changes(ctx).invalidate(`g:${groupId}`);
 }
 
+/** `groupListChanged` for several groups, in one message to the other nodes. */
+export function groupListsChanged(ctx: AppContext, groupIds: readonly number[]): Promise<void> {
+  return changes(ctx).invalidateMany(groupIds.map((id) => `g:${id}`));
+}
+
 /** After a committed change of the user's own list (a membership, a read marker). */
 export function userListChanged(ctx: AppContext, userId: string): Promise<void> {
   return changes(ctx).invalidate(`u:${userId}`);

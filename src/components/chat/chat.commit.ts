@@ -1,0 +1,78 @@
+import type { AppContext } from '../../context';
+import { groupListsChanged } from '../groups';
+import { type InsertOutcome, insertMessagesOnce, type NewMessage } from './chat.repository';
+
+/** Messages stored by one statement at most. */
+const MAX_BATCH = 200;
+/** Statements in flight at once per node (a slow one does not hold up every sender). */
+const MAX_IN_FLIGHT = 2;
+
+interface Pending {
+  message: NewMessage;
+  resolve: (outcome: InsertOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+interface GroupCommit {
+  pending: Pending[];
+  inFlight: number;
+}
+
+const commits = new WeakMap<AppContext, GroupCommit>();
+
+/**
+ * Stores a message with the others sent on this node meanwhile (group commit): a message
+ * goes out at once when fewer than MAX_IN_FLIGHT inserts run, else it waits for one to
+ * end and goes with every message that queued meanwhile, in one multi-row statement
+ * (`insertMessagesOnce`). Nothing waits for a timer, so a quiet node stores each message
+ * alone, as fast as before; a busy one sends one round trip (and one commit) per batch
+ * instead of per message. Each promise settles once its statement committed (or failed):
+ * the caller acknowledges and broadcasts only then. A batch that fails is stored one
+ * message at a time, so one bad message (a user or group deleted meanwhile) fails alone.
+ * The groups' list caches are dropped once per batch, before any of its callers resume.
+ */
+export function commitMessage(ctx: AppContext, message: NewMessage): Promise<InsertOutcome> {
+  let commit = commits.get(ctx);
+  if (!commit) {
+    commit = { pending: [], inFlight: 0 };
+    commits.set(ctx, commit);
+  }
+  const state = commit;
+  return new Promise<InsertOutcome>((resolve, reject) => {
+    state.pending.push({ message, resolve, reject });
+    pump(ctx, state);
+  });
+}
+
+function pump(ctx: AppContext, state: GroupCommit): void {
+  while (state.pending.length > 0 && state.inFlight < MAX_IN_FLIGHT) {
+    const batch = state.pending.splice(0, MAX_BATCH);
+    state.inFlight += 1;
+    void store(ctx, batch).finally(() => {
+      state.inFlight -= 1;
+      pump(ctx, state);
+    });
+  }
+}
+
+async function store(ctx: AppContext, batch: Pending[]): Promise<void> {
+  let outcomes: InsertOutcome[];
+  try {
+    outcomes = await insertMessagesOnce(
+      ctx.sequelize,
+      batch.map((p) => p.message),
+    );
+  } catch (error) {
+    if (batch.length === 1) {
+      batch[0]?.reject(error);
+      return;
+    }
+    await Promise.all(batch.map((p) => store(ctx, [p])));
+    return;
+  }
+  const stored = new Set(outcomes.flatMap((o) => (o.message ? [o.message.groupId] : [])));
+  // Unread counts and lastMessageAt in the members' GET /api/groups, on every node.
+  if (stored.size > 0)
+    await groupListsChanged(ctx, [...stored]).catch((error: unknown) => ctx.logger.warn({ err: error, component: 'chat' }, 'group list invalidation failed'));
+  for (const [i, p] of batch.entries()) p.resolve(outcomes[i] as InsertOutcome);
+}
