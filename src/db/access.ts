@@ -3,7 +3,7 @@
  * are the only code that calls the models or runs SQL; they take a `Db` first and return
  * plain objects, never model instances.
  */
-import { type Model, QueryTypes, type Sequelize, Transaction } from 'sequelize';
+import { DatabaseError, type Model, QueryTypes, type Sequelize, Transaction } from 'sequelize';
 
 /**
  * Where a repository call runs: on the pool (`ctx.sequelize`) or inside the caller's
@@ -21,6 +21,9 @@ function parts(db: Db): { sequelize: Sequelize; transaction: Transaction | undef
   }
   return { sequelize: db, transaction: undefined };
 }
+
+/** Did PostgreSQL refuse the statement (a constraint, a type, a lock timeout…), rather than something after it? */
+export const isStatementError = (error: unknown): boolean => error instanceof DatabaseError;
 
 /** Is this `Db` a transaction (rather than the pool)? */
 export const isTransaction = (db: Db): db is Transaction => db instanceof Transaction;

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context';
+import { isStatementError } from '../../db/access';
 import { groupListsChanged } from '../groups';
 import { type InsertOutcome, insertMessagesOnce, type NewMessage } from './chat.repository';
 
@@ -63,8 +64,11 @@ async function store(ctx: AppContext, batch: Pending[]): Promise<void> {
       batch.map((p) => p.message),
     );
   } catch (error) {
-    if (batch.length === 1) {
-      batch[0]?.reject(error);
+    // Only a statement PostgreSQL refused stored nothing and may be split; anything else
+    // (after a commit) is an error for every message of the batch (a resend with its
+    // clientMessageId is then answered with the stored message).
+    if (batch.length === 1 || !isStatementError(error)) {
+      for (const p of batch) p.reject(error);
       return;
     }
     await Promise.all(batch.map((p) => store(ctx, [p])));
