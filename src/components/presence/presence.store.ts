@@ -132,23 +132,24 @@ const expiry = (ctx: AppContext, now: number): number => now + ctx.config.presen
 /** A transition decided: its number in the group's order (the order Redis decided them in). 0: no transition. */
 export type Transition = number;
 
+/** The JOIN script's keys and arguments for a socket's entry. */
+const joinArgs = (ctx: AppContext, groupId: number, socketId: string, userId: string, now: number) =>
+  [
+    groupKey(ctx, groupId),
+    countsKey(ctx, groupId),
+    groupsKey(ctx),
+    dirtyKey(ctx),
+    seqKey(ctx, groupId),
+    presenceEntry(socketId, userId),
+    expiry(ctx, now),
+    userId,
+    groupId,
+    now,
+  ] as const;
+
 /** Adds a socket's entry: a transition (online) when it is the user's first. */
 export async function addEntry(ctx: AppContext, groupId: number, socketId: string, userId: string, now = Date.now()): Promise<Transition> {
-  const r = scripts(ctx.redis);
-  return Number(
-    await r.presenceJoin(
-      groupKey(ctx, groupId),
-      countsKey(ctx, groupId),
-      groupsKey(ctx),
-      dirtyKey(ctx),
-      seqKey(ctx, groupId),
-      presenceEntry(socketId, userId),
-      expiry(ctx, now),
-      userId,
-      groupId,
-      now,
-    ),
-  );
+  return Number(await scripts(ctx.redis).presenceJoin(...joinArgs(ctx, groupId, socketId, userId, now)));
 }
 
 /**
@@ -167,18 +168,7 @@ export async function addEntryAndRead<T>(
   const pipeline = scripts(ctx.redis).pipeline() as ReturnType<Redis['pipeline']> & {
     presenceJoin(...args: Array<string | number>): unknown;
   };
-  pipeline.presenceJoin(
-    groupKey(ctx, groupId),
-    countsKey(ctx, groupId),
-    groupsKey(ctx),
-    dirtyKey(ctx),
-    seqKey(ctx, groupId),
-    presenceEntry(socketId, userId),
-    expiry(ctx, now),
-    userId,
-    groupId,
-    now,
-  );
+  pipeline.presenceJoin(...joinArgs(ctx, groupId, socketId, userId, now));
   pipeline.hkeys(countsKey(ctx, groupId));
   also.queue(pipeline);
   const results = await pipeline.exec();
