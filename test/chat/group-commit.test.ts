@@ -70,18 +70,33 @@ describe('chat messages stored by group commit', () => {
     expect(statements.size).toBeLessThanOrEqual(4);
   });
 
-  it('when one message of a batch cannot be stored, then it fails alone and the rest are stored', async () => {
+  it('when one message of a batch cannot be stored, then the batch is split and it fails alone, the rest of the batch stored in its order', async () => {
     const ana = await makeUser('ana');
     const group = await makeGroup(ana);
     const missingGroup = 2_000_000_000; // no such group: the foreign key refuses the row (and the batch's statement)
-    const list = [
-      message(ana.userId, group.id, 'a'),
-      message(ana.userId, missingGroup, 'lost'),
-      message(ana.userId, group.id, 'b'),
-      message(ana.userId, group.id, 'c'),
-    ];
+    // 'a' and 'b' go alone (two statements in flight); 'c', 'lost' and 'd' queue and go as one batch, which fails and is split.
+    const list = ['a', 'b', 'c', 'lost', 'd'].map((content) => message(ana.userId, content === 'lost' ? missingGroup : group.id, content));
     const settled = await Promise.allSettled(list.map((m) => commitMessage(ctx, m)));
-    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
-    expect((await Message.findAll({ where: { groupId: group.id }, order: [['id', 'ASC']] })).map((m) => m.content)).toEqual(['a', 'b', 'c']);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const stored = (await Message.findAll({ where: { groupId: group.id }, order: [['id', 'ASC']] })).map((m) => m.content);
+    // 'a' and 'b' were two statements at once (either may take its id first); the split batch keeps its order after them.
+    expect([...stored.slice(0, 2)].sort()).toEqual(['a', 'b']);
+    expect(stored.slice(2)).toEqual(['c', 'd']);
+  });
+
+  it('when one user reuses a clientMessageId in one batch for a bad reply and then for another group, then each sender gets its own outcome', async () => {
+    const ana = await makeUser('ana');
+    const one = await makeGroup(ana);
+    const two = await makeGroup(ana);
+    const elsewhere = await Message.create({ userId: ana.userId, groupId: two.id, content: 'in two' });
+    const list = [
+      message(ana.userId, one.id, 'x'),
+      message(ana.userId, one.id, 'y'),
+      message(ana.userId, one.id, 'bad reply', { replyToId: elsewhere.id, clientMessageId: 'cm-9' }),
+      message(ana.userId, two.id, 'second', { clientMessageId: 'cm-9' }),
+    ];
+    const [, , bad, second] = await Promise.all(list.map((m) => commitMessage(ctx, m)));
+    expect(bad).toEqual({ message: null, parent: null });
+    expect(second?.message).toEqual(expect.objectContaining({ groupId: two.id, content: 'second', clientMessageId: 'cm-9' }));
   });
 });

@@ -30,7 +30,8 @@ const commits = new WeakMap<AppContext, GroupCommit>();
  * instead of per message. Each promise settles once its statement committed (or failed):
  * the caller acknowledges and broadcasts only then. A batch that fails is stored one
  * message at a time, so one bad message (a user or group deleted meanwhile) fails alone.
- * The groups' list caches are dropped once per batch, before any of its callers resume.
+ * The groups' list caches are dropped once per batch (on this node before any of its
+ * callers resume).
  */
 export function commitMessage(ctx: AppContext, message: NewMessage): Promise<InsertOutcome> {
   let commit = commits.get(ctx);
@@ -71,12 +72,15 @@ async function store(ctx: AppContext, batch: Pending[]): Promise<void> {
       for (const p of batch) p.reject(error);
       return;
     }
-    await Promise.all(batch.map((p) => store(ctx, [p])));
+    // One after another: in arrival order (ids follow it), and without a burst of
+    // hundreds of queries on the pool.
+    for (const p of batch) await store(ctx, [p]);
     return;
   }
   const stored = new Set(outcomes.flatMap((o) => (o.message ? [o.message.groupId] : [])));
   // Unread counts and lastMessageAt in the members' GET /api/groups, on every node.
+  // (This node's copies are dropped at once; the other nodes' when the message arrives.)
   if (stored.size > 0)
-    await groupListsChanged(ctx, [...stored]).catch((error: unknown) => ctx.logger.warn({ err: error, component: 'chat' }, 'group list invalidation failed'));
+    void groupListsChanged(ctx, [...stored]).catch((error: unknown) => ctx.logger.warn({ err: error, component: 'chat' }, 'group list invalidation failed'));
   for (const [i, p] of batch.entries()) p.resolve(outcomes[i] as InsertOutcome);
 }

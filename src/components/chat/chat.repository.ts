@@ -40,7 +40,8 @@ export async function findMessageView(db: Db, messageId: number): Promise<Messag
 
 interface InsertedRow {
   kind: 'i';
-  n: null;
+  /** 1-based position of the message in the list. */
+  n: string | number;
   id: number;
   user_id: string;
   group_id: number;
@@ -80,55 +81,43 @@ export interface InsertOutcome {
   parent: ReplyTarget | null;
 }
 
-/** What tells two new messages apart: the user's clientMessageId, else every stored field. */
-const messageKey = (m: {
-  userId: string;
-  groupId: number;
-  content: string | null;
-  messageType: string;
-  replyToId: number | null;
-  clientMessageId: string | null;
-}): string =>
-  m.clientMessageId !== null
-    ? `c\u0000${m.userId}\u0000${m.clientMessageId}`
-    : `f\u0000${m.userId}\u0000${m.groupId}\u0000${m.messageType}\u0000${m.replyToId}\u0000${m.content}`;
-
 /**
  * The hot path's insert, one statement for many messages (one round trip, committed on
  * its own outside a transaction; the chat's group commit): stores each message unless its
- * user already sent its `clientMessageId` (`ON CONFLICT … DO NOTHING`, within the list too)
- * or its `replyToId` is not a message of its group, and reads the replied-to messages (for
- * the quotes) in the same statement. Outcomes in the list's order. Rows come back from
- * RETURNING without their position: each is matched to the first unmatched message with
- * its key (`messageKey`), in id order, so messages that cannot be told apart (the same
- * user, group, content and reply, no clientMessageId) get their rows in list order.
+ * user already sent its `clientMessageId` (`ON CONFLICT … DO NOTHING`, within the list too:
+ * the first one is stored) or its `replyToId` is not a message of its group, and reads
+ * the replied-to messages (for the quotes) in the same statement. Outcomes in the list's
+ * order. Each message's id is drawn from the sequence in list order before the insert
+ * (a skipped message leaves a gap, as a rolled-back insert does), so a stored row is
+ * matched to its message by id, never by its values.
  */
 export async function insertMessagesOnce(db: Db, list: readonly NewMessage[]): Promise<InsertOutcome[]> {
   if (list.length === 0) return [];
   const rows = await select<InsertedRow | ParentRow>(
     db,
     `WITH v AS (
-       SELECT * FROM unnest(ARRAY[:userIds]::varchar[], ARRAY[:groupIds]::int[], ARRAY[:contents]::text[], ARRAY[:types]::varchar[],
-                            ARRAY[:replyToIds]::int[], ARRAY[:clientIds]::varchar[])
-         WITH ORDINALITY AS v(user_id, group_id, content, message_type, reply_to_id, client_message_id, n)
+       SELECT o.*, nextval(pg_get_serial_sequence('messages', 'id')) AS id
+         FROM (SELECT * FROM unnest(ARRAY[:userIds]::varchar[], ARRAY[:groupIds]::int[], ARRAY[:contents]::text[], ARRAY[:types]::varchar[],
+                                    ARRAY[:replyToIds]::int[], ARRAY[:clientIds]::varchar[])
+                 WITH ORDINALITY AS u(user_id, group_id, content, message_type, reply_to_id, client_message_id, n)
+                ORDER BY n) AS o
      ), parent AS (
        SELECT v.n, p.id, p.content, p.is_deleted, pu.username
          FROM v JOIN messages p ON p.id = v.reply_to_id AND p.group_id = v.group_id
          LEFT JOIN users pu ON pu.user_id = p.user_id
      ), ins AS (
-       INSERT INTO messages (user_id, group_id, content, message_type, reply_to_id, client_message_id)
-       SELECT v.user_id, v.group_id, v.content, v.message_type, v.reply_to_id, v.client_message_id
+       INSERT INTO messages (id, user_id, group_id, content, message_type, reply_to_id, client_message_id)
+       SELECT v.id, v.user_id, v.group_id, v.content, v.message_type, v.reply_to_id, v.client_message_id
          FROM v WHERE v.reply_to_id IS NULL OR EXISTS (SELECT 1 FROM parent WHERE parent.n = v.n)
         ORDER BY v.n
        ON CONFLICT (user_id, client_message_id) DO NOTHING
        RETURNING *
      )
-     SELECT 'i' AS kind, NULL::bigint AS n, i.id, i.user_id, i.group_id, i.content, i.message_type, i.reply_to_id, i.client_message_id,
+     SELECT 'i' AS kind, v.n, i.id, i.user_id, i.group_id, i.content, i.message_type, i.reply_to_id, i.client_message_id,
             i.is_edited, i.is_deleted, i.created_at, i.updated_at, NULL::varchar AS username
-       FROM ins i
+       FROM ins i JOIN v ON v.id = i.id
      UNION ALL
-     SELECT 'p', p.n, p.id, NULL, NULL, p.content, NULL, NULL, NULL, NULL, p.is_deleted, NULL, NULL, p.username FROM parent p
-     ORDER BY kind, id`,
+     SELECT 'p', p.n, p.id, NULL, NULL, p.content, NULL, NULL, NULL, NULL, p.is_deleted, NULL, NULL, p.username FROM parent p`,
     {
       userIds: list.map((m) => m.userId),
       groupIds: list.map((m) => m.groupId),
@@ -139,26 +128,19 @@ export async function insertMessagesOnce(db: Db, list: readonly NewMessage[]): P
     },
   );
   const outcomes: InsertOutcome[] = list.map(() => ({ message: null, parent: null }));
-  const waiting = new Map<string, number[]>();
-  list.forEach((m, i) => {
-    const key = messageKey(m);
-    const positions = waiting.get(key);
-    if (positions) positions.push(i);
-    else waiting.set(key, [i]);
-  });
   for (const row of rows) {
+    const outcome = outcomes[Number(row.n) - 1];
+    if (!outcome) throw new Error('insertMessagesOnce: a row of no message of the list');
     if (row.kind === 'p') {
-      const outcome = outcomes[Number(row.n) - 1];
-      if (outcome)
-        outcome.parent = {
-          id: row.id,
-          content: row.content,
-          isDeleted: row.is_deleted === true,
-          author: row.username === null ? null : { username: row.username },
-        };
+      outcome.parent = {
+        id: row.id,
+        content: row.content,
+        isDeleted: row.is_deleted === true,
+        author: row.username === null ? null : { username: row.username },
+      };
       continue;
     }
-    const message: MessageRecord = {
+    outcome.message = {
       id: row.id,
       userId: row.user_id,
       groupId: row.group_id,
@@ -171,9 +153,6 @@ export async function insertMessagesOnce(db: Db, list: readonly NewMessage[]): P
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     } as MessageRecord;
-    const position = waiting.get(messageKey(message))?.shift();
-    if (position === undefined) throw new Error('insertMessagesOnce: a stored row matches no message of the list');
-    (outcomes[position] as InsertOutcome).message = message;
   }
   return outcomes;
 }

@@ -87,11 +87,7 @@ export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: 
   }
   // The entry, the online users and the members' timers in one round trip.
   const members = await membersOf(ctx, groupId);
-  const {
-    transition,
-    online,
-    also: timers,
-  } = await addEntryAndRead(
+  const { transition, reads } = await addEntryAndRead(
     ctx,
     groupId,
     socket.id,
@@ -102,6 +98,7 @@ export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: 
     ),
   );
   if (transition) announce(ctx, groupId, actor, true, transition);
+  const { online, also: timers } = reads();
   return stateOf(groupId, members, online, timers);
 }
 

@@ -155,7 +155,8 @@ export async function addEntry(ctx: AppContext, groupId: number, socketId: strin
 /**
  * `addEntry`, then in the same round trip (one pipeline, run by Redis in this order) the
  * group's online users, which include this one, and the reply of `also` (the room state a
- * joining socket is sent).
+ * joining socket is sent). The transition is returned even when a read failed (the
+ * caller announces it first); `reads()` then throws that read's error.
  */
 export async function addEntryAndRead<T>(
   ctx: AppContext,
@@ -164,7 +165,7 @@ export async function addEntryAndRead<T>(
   userId: string,
   also: RedisRead<T>,
   now = Date.now(),
-): Promise<{ transition: Transition; online: Set<string>; also: T }> {
+): Promise<{ transition: Transition; reads: () => { online: Set<string>; also: T } }> {
   const pipeline = scripts(ctx.redis).pipeline() as ReturnType<Redis['pipeline']> & {
     presenceJoin(...args: Array<string | number>): unknown;
   };
@@ -172,11 +173,15 @@ export async function addEntryAndRead<T>(
   pipeline.hkeys(countsKey(ctx, groupId));
   also.queue(pipeline);
   const results = await pipeline.exec();
-  const transition = Number(pipelineReply(results, 0));
-  const online = new Set(pipelineReply(results, 1) as string[]);
-  // Also when a NOSCRIPT retry of the join ran after the read (a flushed script cache).
-  online.add(userId);
-  return { transition, online, also: also.parse(pipelineReply(results, 2)) };
+  return {
+    transition: Number(pipelineReply(results, 0)),
+    reads: () => {
+      const online = new Set(pipelineReply(results, 1) as string[]);
+      // Also when a NOSCRIPT retry of the join ran after the read (a flushed script cache).
+      online.add(userId);
+      return { online, also: also.parse(pipelineReply(results, 2)) };
+    },
+  };
 }
 
 /** Removes a socket's entry: a transition (offline) when it was the user's last. */
