@@ -15,33 +15,49 @@ export function toFieldIssues(error: z.ZodError, prefix?: string): FieldIssue[] 
   ]);
 }
 
-/** Deeper than this, a value is not walked for NUL characters (bodies are depth-bounded long before). */
+/** Deeper than this, a value is not walked for unstorable text (bodies are depth-bounded long before). */
 const MAX_WALK_DEPTH = 64;
 
+/** `String.prototype.isWellFormed` (Node 20; not in the ES2022 typings): no unpaired UTF-16 surrogate. */
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
+/** Why a string cannot be stored as given, or null. */
+function textProblem(text: string): string | null {
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  if (!isWellFormed(text)) return 'must be well-formed Unicode (no unpaired surrogates)';
+  return null;
+}
+
 /**
- * Paths of the strings (values or keys) holding a NUL character. PostgreSQL cannot store
- * one in text (and Sequelize's escaping silently rewrites it as `\0`), so any input
- * carrying one is refused rather than stored changed.
+ * The strings (values or keys) PostgreSQL cannot store as given, with the problem: a NUL
+ * character (text cannot hold one, and Sequelize's escaping silently rewrites it as `\0`)
+ * or an unpaired UTF-16 surrogate (UTF-8 cannot encode one: the driver would store U+FFFD
+ * in its place). Any input carrying one is refused rather than stored changed.
  */
-export function nulCharacterFields(value: unknown, path: string[] = [], depth = 0): string[] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [path.join('.')] : [];
+export function unstorableTextFields(value: unknown, path: string[] = [], depth = 0): Array<{ path: string; problem: string }> {
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    return problem ? [{ path: path.join('.'), problem }] : [];
+  }
   if (value === null || typeof value !== 'object' || depth > MAX_WALK_DEPTH) return [];
-  const found: string[] = [];
+  const found: Array<{ path: string; problem: string }> = [];
   for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\u0000')) found.push([...path, key.split('\u0000').join('\\0')].join('.'));
-    else found.push(...nulCharacterFields(item, [...path, key], depth + 1));
+    const problem = textProblem(key);
+    if (problem) found.push({ path: [...path, isWellFormed(key) ? key.split('\u0000').join('\\0') : '(key)'].join('.'), problem });
+    else found.push(...unstorableTextFields(item, [...path, key], depth + 1));
   }
   return found;
 }
 
 /**
  * Parses `value` or throws VALIDATION_FAILED naming the fields (`prefix` e.g. "body",
- * "query"). Strings holding NUL characters are refused whatever the schema.
+ * "query"). Strings PostgreSQL cannot store as given (a NUL character, an unpaired
+ * surrogate) are refused whatever the schema.
  */
 export function parseInput<S extends ZodType>(schema: S, value: unknown, prefix?: string): z.output<S> {
-  const nul = nulCharacterFields(value);
-  if (nul.length > 0) {
-    const details = nul.map((path) => ({ field: [prefix, path].filter(Boolean).join('.') || '(root)', message: 'must not contain NUL characters' }));
+  const unstorable = unstorableTextFields(value);
+  if (unstorable.length > 0) {
+    const details = unstorable.map(({ path, problem }) => ({ field: [prefix, path].filter(Boolean).join('.') || '(root)', message: problem }));
     throw validationFailed(details, `Invalid ${details.map((d) => d.field).join(', ')}`);
   }
   const result = schema.safeParse(value);

@@ -110,6 +110,26 @@ describe('hostile and malformed input', () => {
       expect(rows[0]).toEqual({ groups: 0, messages: 0, first_name: null });
     });
 
+    it('when text holds an unpaired surrogate (UTF-8 cannot encode it), then 400 naming the field, and nothing is stored changed', async () => {
+      const u = await devUser('surrogate');
+      const group = await app.http.post('/api/groups', { token: u.token, body: { groupName: 'whole' } });
+      const lone = 'ok \ud800 then';
+      const refused = await app.http.post(`/api/groups/${group.body.id}/messages`, { token: u.token, body: { content: lone } });
+      expect400(refused, 'body.content');
+      expect(refused.body.error.details).toEqual([{ field: 'body.content', message: 'must be well-formed Unicode (no unpaired surrogates)' }]);
+      expect400(await app.http.patch('/api/me', { token: u.token, body: { lastName: '\udc00' } }), 'body.lastName');
+      const socket = await connectSocket(app.url, u.token);
+      expect(await emitAck(socket, 'chat:send', { groupId: group.body.id, content: lone })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('content') },
+      });
+      // A paired surrogate (an emoji) is text like any other.
+      const emoji = await app.http.post(`/api/groups/${group.body.id}/messages`, { token: u.token, body: { content: 'study \ud83d\udcda' } });
+      expect(emoji.status).toBe(201);
+      const { rows } = await db.query('SELECT content FROM messages WHERE group_id = $1', [group.body.id]);
+      expect(rows).toEqual([{ content: 'study \u{1F4DA}' }]);
+    });
+
     it('when a cursor holds an out-of-range date or id, then 400 naming query.cursor', async () => {
       const u = await devUser('cursor');
       for (const s of ['-200000-01-01T00:00:00.000Z', '+200000-01-01T00:00:00.000Z']) {
