@@ -4,7 +4,13 @@ import type { ChainableCommander, Redis } from 'ioredis';
 export interface RedisScript {
   /** Runs the script with its keys first, then its arguments. */
   run(redis: Redis, ...keysAndArgs: Array<string | number>): Promise<unknown>;
+  /** Queues it on a pipeline made by `scriptPipeline` with this script. */
+  queue(pipeline: ChainableCommander, ...keysAndArgs: Array<string | number>): void;
+  /** Defines it on the client (once): a pipeline made afterwards can queue it. */
+  define(redis: Redis): void;
 }
+
+type Commands = Record<string, (...a: Array<string | number>) => Promise<unknown>>;
 
 /**
  * A script defined once per client with ioredis' `defineCommand`, which sends EVALSHA and
@@ -15,15 +21,29 @@ export interface RedisScript {
  */
 export function redisScript(name: string, numberOfKeys: number, lua: string): RedisScript {
   const defined = new WeakSet<Redis>();
-  return {
+  const script: RedisScript = {
+    define(redis) {
+      if (defined.has(redis)) return;
+      redis.defineCommand(name, { numberOfKeys, lua });
+      defined.add(redis);
+    },
     run(redis, ...keysAndArgs) {
-      if (!defined.has(redis)) {
-        redis.defineCommand(name, { numberOfKeys, lua });
-        defined.add(redis);
-      }
-      return (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[name](...keysAndArgs);
+      script.define(redis);
+      return (redis as unknown as Commands)[name](...keysAndArgs);
+    },
+    queue(pipeline, ...keysAndArgs) {
+      const command = (pipeline as unknown as Partial<Commands>)[name];
+      if (!command) throw new Error(`redis script ${name} queued on a pipeline made before it was defined`);
+      void command.call(pipeline, ...keysAndArgs);
     },
   };
+  return script;
+}
+
+/** A pipeline that can queue these scripts (ioredis copies a client's scripts into a pipeline when it is made). */
+export function scriptPipeline(redis: Redis, ...scripts: RedisScript[]): ChainableCommander {
+  for (const script of scripts) script.define(redis);
+  return redis.pipeline();
 }
 
 /**

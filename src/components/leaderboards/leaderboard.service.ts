@@ -89,13 +89,7 @@ export async function getLeaderboard(
   }
   const second = Math.floor(now.getTime() / 1000);
   if (board.sent?.second !== second) board.sent = { second, entries: sentEntries(board.entries, now) };
-  return {
-    period: input.period,
-    from: bounds.from ? bounds.from.toISOString() : null,
-    to: bounds.to.toISOString(),
-    entries: board.sent.entries,
-    me,
-  };
+  return toDto(input.period, bounds, board.sent.entries, me);
 }
 
 /**
@@ -148,23 +142,12 @@ async function fromPostgres(ctx: AppContext, actor: Actor, input: { groupId: num
     }),
   );
   const view = boardView(ranked, input.limit, actor.userId);
-  return toDto(input.period, periodBounds(input.period, now), now, view.top, view.me);
+  return toDto(input.period, periodBounds(input.period, now), sentEntries(view.top, now), view.me);
 }
 
-function toDto(
-  period: Period,
-  bounds: ReturnType<typeof periodBounds>,
-  now: Date,
-  entries: ReadonlyArray<RankedEntry & MemberRow>,
-  me: LeaderboardDto['me'],
-): LeaderboardDto {
-  return {
-    period,
-    from: bounds.from ? bounds.from.toISOString() : null,
-    to: bounds.to.toISOString(),
-    entries: sentEntries(entries, now),
-    me,
-  };
+/** The answer: the period's bounds, the entries as sent and the caller's place. */
+function toDto(period: Period, bounds: ReturnType<typeof periodBounds>, entries: LeaderboardDto['entries'], me: LeaderboardDto['me']): LeaderboardDto {
+  return { period, from: bounds.from ? bounds.from.toISOString() : null, to: bounds.to.toISOString(), entries, me };
 }
 
 /** Board entries as the wire shows them at `now` (the streak as it reads today in each user's zone). */
@@ -208,13 +191,7 @@ export async function getLeaderboardAround(
     }),
   );
   const view = aroundView(ranked, input.radius, actor.userId);
-  return {
-    period: input.period,
-    from: bounds.from ? bounds.from.toISOString() : null,
-    to: bounds.to.toISOString(),
-    entries: sentEntries(view.entries, now),
-    me: view.me,
-  };
+  return toDto(input.period, bounds, sentEntries(view.entries, now), view.me);
 }
 
 /** Enqueues a rebuild of one group's boards, at most once a minute per group. */

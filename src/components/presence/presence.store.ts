@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { AppContext } from '../../context';
-import { pipelineReply, type RedisRead } from '../../lib/redis-script';
+import { pipelineReply, type RedisRead, redisScript, scriptPipeline } from '../../lib/redis-script';
 import { presenceEntry } from './presence.rules';
 
 /**
@@ -27,23 +26,34 @@ import { presenceEntry } from './presence.rules';
  * see realtime/presence-diff.ts.
  */
 /** KEYS: zset, counts, groups set, dirty, seq. ARGV: entry, expiry, userId, groupId, now. → the transition's number when the user was offline, else 0. */
-const JOIN = `
+const JOIN = redisScript(
+  'presenceJoin',
+  5,
+  `
 if redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) == 0 then return 0 end
 redis.call('SADD', KEYS[3], ARGV[4])
 if redis.call('HINCRBY', KEYS[2], ARGV[3], 1) ~= 1 then return 0 end
 redis.call('HSET', KEYS[4], ARGV[4] .. '|' .. ARGV[3], '1|' .. ARGV[5])
-return redis.call('INCR', KEYS[5])`;
+return redis.call('INCR', KEYS[5])`,
+);
 
 /** KEYS: zset, counts, dirty, seq. ARGV: entry, userId, groupId, now. → the transition's number when that was the user's last entry, else 0. */
-const LEAVE = `
+const LEAVE = redisScript(
+  'presenceLeave',
+  4,
+  `
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) > 0 then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[3] .. '|' .. ARGV[2], '0|' .. ARGV[4])
-return redis.call('INCR', KEYS[4])`;
+return redis.call('INCR', KEYS[4])`,
+);
 
 /** KEYS: zset, counts, groups set, dirty, seq. ARGV: now, groupId. → {the transitions' number, users whose last entry expired…}, or {} when none. */
-const SWEEP = `
+const SWEEP = redisScript(
+  'presenceSweep',
+  5,
+  `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 local gone = {}
 for _, m in ipairs(expired) do
@@ -61,10 +71,14 @@ if redis.call('ZCARD', KEYS[1]) == 0 then
 end
 if #gone == 0 then return gone end
 table.insert(gone, 1, tostring(redis.call('INCR', KEYS[5])))
-return gone`;
+return gone`,
+);
 
 /** KEYS: zset, counts, dirty, seq. ARGV: '|userId', userId, groupId, now. → the transition's number when the user had an entry (now all removed), else 0. */
-const REMOVE_USER = `
+const REMOVE_USER = redisScript(
+  'presenceRemoveUser',
+  4,
+  `
 local all = redis.call('ZRANGE', KEYS[1], 0, -1)
 local had = 0
 for _, m in ipairs(all) do
@@ -76,10 +90,14 @@ end
 redis.call('HDEL', KEYS[2], ARGV[2])
 if had == 0 then return 0 end
 redis.call('HSET', KEYS[3], ARGV[3] .. '|' .. ARGV[2], '0|' .. ARGV[4])
-return redis.call('INCR', KEYS[4])`;
+return redis.call('INCR', KEYS[4])`,
+);
 
 /** KEYS: dirty. ARGV: field, value, field, value… → drops each field still holding the value read (a newer transition stays). */
-const CLEAN = `
+const CLEAN = redisScript(
+  'presenceClean',
+  1,
+  `
 local n = 0
 for i = 1, #ARGV, 2 do
   if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
@@ -87,40 +105,8 @@ for i = 1, #ARGV, 2 do
     n = n + 1
   end
 end
-return n`;
-
-interface PresenceCommands {
-  presenceJoin(
-    zset: string,
-    counts: string,
-    groups: string,
-    dirty: string,
-    seq: string,
-    entry: string,
-    expiry: number,
-    userId: string,
-    groupId: number,
-    now: number,
-  ): Promise<number>;
-  presenceLeave(zset: string, counts: string, dirty: string, seq: string, entry: string, userId: string, groupId: number, now: number): Promise<number>;
-  presenceSweep(zset: string, counts: string, groups: string, dirty: string, seq: string, now: number, groupId: number): Promise<string[]>;
-  presenceRemoveUser(zset: string, counts: string, dirty: string, seq: string, suffix: string, userId: string, groupId: number, now: number): Promise<number>;
-  presenceClean(dirty: string, ...fieldsAndValues: string[]): Promise<number>;
-}
-type PresenceRedis = Redis & PresenceCommands;
-
-/** The command client with the scripts defined on it (once per client: ioredis sends EVALSHA, loading a script only when Redis lacks it). */
-function scripts(redis: Redis): PresenceRedis {
-  const r = redis as PresenceRedis;
-  if (typeof (r as Partial<PresenceCommands>).presenceJoin !== 'function') {
-    redis.defineCommand('presenceJoin', { numberOfKeys: 5, lua: JOIN });
-    redis.defineCommand('presenceLeave', { numberOfKeys: 4, lua: LEAVE });
-    redis.defineCommand('presenceSweep', { numberOfKeys: 5, lua: SWEEP });
-    redis.defineCommand('presenceRemoveUser', { numberOfKeys: 4, lua: REMOVE_USER });
-    redis.defineCommand('presenceClean', { numberOfKeys: 1, lua: CLEAN });
-  }
-  return r;
-}
+return n`,
+);
 
 const groupKey = (ctx: AppContext, groupId: number): string => ctx.key('presence', groupId);
 const countsKey = (ctx: AppContext, groupId: number): string => ctx.key('presence', groupId, 'users');
@@ -149,7 +135,7 @@ const joinArgs = (ctx: AppContext, groupId: number, socketId: string, userId: st
 
 /** Adds a socket's entry: a transition (online) when it is the user's first. */
 export async function addEntry(ctx: AppContext, groupId: number, socketId: string, userId: string, now = Date.now()): Promise<Transition> {
-  return Number(await scripts(ctx.redis).presenceJoin(...joinArgs(ctx, groupId, socketId, userId, now)));
+  return Number(await JOIN.run(ctx.redis, ...joinArgs(ctx, groupId, socketId, userId, now)));
 }
 
 /**
@@ -166,10 +152,8 @@ export async function addEntryAndRead<T>(
   also: RedisRead<T>,
   now = Date.now(),
 ): Promise<{ transition: Transition; reads: () => { online: Set<string>; also: T } }> {
-  const pipeline = scripts(ctx.redis).pipeline() as ReturnType<Redis['pipeline']> & {
-    presenceJoin(...args: Array<string | number>): unknown;
-  };
-  pipeline.presenceJoin(...joinArgs(ctx, groupId, socketId, userId, now));
+  const pipeline = scriptPipeline(ctx.redis, JOIN);
+  JOIN.queue(pipeline, ...joinArgs(ctx, groupId, socketId, userId, now));
   pipeline.hkeys(countsKey(ctx, groupId));
   also.queue(pipeline);
   const results = await pipeline.exec();
@@ -186,9 +170,9 @@ export async function addEntryAndRead<T>(
 
 /** Removes a socket's entry: a transition (offline) when it was the user's last. */
 export async function removeEntry(ctx: AppContext, groupId: number, socketId: string, userId: string, now = Date.now()): Promise<Transition> {
-  const r = scripts(ctx.redis);
   return Number(
-    await r.presenceLeave(
+    await LEAVE.run(
+      ctx.redis,
       groupKey(ctx, groupId),
       countsKey(ctx, groupId),
       dirtyKey(ctx),
@@ -203,9 +187,8 @@ export async function removeEntry(ctx: AppContext, groupId: number, socketId: st
 
 /** Removes every entry of the user: a transition (offline) when they had one. */
 export async function removeUserEntries(ctx: AppContext, groupId: number, userId: string, now = Date.now()): Promise<Transition> {
-  const r = scripts(ctx.redis);
   return Number(
-    await r.presenceRemoveUser(groupKey(ctx, groupId), countsKey(ctx, groupId), dirtyKey(ctx), seqKey(ctx, groupId), `|${userId}`, userId, groupId, now),
+    await REMOVE_USER.run(ctx.redis, groupKey(ctx, groupId), countsKey(ctx, groupId), dirtyKey(ctx), seqKey(ctx, groupId), `|${userId}`, userId, groupId, now),
   );
 }
 
@@ -234,11 +217,9 @@ export async function refreshEntries<E extends { groupId: number; socketId: stri
 export async function sweepGroups(ctx: AppContext, groupIds: number[], now = Date.now()): Promise<Map<number, { transition: Transition; users: string[] }>> {
   const gone = new Map<number, { transition: Transition; users: string[] }>();
   if (groupIds.length === 0) return gone;
-  const pipeline = scripts(ctx.redis).pipeline() as ReturnType<Redis['pipeline']> & {
-    presenceSweep(...args: Array<string | number>): unknown;
-  };
+  const pipeline = scriptPipeline(ctx.redis, SWEEP);
   for (const groupId of groupIds)
-    pipeline.presenceSweep(groupKey(ctx, groupId), countsKey(ctx, groupId), groupsKey(ctx), dirtyKey(ctx), seqKey(ctx, groupId), now, groupId);
+    SWEEP.queue(pipeline, groupKey(ctx, groupId), countsKey(ctx, groupId), groupsKey(ctx), dirtyKey(ctx), seqKey(ctx, groupId), now, groupId);
   const results = (await pipeline.exec()) ?? [];
   groupIds.forEach((groupId, i) => {
     const [error, reply] = results[i] ?? [];
@@ -286,5 +267,5 @@ export async function readDirty(ctx: AppContext, limit: number): Promise<DirtyPr
 /** Drops the transitions written (unless a newer one replaced them meanwhile). */
 export async function clearDirty(ctx: AppContext, written: DirtyPresence[]): Promise<void> {
   if (written.length === 0) return;
-  await scripts(ctx.redis).presenceClean(dirtyKey(ctx), ...written.flatMap((d) => [d.field, d.value]));
+  await CLEAN.run(ctx.redis, dirtyKey(ctx), ...written.flatMap((d) => [d.field, d.value]));
 }
