@@ -1,12 +1,13 @@
 import { Gauge } from 'prom-client';
-import { type Authenticator, registerAuthHandlers } from './components/auth';
-import { registerChatHandlers, stopActivity } from './components/chat';
+import { type Authenticator, authSocketModule } from './components/auth';
+import { chatSocketModule, stopActivity } from './components/chat';
 import { forgetGroup, forgetMembership } from './components/groups';
-import { groupClosed, registerPresenceHandlers, startPresenceLoop, userRemovedFromGroup } from './components/presence';
-import { registerTimerHandlers, startSocketLiveness } from './components/timers';
+import { groupClosed, presenceSocketModule, startPresenceLoop, userRemovedFromGroup } from './components/presence';
+import { startSocketLiveness, timerSocketModule } from './components/timers';
 import type { AppContext } from './context';
 import { type Broadcaster, withMembershipHooks } from './realtime/broadcaster';
 import type { IoServer } from './realtime/io-server';
+import { socketModules } from './realtime/socket-handler';
 
 /**
  * Makes membership changes announced through the broadcaster keep presence consistent:
@@ -34,7 +35,8 @@ export function withPresenceHooks(ctx: AppContext, inner: Broadcaster): Broadcas
 
 /**
  * Wires every component's socket handlers onto the server. Each component exposes a
- * `register…Handlers(ctx, socket)`; this is the one list of them. Also starts the
+ * `…SocketModule(ctx)`, built once here and shared by every socket; this is the one list
+ * of them. Also starts the
  * node's presence upkeep (stopped when the HTTP server closes).
  */
 export function registerSocketHandlers(io: IoServer, ctx: AppContext, authenticate: Authenticator): void {
@@ -57,11 +59,9 @@ export function registerSocketHandlers(io: IoServer, ctx: AppContext, authentica
   // the presence coalescer is closed by the node's stop (ctx.broadcast.close).
   io.httpServer?.once('close', () => stopActivity(ctx));
 
+  const attach = socketModules([authSocketModule(ctx, authenticate), presenceSocketModule(ctx), timerSocketModule(ctx), chatSocketModule(ctx)]);
   io.on('connection', (socket) => {
     log.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');
-    registerAuthHandlers(ctx, socket, authenticate);
-    registerPresenceHandlers(ctx, socket);
-    registerTimerHandlers(ctx, socket);
-    registerChatHandlers(ctx, socket);
+    attach(socket);
   });
 }

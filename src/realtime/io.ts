@@ -10,6 +10,7 @@ import { ioChannelKey } from './broadcaster';
 import { admitSocket, releaseSocket, startSocketQuotaRefresh } from './socket-quota';
 import { userRoom } from './events';
 import type { IoServer } from './io-server';
+import type { IoSocket } from './socket-handler';
 
 export type { IoServer };
 
@@ -73,9 +74,15 @@ export function createIo(httpServer: HttpServer, ctx: InfraContext, authenticate
     pingTimeout: 20_000,
   });
 
+  // Shared by every socket (this is the socket): a closure per socket would keep the
+  // handshake's whole scope — the user's row, the token — as long as the socket lives.
+  function released(this: IoSocket): void {
+    releaseSocket(ctx, this.data.userId, this.id).catch(() => undefined); // the entry then expires within the TTL
+  }
   io.use(async (socket, next) => {
     try {
-      const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
+      const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+      const token = typeof auth?.token === 'string' ? auth.token : undefined;
       const { user, expiresAt } = await authenticate(token);
       socket.data.userId = user.userId;
       socket.data.username = user.username;
@@ -84,13 +91,13 @@ export function createIo(httpServer: HttpServer, ctx: InfraContext, authenticate
         next(new Error('RATE_LIMITED'));
         return;
       }
-      socket.once('disconnect', () => {
-        releaseSocket(ctx, user.userId, socket.id).catch(() => undefined); // the entry then expires within the TTL
-      });
+      socket.on('disconnect', released);
       await socket.join(userRoom(user.userId));
       // The handshake (all this node reads of the HTTP request) is built: let the request
-      // object, its headers and buffers be collected instead of living as long as the socket.
+      // object, its headers and buffers be collected instead of living as long as the
+      // socket; the token too (~0.5 KB: its deadline is kept, and auth:refresh brings its own).
       (socket.conn as unknown as { request: unknown }).request = null;
+      if (auth) delete auth.token;
       next();
     } catch (error) {
       const appError = toAppError(error);

@@ -27,60 +27,110 @@ export interface HandleOptions {
 }
 
 /**
- * Registers one client→server event of the contract (`src/shared/contract/events.ts`):
- * checks the ack callback (an event sent without one is ignored, unless the contract says
- * its ack is optional), validates the payload with the event's schema (a non-object or a
- * bad field → VALIDATION_FAILED, the connection stays up), runs the use-case with the
- * parsed payload and acks `{ok: true, ...result}`; anything thrown becomes
- * `{ok: false, error}` through `toAppError` — never an unhandled rejection. The payload
- * and the ack fields are typed by the event's name.
+ * A listener shared by every socket of the node: Node's EventEmitter (which Socket.IO's
+ * `Socket` is) calls it with `this` set to the socket that emitted the event.
+ */
+export type SharedListener = (this: IoSocket, ...args: unknown[]) => void;
+
+/** One client→server event's listener, built once per node (see `handle`). */
+export interface EventHandler {
+  event: ClientEventName;
+  listener: SharedListener;
+}
+
+/**
+ * What a component does on every socket: the contract events it answers, listeners on
+ * the socket's own `disconnecting`/`disconnect`, and work when a socket connects. All are
+ * built once per node and shared: a socket holds references to them, not closures of its
+ * own (a dozen closures and their contexts per socket were ~4 KB of every held socket).
+ */
+export interface SocketModule {
+  events: EventHandler[];
+  disconnecting?: (socket: IoSocket, reason: string) => void;
+  disconnect?: (socket: IoSocket, reason: string) => void;
+  connected?: (socket: IoSocket) => void;
+}
+
+/** The socket's identity as the use-cases take it (their `Actor`). */
+export function actorOf(socket: IoSocket): { userId: string; username: string; socketId: string } {
+  return { userId: socket.data.userId, username: socket.data.username, socketId: socket.id };
+}
+
+/**
+ * The listener of one client→server event of the contract (`src/shared/contract/events.ts`),
+ * shared by every socket: checks the ack callback (an event sent without one is ignored,
+ * unless the contract says its ack is optional), validates the payload with the event's
+ * schema (a non-object or a bad field → VALIDATION_FAILED, the connection stays up), runs
+ * the use-case with the socket and the parsed payload and acks `{ok: true, ...result}`;
+ * anything thrown becomes `{ok: false, error}` through `toAppError` — never an unhandled
+ * rejection. The payload and the ack fields are typed by the event's name.
  */
 export function handle<E extends ClientEventName>(
   ctx: InfraContext,
-  socket: IoSocket,
   event: E,
   /** The use-case: resolves with the fields of the success ack besides `ok`. */
-  run: (payload: ParsedPayload<E>) => Promise<AckFields<E>>,
+  run: (socket: IoSocket, payload: ParsedPayload<E>) => Promise<AckFields<E>>,
   options: HandleOptions = {},
-): void {
+): EventHandler {
   const log = componentLogger(ctx.logger, 'socket', event);
   const spec = clientEvents[event];
   const ackOptional = 'ackOptional' in spec && spec.ackOptional === true;
+  const dispatch = async (socket: IoSocket, payload: unknown, respond: Respond): Promise<void> => {
+    try {
+      if (options.limit === 'writes') await enforceWriteLimit(ctx, socket.data.userId);
+      else if (options.limit === 'typing') await enforceTypingLimit(ctx, socket.data.userId);
+      if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+        throw new AppError('VALIDATION_FAILED', 'The payload must be an object');
+      }
+      const input = parseInput(spec.payload, payload);
+      const result = await run(socket, input);
+      respond({ ok: true, ...result });
+    } catch (error) {
+      const response = errorAck(error);
+      if (response.error.code === 'INTERNAL') log.error({ err: error, userId: socket.data.userId }, 'socket handler failed');
+      else if (response.error.code === 'UNAVAILABLE') log.warn({ err: error }, 'dependency unavailable');
+      respond(response);
+    }
+  };
   // Whatever the client sent: the listener takes unknown arguments and trusts none of them.
-  const listener = (...args: unknown[]): void => {
+  function listener(this: IoSocket, ...args: unknown[]): void {
     const last = args[args.length - 1];
     const ack: Respond | undefined = typeof last === 'function' ? (last as Respond) : undefined;
     if (!ack && !ackOptional) return; // nothing to answer to: ignore
     const payload = ack ? (args.length > 1 ? args[0] : undefined) : args[0];
-    const respond = (response: unknown): void => {
+    void dispatch(this, payload, (response) => {
       try {
         ack?.(response);
       } catch {
         // the client is gone
       }
-    };
-    void (async () => {
-      try {
-        if (options.limit === 'writes') await enforceWriteLimit(ctx, socket.data.userId);
-        else if (options.limit === 'typing') await enforceTypingLimit(ctx, socket.data.userId);
-        if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-          throw new AppError('VALIDATION_FAILED', 'The payload must be an object');
-        }
-        const input = parseInput(spec.payload, payload);
-        const result = await run(input);
-        respond({ ok: true, ...result });
-      } catch (error) {
-        const response = errorAck(error);
-        if (response.error.code === 'INTERNAL') log.error({ err: error, userId: socket.data.userId }, 'socket handler failed');
-        else if (response.error.code === 'UNAVAILABLE') log.warn({ err: error }, 'dependency unavailable');
-        respond(response);
-      }
-    })();
-  };
-  listen(socket, event, listener);
+    });
+  }
+  return { event, listener };
 }
 
-/** Socket.IO's `on`, for any event of the contract: the listener accepts whatever arrives. */
-function listen(socket: IoSocket, event: ClientEventName, listener: (...args: unknown[]) => void): void {
-  socket.on(event, listener);
+/**
+ * Attaches every module to a new socket: one shared listener per event (Socket.IO's `on`,
+ * for any event of the contract: the listener accepts whatever arrives) and one per
+ * lifecycle event, then each module's `connected`.
+ */
+export function socketModules(modules: SocketModule[]): (socket: IoSocket) => void {
+  const events = modules.flatMap((m) => m.events);
+  const lifecycle = (name: 'disconnecting' | 'disconnect'): SharedListener | undefined => {
+    const parts = modules.flatMap((m) => (m[name] ? [m[name]] : []));
+    if (parts.length === 0) return undefined;
+    return function (this: IoSocket, reason: unknown): void {
+      for (const part of parts) part(this, reason as string);
+    };
+  };
+  const disconnecting = lifecycle('disconnecting');
+  const disconnect = lifecycle('disconnect');
+  const connected = modules.flatMap((m) => (m.connected ? [m.connected] : []));
+  return (socket) => {
+    const on = socket.on.bind(socket) as unknown as (event: string, listener: SharedListener) => void;
+    for (const { event, listener } of events) on(event, listener);
+    if (disconnecting) on('disconnecting', disconnecting);
+    if (disconnect) on('disconnect', disconnect);
+    for (const connect of connected) connect(socket);
+  };
 }

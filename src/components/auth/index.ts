@@ -1,5 +1,5 @@
 export { createAuthenticator, type Authenticated, type Authenticator } from './auth.service';
-export { registerAuthHandlers } from './auth.handlers';
+export { authSocketModule } from './auth.handlers';
 export { loadDevKeys, type DevKeys } from './dev-keys';
 export { registerDevTokenRoute } from './dev-token.routes';
 export { bearerToken, createTokenVerifier } from './token-verifier';

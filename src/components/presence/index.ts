@@ -1,3 +1,3 @@
-export { registerPresenceHandlers } from './presence.handlers';
+export { presenceSocketModule } from './presence.handlers';
 export { startPresenceLoop } from './presence.loop';
 export { groupClosed, membersOf, userRemovedFromGroup } from './presence.service';

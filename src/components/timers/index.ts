@@ -10,6 +10,6 @@ export {
   startStopRecovery,
 } from './timer.service';
 export { registerTimerRoutes } from './timer.routes';
-export { registerTimerHandlers, startSocketLiveness } from './timer.handlers';
+export { timerSocketModule, startSocketLiveness } from './timer.handlers';
 export { timersRead } from './timer.store';
 export { storedTimer, toTimerDto, type StoredTimer } from './timer.rules';

@@ -1,41 +1,56 @@
-import type { Actor, AppContext } from '../../context';
+import type { AppContext } from '../../context';
 import { componentLogger } from '../../lib/logger';
-import { handle, type IoSocket } from '../../realtime/socket-handler';
+import { actorOf, handle, type IoSocket, type SocketModule } from '../../realtime/socket-handler';
 import type { IoServer } from '../../realtime/io-server';
 import { refreshSockets, socketConnected, socketDisconnected } from './afk.store';
 import { pauseOrResume, startTimer, stopRunningTimer } from './timer.service';
 
 /** `timer:start` / `timer:stop`: the same use-cases as REST; the acting socket gets the ack. */
-export function registerTimerHandlers(ctx: AppContext, socket: IoSocket): void {
-  const actor: Actor = { userId: socket.data.userId, username: socket.data.username, socketId: socket.id };
-  // The AFK guard's view of the user's sockets (afk.store.ts): connected now, gone at disconnect.
+export function timerSocketModule(ctx: AppContext): SocketModule {
   const log = componentLogger(ctx.logger, 'timers');
-  const connected = socketConnected(ctx, actor.userId, socket.id).catch((error: unknown) =>
-    log.warn({ err: error }, 'socket not registered for the AFK guard'),
-  );
-  socket.on('disconnect', () => {
-    void connected.then(() =>
-      socketDisconnected(ctx, actor.userId, socket.id).catch((error: unknown) => log.warn({ err: error }, 'socket departure not recorded for the AFK guard')),
+  // The AFK guard's view of the user's sockets (afk.store.ts): connected now, gone at
+  // disconnect. A departure waits for its socket's registration while that is in flight
+  // (only then is it held here), so the removal never lands before the addition.
+  const registering = new Map<string, Promise<void>>();
+  const departed = (socket: IoSocket): void => {
+    socketDisconnected(ctx, socket.data.userId, socket.id).catch((error: unknown) =>
+      log.warn({ err: error }, 'socket departure not recorded for the AFK guard'),
     );
-  });
-  handle(
-    ctx,
-    socket,
-    'timer:start',
-    async (input) => ({
-      timer: await startTimer(ctx, actor, {
-        groupId: input.groupId ?? null,
-        subject: input.subject ?? null,
-        mode: input.mode,
-        pomodoro: input.pomodoro ?? null,
-      }),
-    }),
-    { limit: 'writes' },
-  );
-  handle(ctx, socket, 'timer:pause', async () => ({ timer: await pauseOrResume(ctx, actor, 'pause') }), { limit: 'writes' });
-  handle(ctx, socket, 'timer:resume', async () => ({ timer: await pauseOrResume(ctx, actor, 'resume') }), { limit: 'writes' });
-  // Never refused by the write limit: a stop only ends what a (limited) start began.
-  handle(ctx, socket, 'timer:stop', (input) => stopRunningTimer(ctx, actor, { notes: input.notes ?? null }));
+  };
+  return {
+    connected: (socket) => {
+      const registered = socketConnected(ctx, socket.data.userId, socket.id)
+        .catch((error: unknown) => log.warn({ err: error }, 'socket not registered for the AFK guard'))
+        .finally(() => {
+          if (registering.get(socket.id) === registered) registering.delete(socket.id);
+        });
+      registering.set(socket.id, registered);
+    },
+    disconnect: (socket) => {
+      const pending = registering.get(socket.id);
+      if (pending) void pending.then(() => departed(socket));
+      else departed(socket);
+    },
+    events: [
+      handle(
+        ctx,
+        'timer:start',
+        async (socket, input) => ({
+          timer: await startTimer(ctx, actorOf(socket), {
+            groupId: input.groupId ?? null,
+            subject: input.subject ?? null,
+            mode: input.mode,
+            pomodoro: input.pomodoro ?? null,
+          }),
+        }),
+        { limit: 'writes' },
+      ),
+      handle(ctx, 'timer:pause', async (socket) => ({ timer: await pauseOrResume(ctx, actorOf(socket), 'pause') }), { limit: 'writes' }),
+      handle(ctx, 'timer:resume', async (socket) => ({ timer: await pauseOrResume(ctx, actorOf(socket), 'resume') }), { limit: 'writes' }),
+      // Never refused by the write limit: a stop only ends what a (limited) start began.
+      handle(ctx, 'timer:stop', (socket, input) => stopRunningTimer(ctx, actorOf(socket), { notes: input.notes ?? null })),
+    ],
+  };
 }
 
 /**
