@@ -46,6 +46,18 @@ export function membersOf(ctx: AppContext, groupId: number): Promise<RoomMember[
   return cachedRoomMembers(ctx, groupId);
 }
 
+/** Member ids per member list: the cached list is the same array until its roster changes (timersRead reuses its keys). */
+const idsOfList = new WeakMap<readonly RoomMember[], string[]>();
+
+function memberIds(members: readonly RoomMember[]): string[] {
+  let ids = idsOfList.get(members);
+  if (!ids) {
+    ids = members.map((m) => m.userId);
+    idsOfList.set(members, ids);
+  }
+  return ids;
+}
+
 /** The room as a joining member sees it: every member, online flag and running timer. */
 function stateOf(groupId: number, members: readonly RoomMember[], online: ReadonlySet<string>, timers: ReadonlyMap<string, StoredTimer>): RoomState {
   return {
@@ -87,16 +99,7 @@ export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: 
   }
   // The entry, the online users and the members' timers in one round trip.
   const members = await membersOf(ctx, groupId);
-  const { transition, reads } = await addEntryAndRead(
-    ctx,
-    groupId,
-    socket.id,
-    actor.userId,
-    timersRead(
-      ctx,
-      members.map((m) => m.userId),
-    ),
-  );
+  const { transition, reads } = await addEntryAndRead(ctx, groupId, socket.id, actor.userId, timersRead(ctx, memberIds(members)));
   if (transition) announce(ctx, groupId, actor, true, transition);
   const { online, also: timers } = reads();
   return stateOf(groupId, members, online, timers);

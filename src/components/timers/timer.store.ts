@@ -188,11 +188,30 @@ export async function advancePhase(ctx: AppContext, sessionUuid: string, index: 
   return (await ADVANCE_PHASE.run(ctx.redis, phaseKey(ctx, sessionUuid), index, 3 * 24 * 3600)) === 1;
 }
 
-/** Running timers of several users at once (room state), as a read that can share a pipeline. */
+/**
+ * The timer keys of a list of users, built once per list: a room's member list comes from
+ * the membership cache as the same array until the roster changes, so a join does not
+ * build a hundred key strings again (they were a tenth of what a join allocated).
+ */
+const keysOfList = new WeakMap<readonly string[], string[]>();
+
+function timerKeys(ctx: AppContext, userIds: readonly string[]): string[] {
+  let keys = keysOfList.get(userIds);
+  if (!keys) {
+    // MGET needs a key: an empty list reads one that never exists.
+    keys = userIds.length > 0 ? userIds.map((id) => timerKey(ctx, id)) : [timerKey(ctx, '')];
+    keysOfList.set(userIds, keys);
+  }
+  return keys;
+}
+
+/**
+ * Running timers of several users at once (room state), as a read that can share a
+ * pipeline. Pass the same array for the same users to reuse their keys (see timerKeys).
+ */
 export function timersRead(ctx: AppContext, userIds: readonly string[]): RedisRead<Map<string, StoredTimer>> {
   return {
-    // MGET needs a key: an empty list reads one that never exists.
-    queue: (pipeline) => pipeline.mget(...(userIds.length > 0 ? userIds.map((id) => timerKey(ctx, id)) : [timerKey(ctx, '')])),
+    queue: (pipeline) => pipeline.mget(timerKeys(ctx, userIds)),
     parse: (reply) => {
       const raws = reply as Array<string | null>;
       const result = new Map<string, StoredTimer>();
