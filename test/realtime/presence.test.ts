@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { Grouping } from '../../src/db/models';
 import { eventually } from '../helpers/eventually';
-import { addEntry, sweepGroups } from '../../src/components/presence/presence.store';
+import { addEntry, addEntryAndRead, sweepGroups } from '../../src/components/presence/presence.store';
+import { timersRead } from '../../src/components/timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectSocket, emitAck, recordEvents, waitForEvent } from '../helpers/socket';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -102,5 +103,38 @@ describe('presence in one node', () => {
     await eventually(async () => expect(await redis.exists(presenceKey(group.id))).toBe(0));
     await eventually(async () => expect((await Grouping.findOne({ where: { groupId: group.id, userId: ana.userId } }))!.isConnected).toBe(false));
     expect(await emitAck(a, 'room:join', { groupId: group.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+  it("when joins of one room arrive together, then they share one round trip and one read of the members' timers, and each sees everyone who joined with it", async () => {
+    const ctx = app.node.ctx;
+    const group = await createGroup(await app.signedUpUser('host'));
+    const users = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((name) => app.signedUpUser(`batch-${name}`)));
+    await Promise.all(users.map((u) => addMember(group, u)));
+    const ids = users.map((u) => u.userId);
+    await ctx.redis.set(
+      `${app.env.REDIS_KEY_PREFIX}timer:${ids[4]}`,
+      JSON.stringify({ startedAt: new Date().toISOString(), sessionUuid: 'batch-timer', mode: 'stopwatch', origin: 'rest' }),
+    );
+    // The timers' read, observed: how often the batch queued it.
+    const read = timersRead(ctx, ids);
+    let queued = 0;
+    const observed = {
+      queue: (pipeline: Parameters<typeof read.queue>[0]) => {
+        queued += 1;
+        read.queue(pipeline);
+      },
+      parse: read.parse,
+    };
+    // Five joins in one run of callbacks (as a reply resuming many joins): one batch.
+    const joins = await Promise.all(ids.map((id, i) => addEntryAndRead(ctx, group.id, `batch-socket-${i}`, id, observed, ids)));
+    expect(queued).toBe(1);
+    for (const join of joins) {
+      expect(join.transition).toBeGreaterThan(0);
+      const { online, also } = join.reads();
+      expect([...online].sort()).toEqual([...ids].sort());
+      expect([...also.keys()]).toEqual([ids[4]]);
+    }
+    // A join in a later run of callbacks is a batch of its own, with its own read.
+    await addEntryAndRead(ctx, group.id, 'batch-socket-late', ids[0]!, observed, ids);
+    expect(queued).toBe(2);
   });
 });

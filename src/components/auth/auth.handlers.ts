@@ -3,44 +3,82 @@ import { unauthenticated } from '../../lib/errors';
 import { handle, type IoSocket, type SocketModule } from '../../realtime/socket-handler';
 import type { Authenticator } from './auth.service';
 
-/** setTimeout's longest delay; a later expiry is re-armed in steps. */
-const MAX_DELAY_MS = 2_147_483_647;
-
-type ExpiringSocket = IoSocket & { expiryTimer?: NodeJS.Timeout };
-
 /**
- * Disconnects the socket when its token runs out (`expiresAt`: the token's `exp` plus
- * the clock skew). Re-arming replaces the previous deadline. The timer holds the socket
- * as an argument of a shared callback, not a closure of its own.
+ * Sockets live as long as their token: each is disconnected at its deadline
+ * (`expiresAt`: the token's `exp` plus the clock skew). The node keeps its sockets by the
+ * second their deadline falls in and checks once a second (while it has any): one
+ * interval per node, not a timer per held socket. Re-arming moves the socket.
  */
-export function armTokenExpiry(ctx: AppContext, socket: IoSocket, expiresAt: number): void {
-  const state = socket as ExpiringSocket;
-  clearTimeout(state.expiryTimer);
-  socket.data.expiresAt = expiresAt;
-  const delay = expiresAt - Date.now();
-  if (delay <= 0) {
-    ctx.logger.debug({ component: 'socket', userId: socket.data.userId, socketId: socket.id }, 'token expired: socket disconnected');
-    socket.disconnect(true);
-    return;
+class TokenDeadlines {
+  private readonly bySecond = new Map<number, Set<IoSocket>>();
+  private interval: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ctx: AppContext) {}
+
+  arm(socket: IoSocket, expiresAt: number): void {
+    this.disarm(socket);
+    socket.data.expiresAt = expiresAt;
+    if (expiresAt <= Date.now()) {
+      this.expire(socket);
+      return;
+    }
+    const second = Math.ceil(expiresAt / 1000);
+    let sockets = this.bySecond.get(second);
+    if (!sockets) {
+      sockets = new Set();
+      this.bySecond.set(second, sockets);
+    }
+    sockets.add(socket);
+    if (!this.interval) {
+      this.interval = setInterval(() => this.tick(), 1000);
+      this.interval.unref();
+    }
   }
-  state.expiryTimer = setTimeout(armTokenExpiry, Math.min(delay, MAX_DELAY_MS), ctx, socket, expiresAt);
-  state.expiryTimer.unref();
+
+  disarm(socket: IoSocket): void {
+    const second = Math.ceil(socket.data.expiresAt / 1000);
+    const sockets = this.bySecond.get(second);
+    if (!sockets?.delete(socket)) return;
+    if (sockets.size === 0) this.bySecond.delete(second);
+    if (this.bySecond.size === 0) this.stop();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const [second, sockets] of this.bySecond) {
+      if (second * 1000 > now) continue;
+      this.bySecond.delete(second);
+      for (const socket of sockets) this.expire(socket);
+    }
+    if (this.bySecond.size === 0) this.stop();
+  }
+
+  private expire(socket: IoSocket): void {
+    this.ctx.logger.debug({ component: 'socket', userId: socket.data.userId, socketId: socket.id }, 'token expired: socket disconnected');
+    socket.disconnect(true);
+  }
+
+  private stop(): void {
+    clearInterval(this.interval);
+    this.interval = undefined;
+  }
 }
 
 /**
- * Sockets live as long as their token: disconnected at its expiry unless the client sent
- * a fresh token of the same user with `auth:refresh {token}` (→ `{ok}`; a bad, expired or
- * another user's token → UNAUTHENTICATED, and the old deadline stays).
+ * Disconnected at the token's expiry unless the client sent a fresh token of the same
+ * user with `auth:refresh {token}` (→ `{ok}`; a bad, expired or another user's token →
+ * UNAUTHENTICATED, and the old deadline stays).
  */
 export function authSocketModule(ctx: AppContext, authenticate: Authenticator): SocketModule {
+  const deadlines = new TokenDeadlines(ctx);
   return {
-    connected: (socket) => armTokenExpiry(ctx, socket, socket.data.expiresAt),
-    disconnect: (socket) => clearTimeout((socket as ExpiringSocket).expiryTimer),
+    connected: (socket) => deadlines.arm(socket, socket.data.expiresAt),
+    disconnect: (socket) => deadlines.disarm(socket),
     events: [
       handle(ctx, 'auth:refresh', async (socket, { token }) => {
         const { user, expiresAt } = await authenticate(token);
         if (user.userId !== socket.data.userId) throw unauthenticated('The token belongs to another user');
-        armTokenExpiry(ctx, socket, expiresAt);
+        deadlines.arm(socket, expiresAt);
         return {};
       }),
     ],

@@ -99,7 +99,8 @@ export async function joinRoom(ctx: AppContext, actor: Actor, input: { groupId: 
   }
   // The entry, the online users and the members' timers in one round trip.
   const members = await membersOf(ctx, groupId);
-  const { transition, reads } = await addEntryAndRead(ctx, groupId, socket.id, actor.userId, timersRead(ctx, memberIds(members)));
+  const ids = memberIds(members);
+  const { transition, reads } = await addEntryAndRead(ctx, groupId, socket.id, actor.userId, timersRead(ctx, ids), ids);
   if (transition) announce(ctx, groupId, actor, true, transition);
   const { online, also: timers } = reads();
   return stateOf(groupId, members, online, timers);

@@ -138,34 +138,116 @@ export async function addEntry(ctx: AppContext, groupId: number, socketId: strin
   return Number(await JOIN.run(ctx.redis, ...joinArgs(ctx, groupId, socketId, userId, now)));
 }
 
+/** A join waiting for its batch's pipeline (see `addEntryAndRead`). */
+interface PendingJoin {
+  groupId: number;
+  socketId: string;
+  userId: string;
+  now: number;
+  also: RedisRead<unknown>;
+  /** Joins of the same group with the same key share one `also` read. */
+  alsoKey: object;
+  resolve(result: { transition: Transition; reads: () => { online: Set<string>; also: unknown } }): void;
+  reject(error: unknown): void;
+}
+
+const pendingJoins = new WeakMap<AppContext, PendingJoin[]>();
+
 /**
  * `addEntry`, then in the same round trip (one pipeline, run by Redis in this order) the
  * group's online users, which include this one, and the reply of `also` (the room state a
  * joining socket is sent). The transition is returned even when a read failed (the
  * caller announces it first); `reads()` then throws that read's error.
+ *
+ * Joins that arrive together share the round trip: every call made before the current
+ * run of callbacks ends (a reply or a batch of frames resumes many joins at once) goes in
+ * one pipeline, sent on `process.nextTick` — all the entries first, then one online read
+ * per group and one `also` read per group and `alsoKey` (the members' timers: one MGET of
+ * a hundred keys instead of one per join). Every read is sent after every batched
+ * socket's entry and room join, so no join misses a change it would have read alone.
  */
-export async function addEntryAndRead<T>(
+export function addEntryAndRead<T>(
   ctx: AppContext,
   groupId: number,
   socketId: string,
   userId: string,
   also: RedisRead<T>,
+  alsoKey: object,
   now = Date.now(),
 ): Promise<{ transition: Transition; reads: () => { online: Set<string>; also: T } }> {
+  return new Promise((resolve, reject) => {
+    const join: PendingJoin = { groupId, socketId, userId, now, also, alsoKey, resolve: resolve as PendingJoin['resolve'], reject };
+    const batch = pendingJoins.get(ctx);
+    if (batch) {
+      batch.push(join);
+      return;
+    }
+    const joins = [join];
+    pendingJoins.set(ctx, joins);
+    process.nextTick(() => {
+      pendingJoins.delete(ctx);
+      // A failure before the replies fails every join of the batch (settled ones ignore it).
+      sendJoins(ctx, joins).catch((error: unknown) => {
+        for (const j of joins) j.reject(error);
+      });
+    });
+  });
+}
+
+async function sendJoins(ctx: AppContext, joins: PendingJoin[]): Promise<void> {
   const pipeline = scriptPipeline(ctx.redis, JOIN);
-  JOIN.queue(pipeline, ...joinArgs(ctx, groupId, socketId, userId, now));
-  pipeline.hkeys(countsKey(ctx, groupId));
-  also.queue(pipeline);
+  for (const j of joins) JOIN.queue(pipeline, ...joinArgs(ctx, j.groupId, j.socketId, j.userId, j.now));
+  // Per join: the pipeline index of its group's online read and of its `also` read.
+  const onlineAt = new Map<number, number>();
+  const alsoAt = new Map<string, number>();
+  const keyIds = new Map<object, number>();
+  let index = joins.length;
+  const reads = joins.map((j) => {
+    let online = onlineAt.get(j.groupId);
+    if (online === undefined) {
+      pipeline.hkeys(countsKey(ctx, j.groupId));
+      online = index++;
+      onlineAt.set(j.groupId, online);
+    }
+    let keyId = keyIds.get(j.alsoKey);
+    if (keyId === undefined) {
+      keyId = keyIds.size;
+      keyIds.set(j.alsoKey, keyId);
+    }
+    let alsoIndex = alsoAt.get(`${j.groupId}|${keyId}`);
+    if (alsoIndex === undefined) {
+      j.also.queue(pipeline);
+      alsoIndex = index++;
+      alsoAt.set(`${j.groupId}|${keyId}`, alsoIndex);
+    }
+    return { online, also: alsoIndex };
+  });
   const results = await pipeline.exec();
-  return {
-    transition: Number(pipelineReply(results, 0)),
-    reads: () => {
-      const online = new Set(pipelineReply(results, 1) as string[]);
-      // Also when a NOSCRIPT retry of the join ran after the read (a flushed script cache).
-      online.add(userId);
-      return { online, also: also.parse(pipelineReply(results, 2)) };
-    },
+  // Each read parsed once for the joins that share it.
+  const parsed = new Map<number, unknown>();
+  const read = (at: number, parse: (reply: unknown) => unknown): unknown => {
+    if (!parsed.has(at)) parsed.set(at, parse(pipelineReply(results, at)));
+    return parsed.get(at);
   };
+  joins.forEach((j, i) => {
+    let transition: Transition;
+    try {
+      transition = Number(pipelineReply(results, i));
+    } catch (error) {
+      j.reject(error);
+      return;
+    }
+    const at = reads[i] ?? { online: -1, also: -1 };
+    j.resolve({
+      transition,
+      reads: () => {
+        const online = new Set(read(at.online, (reply) => reply) as string[]);
+        // Also when a NOSCRIPT retry of the join ran after the read (a flushed script cache).
+        online.add(j.userId);
+        return { online, also: read(at.also, (reply) => j.also.parse(reply)) };
+      },
+    });
+  });
 }
 
 /** Removes a socket's entry: a transition (offline) when it was the user's last. */

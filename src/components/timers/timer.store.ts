@@ -215,10 +215,13 @@ export function timersRead(ctx: AppContext, userIds: readonly string[]): RedisRe
     parse: (reply) => {
       const raws = reply as Array<string | null>;
       const result = new Map<string, StoredTimer>();
-      for (const [i, userId] of userIds.entries()) {
-        const timer = parseStoredTimer(raws[i] ?? null);
+      // Most members have no timer (a null reply): no entry pair per member, no parse.
+      userIds.forEach((userId, i) => {
+        const raw = raws[i];
+        if (raw === null || raw === undefined) return;
+        const timer = parseStoredTimer(raw);
         if (timer) result.set(userId, timer);
-      }
+      });
       return result;
     },
   };
