@@ -131,6 +131,10 @@ export function socketModules(modules: SocketModule[]): (socket: IoSocket) => vo
     for (const { event, listener } of events) on(event, listener);
     if (disconnecting) on('disconnecting', disconnecting);
     if (disconnect) on('disconnect', disconnect);
-    for (const connect of connected) connect(socket);
+    for (const connect of connected) {
+      // One of them may end the socket (a token already past its deadline): the rest then do not start.
+      if (!socket.connected) return;
+      connect(socket);
+    }
   };
 }

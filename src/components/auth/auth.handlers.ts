@@ -17,6 +17,8 @@ class TokenDeadlines {
 
   arm(socket: IoSocket, expiresAt: number): void {
     this.disarm(socket);
+    // A socket gone meanwhile (an auth:refresh answered after its disconnect) is not kept.
+    if (!socket.connected) return;
     socket.data.expiresAt = expiresAt;
     if (expiresAt <= Date.now()) {
       this.expire(socket);

@@ -193,14 +193,20 @@ export async function advancePhase(ctx: AppContext, sessionUuid: string, index: 
  * the membership cache as the same array until the roster changes, so a join does not
  * build a hundred key strings again (they were a tenth of what a join allocated).
  */
-const keysOfList = new WeakMap<readonly string[], string[]>();
+const keysOfList = new WeakMap<AppContext, WeakMap<readonly string[], string[]>>();
 
 function timerKeys(ctx: AppContext, userIds: readonly string[]): string[] {
-  let keys = keysOfList.get(userIds);
+  // Per context: the keys carry its deployment prefix.
+  let lists = keysOfList.get(ctx);
+  if (!lists) {
+    lists = new WeakMap();
+    keysOfList.set(ctx, lists);
+  }
+  let keys = lists.get(userIds);
   if (!keys) {
     // MGET needs a key: an empty list reads one that never exists.
     keys = userIds.length > 0 ? userIds.map((id) => timerKey(ctx, id)) : [timerKey(ctx, '')];
-    keysOfList.set(userIds, keys);
+    lists.set(userIds, keys);
   }
   return keys;
 }
