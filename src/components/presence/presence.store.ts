@@ -145,7 +145,7 @@ interface PendingJoin {
   userId: string;
   now: number;
   also: RedisRead<unknown>;
-  /** Joins of the same group with the same key share one `also` read. */
+  /** Joins with the same key share one `also` read (the key stands for the read: the member ids). */
   alsoKey: object;
   resolve(result: { transition: Transition; reads: () => { online: Set<string>; also: unknown } }): void;
   reject(error: unknown): void;
@@ -162,8 +162,8 @@ const pendingJoins = new WeakMap<AppContext, PendingJoin[]>();
  * Joins that arrive together share the round trip: every call made before the current
  * run of callbacks ends (a reply or a batch of frames resumes many joins at once) goes in
  * one pipeline, sent on `process.nextTick` — all the entries first, then one online read
- * per group and one `also` read per group and `alsoKey` (the members' timers: one MGET of
- * a hundred keys instead of one per join). Every read is sent after every batched
+ * per group and one `also` read per `alsoKey` (the members' timers: one MGET of a hundred
+ * keys instead of one per join). Every read is sent after every batched
  * socket's entry and room join, so no join misses a change it would have read alone.
  */
 export function addEntryAndRead<T>(
@@ -197,30 +197,25 @@ export function addEntryAndRead<T>(
 async function sendJoins(ctx: AppContext, joins: PendingJoin[]): Promise<void> {
   const pipeline = scriptPipeline(ctx.redis, JOIN);
   for (const j of joins) JOIN.queue(pipeline, ...joinArgs(ctx, j.groupId, j.socketId, j.userId, j.now));
-  // Per join: the pipeline index of its group's online read and of its `also` read.
+  // Per join: the pipeline index of its group's online read and of its `also` read
+  // (joins with the same key share one: the key names the read, e.g. the member list).
   const onlineAt = new Map<number, number>();
-  const alsoAt = new Map<string, number>();
-  const keyIds = new Map<object, number>();
+  const alsoAt = new Map<object, number>();
   let index = joins.length;
-  const reads = joins.map((j) => {
-    let online = onlineAt.get(j.groupId);
+  const queued = joins.map((join) => {
+    let online = onlineAt.get(join.groupId);
     if (online === undefined) {
-      pipeline.hkeys(countsKey(ctx, j.groupId));
+      pipeline.hkeys(countsKey(ctx, join.groupId));
       online = index++;
-      onlineAt.set(j.groupId, online);
+      onlineAt.set(join.groupId, online);
     }
-    let keyId = keyIds.get(j.alsoKey);
-    if (keyId === undefined) {
-      keyId = keyIds.size;
-      keyIds.set(j.alsoKey, keyId);
+    let also = alsoAt.get(join.alsoKey);
+    if (also === undefined) {
+      join.also.queue(pipeline);
+      also = index++;
+      alsoAt.set(join.alsoKey, also);
     }
-    let alsoIndex = alsoAt.get(`${j.groupId}|${keyId}`);
-    if (alsoIndex === undefined) {
-      j.also.queue(pipeline);
-      alsoIndex = index++;
-      alsoAt.set(`${j.groupId}|${keyId}`, alsoIndex);
-    }
-    return { online, also: alsoIndex };
+    return { join, online, also };
   });
   const results = await pipeline.exec();
   // Each read parsed once for the joins that share it.
@@ -229,22 +224,21 @@ async function sendJoins(ctx: AppContext, joins: PendingJoin[]): Promise<void> {
     if (!parsed.has(at)) parsed.set(at, parse(pipelineReply(results, at)));
     return parsed.get(at);
   };
-  joins.forEach((j, i) => {
+  queued.forEach(({ join, online, also }, i) => {
     let transition: Transition;
     try {
       transition = Number(pipelineReply(results, i));
     } catch (error) {
-      j.reject(error);
+      join.reject(error);
       return;
     }
-    const at = reads[i] ?? { online: -1, also: -1 };
-    j.resolve({
+    join.resolve({
       transition,
       reads: () => {
-        const online = new Set(read(at.online, (reply) => reply) as string[]);
+        const users = new Set(read(online, (reply) => reply) as string[]);
         // Also when a NOSCRIPT retry of the join ran after the read (a flushed script cache).
-        online.add(j.userId);
-        return { online, also: read(at.also, (reply) => j.also.parse(reply)) };
+        users.add(join.userId);
+        return { online: users, also: read(also, (reply) => join.also.parse(reply)) };
       },
     });
   });
