@@ -2,7 +2,7 @@ import { checksFor } from '../lib/checks';
 import { merge, summary } from '../lib/hist';
 import { byGroupSlices, ratio, round, startClients, stopClients, type BenchEnv, type Client, type Row, type ScenarioResult } from '../lib/harness';
 import { prepareDatabase, seedPopulation, userId, withPg } from '../lib/fixtures';
-import { rssBytes, sleep, startApi, startBare, type Proc } from '../lib/procs';
+import { cpuMs, rssBytes, sleep, startApi, startBare, type Proc } from '../lib/procs';
 
 export interface Member {
   userId: string;
@@ -75,7 +75,9 @@ export async function connections(env: BenchEnv): Promise<ScenarioResult> {
   const measure = async (server: Proc, withAuth: boolean) => {
     const before = rssBytes(server.pid);
     const all = members(target, groupSize, [server.url]);
+    const cpuBefore = cpuMs(server.pid);
     const r = await connectAll(env, all, 4, withAuth, CONNECT_BUDGET_MS);
+    const cpu = cpuMs(server.pid) - cpuBefore;
     await sleep(1000);
     const live = await liveCounts(r.clients);
     const after = rssBytes(server.pid);
@@ -90,6 +92,8 @@ export async function connections(env: BenchEnv): Promise<ScenarioResult> {
       kbPerSocket: live.joined ? round((after - before) / 1024 / live.joined, 1) : 0,
       /** Handshake + room:join completed per second, over the time the clients took (≤ the budget). */
       joinsPerSec: round(r.joined / (r.connectMs / 1000)),
+      /** The server's CPU time per handshake+join while the clients connected. */
+      cpuMsPerJoin: r.joined ? round(cpu / r.joined, 2) : 0,
     };
   };
   const api = await startApi(env.nodeEnv);
@@ -106,6 +110,12 @@ export async function connections(env: BenchEnv): Promise<ScenarioResult> {
   const rows: Row[] = [
     { metric: `sockets held and joined after the budget (target ${target})`, studysync: real.held, baseline: base.held, ratio: ratio(real.held, base.held) },
     { metric: 'handshakes+joins/s', studysync: real.joinsPerSec, baseline: base.joinsPerSec, ratio: ratio(real.joinsPerSec, base.joinsPerSec) },
+    {
+      metric: 'server CPU per handshake+join (ms)',
+      studysync: real.cpuMsPerJoin,
+      baseline: base.cpuMsPerJoin,
+      ratio: ratio(real.cpuMsPerJoin, base.cpuMsPerJoin),
+    },
     { metric: 'server RSS per joined socket (KB)', studysync: real.kbPerSocket, baseline: base.kbPerSocket, ratio: ratio(real.kbPerSocket, base.kbPerSocket) },
     {
       metric: 'server RSS before / after (MB)',
