@@ -1,4 +1,36 @@
+import type { Duplex } from 'node:stream';
 import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Commands written during one turn of the event loop leave in one write: the first write
+ * of a turn corks the connection's socket, and it is uncorked once that turn's I/O
+ * callbacks have run (`setImmediate`). ioredis writes every command on its own otherwise,
+ * one system call each; under a join storm a turn carries the commands of many sockets'
+ * handshakes and joins (docs/PERFORMANCE.md, sixth pass). Replies, order and errors are
+ * unchanged: only the moment the bytes are handed to the kernel moves, within the turn.
+ */
+export function writePerTurn(stream: Duplex): void {
+  const write = stream.write;
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    stream.uncork();
+  };
+  stream.write = function (this: Duplex, ...args: Parameters<Duplex['write']>) {
+    if (!corked) {
+      corked = true;
+      stream.cork();
+      setImmediate(uncork);
+    }
+    return write.apply(this, args);
+  } as Duplex['write'];
+}
+
+/** Every connection the client opens (reconnections too) writes once per turn. */
+function batchWrites(client: Redis): Redis {
+  client.on('connect', () => writePerTurn((client as unknown as { stream: Duplex }).stream));
+  return client;
+}
 
 /**
  * Redis clients. The command client fails fast while Redis is unreachable (no offline
@@ -6,21 +38,25 @@ import { Redis, type RedisOptions } from 'ioredis';
  * the Socket.IO adapter and BullMQ's blocking clients keep retrying for ever.
  */
 export function createCommandClient(url: string, name: string): Redis {
-  return new Redis(url, {
-    connectionName: name,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    lazyConnect: true,
-    retryStrategy: (times) => Math.min(times * 100, 2000),
-  });
+  return batchWrites(
+    new Redis(url, {
+      connectionName: name,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+      retryStrategy: (times) => Math.min(times * 100, 2000),
+    }),
+  );
 }
 
 export function createSubscriberClient(url: string, name: string): Redis {
-  return new Redis(url, {
-    connectionName: name,
-    maxRetriesPerRequest: null,
-    retryStrategy: (times) => Math.min(times * 100, 2000),
-  });
+  return batchWrites(
+    new Redis(url, {
+      connectionName: name,
+      maxRetriesPerRequest: null,
+      retryStrategy: (times) => Math.min(times * 100, 2000),
+    }),
+  );
 }
 
 /** Connection options for BullMQ (it needs `maxRetriesPerRequest: null` on workers). */
