@@ -22,25 +22,40 @@ export function cachedUser(ctx: AppContext, userId: string): Promise<UserRecord 
   return identities(ctx).getOrLoad(userId, () => rowLoader(ctx).load(userId));
 }
 
-const BATCH_WINDOW_MS = 2;
+/** A miss this soon after the previous one means a rush: its batch waits this long for company. */
+const RUSH_GAP_MS = 100;
+const RUSH_WINDOW_MS = 10;
 
 const loaders = new WeakMap<AppContext, DataLoader<string, UserRecord | null>>();
 
 /**
- * Cache misses read in batches: the misses of the next 2 ms (every handshake of a morning
- * rush or a reconnect storm arriving meanwhile) become one `WHERE user_id IN (…)` query
- * instead of one round trip each; a lone miss waits those 2 ms. No caching of its own: the
- * identity cache above decides what is kept, and when it is dropped.
+ * Cache misses read in batches, one `WHERE user_id IN (…)` query each. On a quiet node a
+ * miss is read at once (the misses of the same turn of the event loop share the query).
+ * A miss within 100 ms of the previous one is a rush (a morning arrival, a reconnect
+ * storm): its batch waits 10 ms, gathering the misses meanwhile, so the queries grow with
+ * the load instead of each handshake costing a round trip (docs/PERFORMANCE.md, sixth
+ * pass). No caching of its own: the identity cache above decides what is kept, and when
+ * it is dropped.
  */
 function rowLoader(ctx: AppContext): DataLoader<string, UserRecord | null> {
   let loader = loaders.get(ctx);
   if (!loader) {
+    let lastBatchAt = Number.NEGATIVE_INFINITY;
     loader = new DataLoader<string, UserRecord | null>(
       async (ids) => {
         const byId = new Map((await findUsers(ctx.sequelize, ids)).map((row) => [row.userId, row]));
         return ids.map((id) => byId.get(id) ?? null);
       },
-      { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setTimeout(run, BATCH_WINDOW_MS) },
+      {
+        cache: false,
+        maxBatchSize: 500,
+        batchScheduleFn: (run) => {
+          const now = Date.now();
+          if (now - lastBatchAt < RUSH_GAP_MS) setTimeout(run, RUSH_WINDOW_MS);
+          else setImmediate(run);
+          lastBatchAt = now;
+        },
+      },
     );
     loaders.set(ctx, loader);
   }
