@@ -4,6 +4,8 @@ import type { ChainableCommander, Redis } from 'ioredis';
 export interface RedisScript {
   /** Runs the script with its keys first, then its arguments. */
   run(redis: Redis, ...keysAndArgs: Array<string | number>): Promise<unknown>;
+  /** Runs a script made with `numberOfKeys` null: any number of keys, then its arguments. */
+  runWithKeys(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown>;
   /** Queues it on a pipeline made by `scriptPipeline` with this script. */
   queue(pipeline: ChainableCommander, ...keysAndArgs: Array<string | number>): void;
   /** Defines it on the client (once): a pipeline made afterwards can queue it. */
@@ -17,19 +19,23 @@ type Commands = Record<string, (...a: Array<string | number>) => Promise<unknown
  * falls back to EVAL on NOSCRIPT (a restarted or flushed Redis): the source is not sent,
  * hashed and parsed by Redis on every call as with `eval` (on the socket hot paths that
  * was most of the bytes written to Redis; docs/PERFORMANCE.md). `name` must be unique
- * among a client's commands.
+ * among a client's commands. `numberOfKeys` null: the caller gives the keys (`runWithKeys`).
  */
-export function redisScript(name: string, numberOfKeys: number, lua: string): RedisScript {
+export function redisScript(name: string, numberOfKeys: number | null, lua: string): RedisScript {
   const defined = new WeakSet<Redis>();
   const script: RedisScript = {
     define(redis) {
       if (defined.has(redis)) return;
-      redis.defineCommand(name, { numberOfKeys, lua });
+      redis.defineCommand(name, numberOfKeys === null ? { lua } : { numberOfKeys, lua });
       defined.add(redis);
     },
     run(redis, ...keysAndArgs) {
       script.define(redis);
       return (redis as unknown as Commands)[name](...keysAndArgs);
+    },
+    runWithKeys(redis, keys, args) {
+      if (numberOfKeys !== null) throw new Error(`redis script ${name} takes ${numberOfKeys} keys: use run`);
+      return script.run(redis, keys.length, ...keys, ...args);
     },
     queue(pipeline, ...keysAndArgs) {
       const command = (pipeline as unknown as Partial<Commands>)[name];

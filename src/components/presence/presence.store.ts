@@ -276,17 +276,67 @@ export async function dropGroup(ctx: AppContext, groupId: number): Promise<void>
  * Refreshes entries that still exist (XX: never resurrects one removed meanwhile) and
  * returns the ones that were missing (swept while Redis or this node was stalled).
  */
+/**
+ * KEYS: group zsets. ARGV: expiry, then per key its entry count and entries. Moves each
+ * entry's expiry forward if it is still there (XX) → the missing ones, as key index and
+ * entry pairs (CH counts a changed score; the expiry always moves forward, so 0 means
+ * "not there").
+ */
+const REFRESH = redisScript(
+  'presenceRefresh',
+  null,
+  `
+local missing = {}
+local a = 2
+for k = 1, #KEYS do
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  for j = 1, n do
+    if redis.call('ZADD', KEYS[k], 'XX', 'CH', ARGV[1], ARGV[a]) == 0 then
+      missing[#missing + 1] = k
+      missing[#missing + 1] = ARGV[a]
+    end
+    a = a + 1
+  end
+end
+return missing`,
+);
+
+/** Entries refreshed per script call: a 10,000-socket node sends 20 calls, not 10,000 commands (docs/PERFORMANCE.md, sixth pass). */
+const REFRESH_CHUNK = 500;
+
+/** Moves the entries' expiry forward (never re-adding one removed meanwhile) → the entries that were missing. */
 export async function refreshEntries<E extends { groupId: number; socketId: string; userId: string }>(
   ctx: AppContext,
   entries: E[],
   now = Date.now(),
 ): Promise<E[]> {
-  if (entries.length === 0) return [];
-  const pipeline = ctx.redis.pipeline();
-  for (const e of entries) pipeline.zadd(groupKey(ctx, e.groupId), 'XX', 'CH', expiry(ctx, now), presenceEntry(e.socketId, e.userId));
-  const results = (await pipeline.exec()) ?? [];
-  // CH counts a changed score; the expiry always moves forward, so 0 means "not there".
-  return entries.filter((_, i) => results[i]?.[0] === null && results[i]?.[1] === 0);
+  const chunks: Array<Promise<E[]>> = [];
+  for (let i = 0; i < entries.length; i += REFRESH_CHUNK) chunks.push(refreshChunk(ctx, entries.slice(i, i + REFRESH_CHUNK), now));
+  return (await Promise.all(chunks)).flat();
+}
+
+async function refreshChunk<E extends { groupId: number; socketId: string; userId: string }>(ctx: AppContext, entries: E[], now: number): Promise<E[]> {
+  const byGroup = new Map<number, Map<string, E>>();
+  for (const e of entries) {
+    let members = byGroup.get(e.groupId);
+    if (!members) {
+      members = new Map();
+      byGroup.set(e.groupId, members);
+    }
+    members.set(presenceEntry(e.socketId, e.userId), e);
+  }
+  const groups = [...byGroup.entries()];
+  const args: Array<string | number> = [expiry(ctx, now)];
+  for (const [, members] of groups) args.push(members.size, ...members.keys());
+  const keys = groups.map(([groupId]) => groupKey(ctx, groupId));
+  const reply = (await REFRESH.runWithKeys(ctx.redis, keys, args)) as Array<number | string>;
+  const missing: E[] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const e = groups[Number(reply[i]) - 1]?.[1].get(String(reply[i + 1]));
+    if (e) missing.push(e);
+  }
+  return missing;
 }
 
 /** Sweeps every group with presence in one round trip: per group, the users whose last entry expired (one transition). */

@@ -68,17 +68,32 @@ export async function socketDisconnected(ctx: AppContext, userId: string, socket
   return (await DISCONNECT.run(ctx.redis, ...keys, now, userId, now, socketId)) === 1;
 }
 
+/** KEYS: live set, then users' socket sets. ARGV: expiry, then socket id and user id per socket set. */
+const REFRESH = redisScript(
+  'afkRefresh',
+  null,
+  `
+for i = 2, #KEYS do
+  redis.call('ZADD', KEYS[i], 'XX', ARGV[1], ARGV[2 * i - 2])
+  redis.call('PEXPIREAT', KEYS[i], ARGV[1])
+  redis.call('ZADD', KEYS[1], 'XX', 'GT', ARGV[1], ARGV[2 * i - 1])
+end
+return #KEYS - 1`,
+);
+
+/** Sockets refreshed per script call (one call per 500 sockets instead of three commands per socket). */
+const REFRESH_CHUNK = 500;
+
 /** Keeps this node's sockets alive (XX: never resurrects one removed meanwhile). */
 export async function refreshSockets(ctx: AppContext, sockets: Array<{ userId: string; socketId: string }>, now = Date.now()): Promise<void> {
-  if (sockets.length === 0) return;
   const expiry = now + ttlMs(ctx);
-  const pipeline = ctx.redis.pipeline();
-  for (const s of sockets) {
-    pipeline.zadd(socketsKey(ctx, s.userId), 'XX', expiry, s.socketId);
-    pipeline.pexpireat(socketsKey(ctx, s.userId), expiry);
-    pipeline.zadd(liveKey(ctx), 'XX', 'GT', expiry, s.userId);
+  const calls: Array<Promise<unknown>> = [];
+  for (let i = 0; i < sockets.length; i += REFRESH_CHUNK) {
+    const chunk = sockets.slice(i, i + REFRESH_CHUNK);
+    const keys = [liveKey(ctx), ...chunk.map((s) => socketsKey(ctx, s.userId))];
+    calls.push(REFRESH.runWithKeys(ctx.redis, keys, [expiry, ...chunk.flatMap((s) => [s.socketId, s.userId])]));
   }
-  await pipeline.exec();
+  await Promise.all(calls);
 }
 
 /**
