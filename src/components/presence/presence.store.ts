@@ -273,10 +273,6 @@ export async function dropGroup(ctx: AppContext, groupId: number): Promise<void>
 }
 
 /**
- * Refreshes entries that still exist (XX: never resurrects one removed meanwhile) and
- * returns the ones that were missing (swept while Redis or this node was stalled).
- */
-/**
  * KEYS: group zsets. ARGV: expiry, then per key its entry count and entries. Moves each
  * entry's expiry forward if it is still there (XX) → the missing ones, as key index and
  * entry pairs (CH counts a changed score; the expiry always moves forward, so 0 means
@@ -305,7 +301,10 @@ return missing`,
 /** Entries refreshed per script call: a 10,000-socket node sends 20 calls, not 10,000 commands (docs/PERFORMANCE.md, sixth pass). */
 const REFRESH_CHUNK = 500;
 
-/** Moves the entries' expiry forward (never re-adding one removed meanwhile) → the entries that were missing. */
+/**
+ * Refreshes entries that still exist (XX: never resurrects one removed meanwhile) and
+ * returns the ones that were missing (swept while Redis or this node was stalled).
+ */
 export async function refreshEntries<E extends { groupId: number; socketId: string; userId: string }>(
   ctx: AppContext,
   entries: E[],
