@@ -13,9 +13,16 @@ describe("a node's socket upkeep, beyond one script call", () => {
   let app: TestApp;
   let redis: Redis;
   const SOCKETS = 1201; // three calls: 500, 500, 201
-  const now = Date.now();
-  const old = now - 1000;
   const ttlMs = 60_000; // PRESENCE_TTL_SECONDS' default
+  /**
+   * Each test's clock: entries are seeded as if refreshed a while ago but not yet expired
+   * (the node's own sweeps, running meanwhile, must not take them), and the refresh moves
+   * them to now + TTL.
+   */
+  const clock = (): { now: number; seeded: number } => {
+    const now = Date.now();
+    return { now, seeded: now + ttlMs / 2 };
+  };
   beforeAll(async () => {
     app = await startTestApp();
     redis = new Redis(app.env.REDIS_URL!);
@@ -30,9 +37,10 @@ describe("a node's socket upkeep, beyond one script call", () => {
   const gone = (i: number): boolean => i % 10 === 3;
 
   it('when presence entries are refreshed, then the present ones expire later, the missing ones are reported and not re-added', async () => {
+    const { now, seeded } = clock();
     const pipeline = redis.pipeline();
     sockets.forEach((s, i) => {
-      if (!gone(i)) pipeline.zadd(key('presence', s.groupId), old, `${s.socketId}|${s.userId}`);
+      if (!gone(i)) pipeline.zadd(key('presence', s.groupId), seeded, `${s.socketId}|${s.userId}`);
     });
     await pipeline.exec();
     const missing = await refreshEntries(app.node.ctx, sockets, now);
@@ -47,9 +55,10 @@ describe("a node's socket upkeep, beyond one script call", () => {
   });
 
   it('when the socket quota is refreshed, then each present socket expires later, its set lives on, and a released one stays out', async () => {
+    const { now, seeded } = clock();
     const pipeline = redis.pipeline();
     sockets.forEach((s, i) => {
-      if (!gone(i)) pipeline.zadd(key('sockets', s.userId), old, s.socketId);
+      if (!gone(i)) pipeline.zadd(key('sockets', s.userId), seeded, s.socketId);
     });
     await pipeline.exec();
     await refreshSocketQuota(app.node.ctx, sockets, now);
@@ -59,11 +68,12 @@ describe("a node's socket upkeep, beyond one script call", () => {
   });
 
   it("when the AFK guard's sockets are refreshed, then each present socket and its user's liveness move forward, and a removed one stays out", async () => {
+    const { now, seeded } = clock();
     const pipeline = redis.pipeline();
     sockets.forEach((s, i) => {
-      if (!gone(i)) pipeline.zadd(key('user-sockets', s.userId), old, s.socketId);
+      if (!gone(i)) pipeline.zadd(key('user-sockets', s.userId), seeded, s.socketId);
     });
-    for (let u = 0; u < 400; u += 1) pipeline.zadd(key('user-live'), old, `u${u}`);
+    for (let u = 0; u < 400; u += 1) pipeline.zadd(key('user-live'), seeded, `u${u}`);
     pipeline.zadd(key('user-live'), now + 2 * ttlMs, 'u1'); // later already: GT keeps it
     await pipeline.exec();
     await refreshSockets(app.node.ctx, sockets, now);
