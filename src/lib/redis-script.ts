@@ -46,6 +46,16 @@ export function redisScript(name: string, numberOfKeys: number | null, lua: stri
   return script;
 }
 
+/** Items per script call of a bulk upkeep: 10,000 sockets are 20 calls, not 10,000 commands (docs/PERFORMANCE.md, sixth pass). */
+export const SCRIPT_SLICE = 500;
+
+/** `call` once per slice of `SCRIPT_SLICE` items, all sent at once → the results, in order. */
+export function perSlice<T, R>(items: readonly T[], call: (slice: T[]) => Promise<R>): Promise<R[]> {
+  const calls: Array<Promise<R>> = [];
+  for (let i = 0; i < items.length; i += SCRIPT_SLICE) calls.push(call(items.slice(i, i + SCRIPT_SLICE)));
+  return Promise.all(calls);
+}
+
 /** A pipeline that can queue these scripts (ioredis copies a client's scripts into a pipeline when it is made). */
 export function scriptPipeline(redis: Redis, ...scripts: RedisScript[]): ChainableCommander {
   for (const script of scripts) script.define(redis);

@@ -1,7 +1,7 @@
 import type { InfraContext } from '../lib/context';
 import { rateLimitedCounter } from '../lib/rate-limit';
 import type { IoServer } from './io-server';
-import { redisScript } from '../lib/redis-script';
+import { perSlice, redisScript } from '../lib/redis-script';
 
 /**
  * How many sockets each user holds, across all nodes: `sockets:<userId>` → ZSET of
@@ -47,18 +47,15 @@ end
 return #KEYS`,
 );
 
-/** Sockets refreshed per script call (one call per 500 sockets instead of two commands per socket). */
-const REFRESH_CHUNK = 500;
-
 /** Moves these sockets' entries' expiry forward (never re-adding one released meanwhile). */
 export async function refreshSocketQuota(ctx: InfraContext, sockets: ReadonlyArray<{ userId: string; socketId: string }>, now = Date.now()): Promise<void> {
-  const calls: Array<Promise<unknown>> = [];
-  for (let i = 0; i < sockets.length; i += REFRESH_CHUNK) {
-    const chunk = sockets.slice(i, i + REFRESH_CHUNK);
-    const keys = chunk.map((s) => socketsKey(ctx, s.userId));
-    calls.push(REFRESH.runWithKeys(ctx.redis, keys, [now + ttlMs(ctx), ttlMs(ctx) * 2, ...chunk.map((s) => s.socketId)]));
-  }
-  await Promise.all(calls);
+  await perSlice(sockets, (slice) =>
+    REFRESH.runWithKeys(
+      ctx.redis,
+      slice.map((s) => socketsKey(ctx, s.userId)),
+      [now + ttlMs(ctx), ttlMs(ctx) * 2, ...slice.map((s) => s.socketId)],
+    ),
+  );
 }
 
 /** Refreshes this node's sockets' entries three times per TTL; returns the stop function. */

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context';
-import { pipelineReply, type RedisRead, redisScript, scriptPipeline } from '../../lib/redis-script';
+import { perSlice, pipelineReply, type RedisRead, redisScript, scriptPipeline } from '../../lib/redis-script';
 import { presenceEntry } from './presence.rules';
 
 /**
@@ -298,9 +298,6 @@ end
 return missing`,
 );
 
-/** Entries refreshed per script call: a 10,000-socket node sends 20 calls, not 10,000 commands (docs/PERFORMANCE.md, sixth pass). */
-const REFRESH_CHUNK = 500;
-
 /**
  * Refreshes entries that still exist (XX: never resurrects one removed meanwhile) and
  * returns the ones that were missing (swept while Redis or this node was stalled).
@@ -310,12 +307,10 @@ export async function refreshEntries<E extends { groupId: number; socketId: stri
   entries: E[],
   now = Date.now(),
 ): Promise<E[]> {
-  const chunks: Array<Promise<E[]>> = [];
-  for (let i = 0; i < entries.length; i += REFRESH_CHUNK) chunks.push(refreshChunk(ctx, entries.slice(i, i + REFRESH_CHUNK), now));
-  return (await Promise.all(chunks)).flat();
+  return (await perSlice(entries, (slice) => refreshSlice(ctx, slice, now))).flat();
 }
 
-async function refreshChunk<E extends { groupId: number; socketId: string; userId: string }>(ctx: AppContext, entries: E[], now: number): Promise<E[]> {
+async function refreshSlice<E extends { groupId: number; socketId: string; userId: string }>(ctx: AppContext, entries: E[], now: number): Promise<E[]> {
   const byGroup = new Map<number, Map<string, E>>();
   for (const e of entries) {
     let members = byGroup.get(e.groupId);

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context';
-import { redisScript } from '../../lib/redis-script';
+import { perSlice, redisScript } from '../../lib/redis-script';
 
 /**
  * Redis layout of the AFK guard (issue 15): who still has a connected socket, on any node.
@@ -81,19 +81,12 @@ end
 return #KEYS - 1`,
 );
 
-/** Sockets refreshed per script call (one call per 500 sockets instead of three commands per socket). */
-const REFRESH_CHUNK = 500;
-
 /** Keeps this node's sockets alive (XX: never resurrects one removed meanwhile). */
 export async function refreshSockets(ctx: AppContext, sockets: Array<{ userId: string; socketId: string }>, now = Date.now()): Promise<void> {
   const expiry = now + ttlMs(ctx);
-  const calls: Array<Promise<unknown>> = [];
-  for (let i = 0; i < sockets.length; i += REFRESH_CHUNK) {
-    const chunk = sockets.slice(i, i + REFRESH_CHUNK);
-    const keys = [liveKey(ctx), ...chunk.map((s) => socketsKey(ctx, s.userId))];
-    calls.push(REFRESH.runWithKeys(ctx.redis, keys, [expiry, ...chunk.flatMap((s) => [s.socketId, s.userId])]));
-  }
-  await Promise.all(calls);
+  await perSlice(sockets, (slice) =>
+    REFRESH.runWithKeys(ctx.redis, [liveKey(ctx), ...slice.map((s) => socketsKey(ctx, s.userId))], [expiry, ...slice.flatMap((s) => [s.socketId, s.userId])]),
+  );
 }
 
 /**
