@@ -19,10 +19,21 @@ export async function findUser(db: Db, userId: string): Promise<UserRecord | nul
   return (await User.findByPk(userId, { raw: true, ...within(db) })) as UserRecord | null;
 }
 
-/** Several users' rows (raw, like `findUser`) in one query; absent ids have no row. */
+/**
+ * Several users' rows (plain, like `findUser`) in one query; absent ids have no row. Plain
+ * SQL: every identity-cache miss comes here in batches (a morning rush, a reconnect storm),
+ * and building the statement through `findAll` cost more than running it.
+ */
 export async function findUsers(db: Db, userIds: readonly string[]): Promise<UserRecord[]> {
   if (userIds.length === 0) return [];
-  return (await User.findAll({ where: { userId: [...userIds] }, raw: true, ...within(db) })) as UserRecord[];
+  return select<UserRecord>(
+    db,
+    `SELECT user_id AS "userId", username, email, first_name AS "firstName", last_name AS "lastName",
+            total_study_time AS "totalStudyTime", preferences, created_at AS "createdAt",
+            updated_at AS "updatedAt", deleted_at AS "deletedAt"
+       FROM users WHERE user_id IN (:userIds)`,
+    { userIds: [...userIds] },
+  );
 }
 
 /** A user whose account was not deleted. */
