@@ -5,8 +5,13 @@ import { type InsertOutcome, insertMessagesOnce, type NewMessage } from './chat.
 
 /** Messages stored by one statement at most. */
 const MAX_BATCH = 200;
-/** Statements in flight at once per node (a slow one does not hold up every sender). */
-const MAX_IN_FLIGHT = 2;
+/**
+ * Statements in flight at once per node. One: a node's messages take their ids in the
+ * order they arrived (two in flight could commit out of order, a sender's second message
+ * before its first when one connection is slower), and under load every message that
+ * arrives during a statement goes in the next one.
+ */
+const MAX_IN_FLIGHT = 1;
 
 interface Pending {
   message: NewMessage;
@@ -23,9 +28,9 @@ const commits = new WeakMap<AppContext, GroupCommit>();
 
 /**
  * Stores a message with the others sent on this node meanwhile (group commit): a message
- * goes out at once when fewer than MAX_IN_FLIGHT inserts run, else it waits for one to
- * end and goes with every message that queued meanwhile, in one multi-row statement
- * (`insertMessagesOnce`). Nothing waits for a timer, so a quiet node stores each message
+ * goes out at once when no insert runs, else it waits for the running one to end and goes
+ * with every message that queued meanwhile, in one multi-row statement
+ * (`insertMessagesOnce`, a prepared statement). Nothing waits for a timer, so a quiet node stores each message
  * alone, as fast as before; a busy one sends one round trip (and one commit) per batch
  * instead of per message. Each promise settles once its statement committed (or failed):
  * the caller acknowledges and broadcasts only then. A batch that fails is stored one

@@ -1,6 +1,6 @@
 import type { IncludeOptions, InferAttributes, WhereOptions } from 'sequelize';
 import { Op } from 'sequelize';
-import { type Db, plain, select, within } from '../../db/access';
+import { type Db, plain, selectPrepared, within } from '../../db/access';
 import { Grouping, Message, User } from '../../db/models';
 
 /** The only data access of chat (`messages`, and the members a message mentions). Returns plain objects. */
@@ -89,16 +89,18 @@ export interface InsertOutcome {
  * the replied-to messages (for the quotes) in the same statement. Outcomes in the list's
  * order. Each message's id is drawn from the sequence in list order before the insert
  * (a skipped message leaves a gap, as a rolled-back insert does), so a stored row is
- * matched to its message by id, never by its values.
+ * matched to its message by id, never by its values. A prepared statement on the pool
+ * (`selectPrepared`): its columns are named, not `*`, so a column added by a migration does
+ * not change its result type under the running nodes.
  */
 export async function insertMessagesOnce(db: Db, list: readonly NewMessage[]): Promise<InsertOutcome[]> {
   if (list.length === 0) return [];
-  const rows = await select<InsertedRow | ParentRow>(
+  const rows = await selectPrepared<InsertedRow | ParentRow>(
     db,
+    'chat-insert-messages',
     `WITH v AS (
        SELECT o.*, nextval(pg_get_serial_sequence('messages', 'id')) AS id
-         FROM (SELECT * FROM unnest(ARRAY[:userIds]::varchar[], ARRAY[:groupIds]::int[], ARRAY[:contents]::text[], ARRAY[:types]::varchar[],
-                                    ARRAY[:replyToIds]::int[], ARRAY[:clientIds]::varchar[])
+         FROM (SELECT * FROM unnest($1::varchar[], $2::int[], $3::text[], $4::varchar[], $5::int[], $6::varchar[])
                  WITH ORDINALITY AS u(user_id, group_id, content, message_type, reply_to_id, client_message_id, n)
                 ORDER BY n) AS o
      ), parent AS (
@@ -111,21 +113,21 @@ export async function insertMessagesOnce(db: Db, list: readonly NewMessage[]): P
          FROM v WHERE v.reply_to_id IS NULL OR EXISTS (SELECT 1 FROM parent WHERE parent.n = v.n)
         ORDER BY v.n
        ON CONFLICT (user_id, client_message_id) DO NOTHING
-       RETURNING *
+       RETURNING id, user_id, group_id, content, message_type, reply_to_id, client_message_id, is_edited, is_deleted, created_at, updated_at
      )
      SELECT 'i' AS kind, v.n, i.id, i.user_id, i.group_id, i.content, i.message_type, i.reply_to_id, i.client_message_id,
             i.is_edited, i.is_deleted, i.created_at, i.updated_at, NULL::varchar AS username
        FROM ins i JOIN v ON v.id = i.id
      UNION ALL
      SELECT 'p', p.n, p.id, NULL, NULL, p.content, NULL, NULL, NULL, NULL, p.is_deleted, NULL, NULL, p.username FROM parent p`,
-    {
-      userIds: list.map((m) => m.userId),
-      groupIds: list.map((m) => m.groupId),
-      contents: list.map((m) => m.content),
-      types: list.map((m) => m.messageType),
-      replyToIds: list.map((m) => m.replyToId),
-      clientIds: list.map((m) => m.clientMessageId),
-    },
+    [
+      list.map((m) => m.userId),
+      list.map((m) => m.groupId),
+      list.map((m) => m.content),
+      list.map((m) => m.messageType),
+      list.map((m) => m.replyToId),
+      list.map((m) => m.clientMessageId),
+    ],
   );
   const outcomes: InsertOutcome[] = list.map(() => ({ message: null, parent: null }));
   for (const row of rows) {
