@@ -1,5 +1,6 @@
 import { cachedUser, IDENTITY_CACHE } from '../../src/components/users';
 import type { AppContext } from '../../src/context';
+import { Client } from 'pg';
 import { findUser } from '../../src/components/users/users.repository';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -10,15 +11,23 @@ describe('identity-cache misses during a rush', () => {
   let app: TestApp;
   let ctx: AppContext;
   let userQueries = 0;
+  let restoreQuery = (): void => undefined;
   beforeAll(async () => {
     app = await startTestApp();
     ctx = app.node.ctx;
-    ctx.sequelize.addHook('afterQuery', (_options, query) => {
-      const sql = (query as unknown as { sql?: string }).sql ?? '';
-      if (/FROM "?users"?\s/.test(sql) && /IN \(/.test(sql)) userQueries += 1;
-    });
+    // Each batch is one statement: the users-by-ids prepared statement, counted as the
+    // pooled pg clients send it (the query runs as it would).
+    const query = Client.prototype.query as (...args: unknown[]) => unknown;
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      if ((args[0] as { name?: string } | undefined)?.name === 'users-by-ids') userQueries += 1;
+      return query.apply(this, args);
+    } as typeof Client.prototype.query;
+    restoreQuery = () => {
+      Client.prototype.query = query as typeof Client.prototype.query;
+    };
   });
   afterAll(async () => {
+    restoreQuery();
     await app?.stop();
   });
 

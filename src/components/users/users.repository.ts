@@ -1,6 +1,6 @@
 import type { CreationAttributes, InferAttributes, Transaction } from 'sequelize';
 import { Op, UniqueConstraintError } from 'sequelize';
-import { type Db, isTransaction, locking, plain, savepoint, select, within } from '../../db/access';
+import { type Db, isTransaction, locking, plain, savepoint, select, selectPrepared, within } from '../../db/access';
 import { User, type UserPreferences } from '../../db/models';
 import { AppError } from '../../lib/errors';
 import { candidateUsername } from './username.rules';
@@ -20,19 +20,21 @@ export async function findUser(db: Db, userId: string): Promise<UserRecord | nul
 }
 
 /**
- * Several users' rows (plain, like `findUser`) in one query; absent ids have no row. Plain
- * SQL: every identity-cache miss comes here in batches (a morning rush, a reconnect storm),
- * and building the statement through `findAll` cost more than running it.
+ * Several users' rows (plain, like `findUser`) in one query; absent ids have no row. A
+ * prepared statement (`selectPrepared`): every identity-cache miss comes here in batches
+ * (a morning rush, a reconnect storm), and building the statement through `findAll`, then
+ * having PostgreSQL plan it, cost more than running it. Columns named, not `*`.
  */
 export async function findUsers(db: Db, userIds: readonly string[]): Promise<UserRecord[]> {
   if (userIds.length === 0) return [];
-  return select<UserRecord>(
+  return selectPrepared<UserRecord>(
     db,
+    'users-by-ids',
     `SELECT user_id AS "userId", username, email, first_name AS "firstName", last_name AS "lastName",
             total_study_time AS "totalStudyTime", preferences, created_at AS "createdAt",
             updated_at AS "updatedAt", deleted_at AS "deletedAt"
-       FROM users WHERE user_id IN (:userIds)`,
-    { userIds: [...userIds] },
+       FROM users WHERE user_id = ANY($1::varchar[])`,
+    [[...userIds]],
   );
 }
 
