@@ -30,10 +30,10 @@ const commits = new WeakMap<AppContext, GroupCommit>();
  * Stores a message with the others sent on this node meanwhile (group commit): a message
  * goes out at once when no insert runs, else it waits for the running one to end and goes
  * with every message that queued meanwhile, in one multi-row statement
- * (`insertMessagesOnce`, a prepared statement). Nothing waits for a timer, so a quiet node stores each message
- * alone, as fast as before; a busy one sends one round trip (and one commit) per batch
- * instead of per message. Each promise settles once its statement committed (or failed):
- * the caller acknowledges and broadcasts only then. A batch that fails is stored one
+ * (`insertMessagesOnce`, a prepared statement). Nothing waits for a timer, so a quiet node
+ * stores each message alone, as fast as before; a busy one sends one round trip (and one
+ * commit) per batch instead of per message. Each promise settles once its statement
+ * committed (or failed): the caller acknowledges and broadcasts only then. A batch that fails is stored one
  * message at a time, so one bad message (a user or group deleted meanwhile) fails alone.
  * The groups' list caches are dropped once per batch (on this node before any of its
  * callers resume).
