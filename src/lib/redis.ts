@@ -1,32 +1,8 @@
 import type { Duplex } from 'node:stream';
 import { Redis, type RedisOptions } from 'ioredis';
+import { writePerTurn } from './write-per-turn';
 
-/**
- * Commands written during one turn of the event loop leave in one write: the first write
- * of a turn corks the connection's socket, and it is uncorked once that turn's I/O
- * callbacks have run (`setImmediate`). ioredis writes every command on its own otherwise,
- * one system call each; under a join storm a turn carries the commands of many sockets'
- * handshakes and joins (docs/PERFORMANCE.md, sixth pass). Replies, order and errors are
- * unchanged: only the moment the bytes are handed to the kernel moves, within the turn.
- */
-export function writePerTurn(stream: Duplex): void {
-  const write = stream.write;
-  let corked = false;
-  const uncork = (): void => {
-    corked = false;
-    stream.uncork();
-  };
-  stream.write = function (this: Duplex, ...args: Parameters<Duplex['write']>) {
-    if (!corked) {
-      corked = true;
-      stream.cork();
-      setImmediate(uncork);
-    }
-    return write.apply(this, args);
-  } as Duplex['write'];
-}
-
-/** Every connection the client opens (reconnections too) writes once per turn. */
+/** Every connection the client opens (reconnections too) writes once per turn (write-per-turn.ts). */
 function batchWrites(client: Redis): Redis {
   client.on('connect', () => writePerTurn((client as unknown as { stream: Duplex }).stream));
   return client;

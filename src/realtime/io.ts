@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { Redis } from 'ioredis';
@@ -6,6 +7,7 @@ import type { InfraContext } from '../lib/context';
 import type { Logger } from '../lib/logger';
 import { toAppError } from '../lib/error-mapping';
 import { closeRedis, createSubscriberClient } from '../lib/redis';
+import { writePerTurn } from '../lib/write-per-turn';
 import { ioChannelKey } from './broadcaster';
 import { admitSocket, releaseSocket, startSocketQuotaRefresh } from './socket-quota';
 import { userRoom } from './events';
@@ -55,6 +57,9 @@ export function createIo(httpServer: HttpServer, ctx: InfraContext, authenticate
   sub.on('error', (error) => log.warn({ err: error }, 'adapter sub error'));
   observeSubscriptions(sub, log);
 
+  // A WebSocket's frames of one turn leave in one write (the upgrade's 101 response and
+  // engine.io's open packet, above all): before engine.io's own upgrade listener.
+  httpServer.prependListener('upgrade', (_req, socket: Duplex) => writePerTurn(socket));
   const io: IoServer = new Server(httpServer, {
     maxHttpBufferSize: 64 * 1024,
     cors: { origin: allowedOrigins, credentials: true },

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { io } from 'socket.io-client';
 import { guardRequestListeners } from '../../src/lib/http/guard-listeners';
 import { createLogger } from '../../src/lib/logger';
@@ -81,6 +83,55 @@ describe('Socket.IO transports', () => {
       await node?.kill();
     }
   }, 60_000);
+
+  it('when a client opens a WebSocket, then the 101 response and the open packet leave the node in one write', async () => {
+    // Counted on the node's side of the connection: each `_write`/`_writev` is one system call.
+    const server = app.node.io.httpServer;
+    let writes = 0;
+    const count = (_req: http.IncomingMessage, socket: Duplex): void => {
+      const raw = socket as Duplex & { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+      const { _write, _writev } = raw;
+      raw._write = function (this: Duplex, ...args: unknown[]) {
+        writes += 1;
+        return _write.apply(this, args);
+      };
+      raw._writev = function (this: Duplex, ...args: unknown[]) {
+        writes += 1;
+        return _writev.apply(this, args);
+      };
+    };
+    server.prependListener('upgrade', count);
+    const { port } = server.address() as AddressInfo;
+    const client = net.connect(port, '127.0.0.1');
+    try {
+      let received = '';
+      const opened = new Promise<void>((resolve, reject) => {
+        client.on('data', (chunk: Buffer) => {
+          received += chunk.toString('latin1');
+          if (received.includes('0{"sid"')) resolve();
+        });
+        client.once('error', reject);
+      });
+      client.write(
+        [
+          'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
+          `Host: 127.0.0.1:${port}`,
+          'Upgrade: websocket',
+          'Connection: Upgrade',
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+          'Sec-WebSocket-Version: 13',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+      await opened;
+      expect(received.startsWith('HTTP/1.1 101 Switching Protocols')).toBe(true);
+      expect(writes).toBe(1);
+    } finally {
+      server.removeListener('upgrade', count);
+      client.destroy();
+    }
+  });
 
   it('when a request listener throws, then that request gets a 500 and the server keeps serving', async () => {
     const server = http.createServer((req, res) => {
