@@ -30,6 +30,16 @@ function localAddress(host: string): string {
 }
 
 /**
+ * The listening socket's accept queue. Node's default (511) overflows when the clients of
+ * a dead node all come back within a second (a reconnect storm: 5,000 handshakes): the
+ * kernel then drops their handshakes, and each client's TCP stack retries after 1, 2, 4 …
+ * seconds, which made the storm's slowest re-joins 10-19 s instead of ~7 s
+ * (docs/PERFORMANCE.md, eighth pass). Linux caps it at `net.core.somaxconn` (4096 by
+ * default since 5.4).
+ */
+const LISTEN_BACKLOG = 4096;
+
+/**
  * Starts one API node (Express + Socket.IO on one port) and returns its address. The
  * composition root of an API process: config → toolbox (pool, Redis, queues, storage) →
  * models bound to the pool → authentication → REST app → Socket.IO server and the
@@ -59,7 +69,7 @@ export async function startApiNode(config: Config, logger?: Logger): Promise<Api
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
+      server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
     ctx.logger.info({ host: config.host, port, devAuth: config.devAuth }, 'api node listening');
