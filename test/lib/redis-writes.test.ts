@@ -1,25 +1,12 @@
 import { once } from 'node:events';
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { closeRedis, connectRedis, createCommandClient, deleteByPrefix } from '../../src/lib/redis';
 import { REDIS_URL } from '../helpers/env';
+import { countWrites } from '../helpers/writes';
 
-/** Counts the writes a connection hands to the kernel (one `_write` or `_writev` call each). */
-function countWrites(client: Redis): { count(): number } {
-  type Write = (this: Socket, ...args: unknown[]) => void;
-  const stream = (client as unknown as { stream: Socket & { _write: Write; _writev: Write } }).stream;
-  let writes = 0;
-  const { _write, _writev } = stream;
-  stream._write = function (this: Socket, ...args: unknown[]) {
-    writes += 1;
-    return _write.apply(this, args);
-  };
-  stream._writev = function (this: Socket, ...args: unknown[]) {
-    writes += 1;
-    return _writev.apply(this, args);
-  };
-  return { count: () => writes };
-}
+/** The writes of the client's current connection. */
+const countClientWrites = (client: Redis): { count(): number } => countWrites((client as unknown as { stream: Duplex }).stream);
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -37,7 +24,7 @@ describe('the command client writes once per turn of the event loop', () => {
 
   it('when commands are sent in one turn, then they leave in one write and each gets its own reply, in order', async () => {
     await nextTurn();
-    const writes = countWrites(redis);
+    const writes = countClientWrites(redis);
     const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => redis.incrby(`${prefix}n`, i + 1)));
     expect(writes.count()).toBe(1);
     // INCRBY 1, 2, 3 … in order: running totals 1, 3, 6 …
@@ -46,7 +33,7 @@ describe('the command client writes once per turn of the event loop', () => {
 
   it('when commands are sent in two turns, then the first leaves before the second turn', async () => {
     await nextTurn();
-    const writes = countWrites(redis);
+    const writes = countClientWrites(redis);
     const first = redis.set(`${prefix}a`, '1');
     await nextTurn();
     expect(writes.count()).toBe(1);
@@ -61,7 +48,7 @@ describe('the command client writes once per turn of the event loop', () => {
     redis.disconnect(true);
     await reconnected;
     await nextTurn();
-    const writes = countWrites(redis);
+    const writes = countClientWrites(redis);
     await Promise.all([redis.set(`${prefix}b`, '2'), redis.get(`${prefix}b`), redis.del(`${prefix}b`)]);
     expect(writes.count()).toBe(1);
   });
