@@ -33,9 +33,8 @@ function localAddress(host: string): string {
  * The listening socket's accept queue. Node's default (511) overflows when the clients of
  * a dead node all come back within a second (a reconnect storm: 5,000 handshakes): the
  * kernel then drops their handshakes, and each client's TCP stack retries after 1, 2, 4 …
- * seconds, which made the storm's slowest re-joins 10-19 s instead of ~7 s
- * (docs/PERFORMANCE.md, eighth pass). Linux caps it at `net.core.somaxconn` (4096 by
- * default since 5.4).
+ * seconds, which made some storms' slowest re-joins take 18-19 s (docs/PERFORMANCE.md,
+ * eighth pass). Linux caps it at `net.core.somaxconn` (4096 by default since 5.4).
  */
 const LISTEN_BACKLOG = 4096;
 

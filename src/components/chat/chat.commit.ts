@@ -33,8 +33,9 @@ const commits = new WeakMap<AppContext, GroupCommit>();
  * (`insertMessagesOnce`, a prepared statement). Nothing waits for a timer, so a quiet node
  * stores each message alone, as fast as before; a busy one sends one round trip (and one
  * commit) per batch instead of per message. Each promise settles once its statement
- * committed (or failed): the caller acknowledges and broadcasts only then. A batch that fails is stored one
- * message at a time, so one bad message (a user or group deleted meanwhile) fails alone.
+ * committed (or failed): the caller acknowledges and broadcasts only then. A batch that
+ * fails is stored one message at a time, so one bad message (a user or group deleted
+ * meanwhile) fails alone.
  * The groups' list caches are dropped once per batch (on this node before any of its
  * callers resume).
  */
