@@ -11,10 +11,7 @@ import { redisScript } from './redis-script';
  * skewed clocks agree. Key: `rate:<limit>:<subject>` → HASH `{tokens, at}`, expiring once
  * the bucket would be full again.
  */
-const TAKE = redisScript(
-  'rateLimitTake',
-  1,
-  `
+const TAKE_LUA = `
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local t = redis.call('TIME')
@@ -26,8 +23,23 @@ tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
 local wait = 0
 if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate) end
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'at', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)
-return wait`,
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)`;
+
+const TAKE = redisScript('rateLimitTake', 1, `${TAKE_LUA}\nreturn wait`);
+
+/**
+ * TAKE, then — only when the token was granted — one more in a fixed-window counter
+ * (KEYS[2], ARGV[3] ms): both limits of one event in one round trip. Returns
+ * `{wait, count, ttlMs}` (count and ttl 0 when refused by the bucket).
+ */
+const TAKE_AND_COUNT = redisScript(
+  'rateLimitTakeAndCount',
+  2,
+  `${TAKE_LUA}
+if wait > 0 then return {wait, 0, 0} end
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+return {0, n, redis.call('PTTL', KEYS[2])}`,
 );
 
 export interface BucketLimit {
@@ -80,6 +92,9 @@ export function rateLimitedCounter(registry: Registry): Counter<'limit'> {
   return counter;
 }
 
+/** What the writes limit's refusal says there were too many of. */
+const WRITES = 'changes in a short time';
+
 /** Takes one token: 0 when allowed, else the ms until one is available. */
 export async function takeToken(ctx: InfraContext, name: LimitName, subject: string, limit: BucketLimit): Promise<number> {
   return (await TAKE.run(ctx.redis, ctx.key('rate', name, subject), limit.capacity, limit.perMs)) as number;
@@ -87,16 +102,58 @@ export async function takeToken(ctx: InfraContext, name: LimitName, subject: str
 
 /** Takes one token or throws RATE_LIMITED (counted in /metrics). */
 export async function enforce(ctx: InfraContext, name: LimitName, subject: string, limit: BucketLimit, what: string): Promise<void> {
-  const waitMs = await takeToken(ctx, name, subject, limit);
+  refuseIfWaiting(ctx, name, await takeToken(ctx, name, subject, limit), what);
+}
+
+function refuseIfWaiting(ctx: InfraContext, name: LimitName, waitMs: number, what: string): void {
   if (waitMs <= 0) return;
   rateLimitedCounter(ctx.metrics).inc({ limit: name });
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   throw new RateLimitedError(`Too many ${what}; try again in ${seconds} s`, seconds);
 }
 
+/**
+ * A fixed-window counter shared by every node (Redis key `key`, `max` per `windowMs`),
+ * counted after a bucket's token (`enforceWriteLimitAndWindow`).
+ */
+export interface CountWindow {
+  name: LimitName;
+  key: string;
+  windowMs: number;
+  max: number;
+  /** The refusal's message. */
+  message: string;
+}
+
+/** The count of one more in the window: RATE_LIMITED (counted in /metrics) past its max. */
+export function refuseOverWindow(ctx: InfraContext, window: CountWindow, count: number, ttlMs: number): void {
+  if (count <= window.max) return;
+  rateLimitedCounter(ctx.metrics).inc({ limit: window.name });
+  throw new RateLimitedError(window.message, Math.max(1, Math.ceil(ttlMs / 1000)));
+}
+
+/**
+ * The write token, then (only when it was granted) one more in `window`: one Redis round
+ * trip for an event under both limits (`chat:send`: the writes bucket and the chat
+ * window). Refused by the bucket, the window is not counted, as when they ran one after
+ * the other.
+ */
+export async function enforceWriteLimitAndWindow(ctx: InfraContext, userId: string, window: CountWindow): Promise<void> {
+  const limit = limitsOf(ctx.config).writes;
+  const [waitMs, count, ttlMs] = (await TAKE_AND_COUNT.run(
+    ctx.redis,
+    ctx.key('rate', 'writes', userId),
+    window.key,
+    limit.capacity,
+    limit.perMs,
+    window.windowMs,
+  )) as [number, number, number];
+  refuseIfWaiting(ctx, 'writes', waitMs, WRITES);
+  refuseOverWindow(ctx, window, count, ttlMs);
+}
+
 /** The per-user write limit (REST mutating routes and socket write events, across all nodes). */
-export const enforceWriteLimit = (ctx: InfraContext, userId: string): Promise<void> =>
-  enforce(ctx, 'writes', userId, limitsOf(ctx.config).writes, 'changes in a short time');
+export const enforceWriteLimit = (ctx: InfraContext, userId: string): Promise<void> => enforce(ctx, 'writes', userId, limitsOf(ctx.config).writes, WRITES);
 
 export const enforceTypingLimit = (ctx: InfraContext, userId: string): Promise<void> =>
   enforce(ctx, 'typing', userId, limitsOf(ctx.config).typing, 'typing notices');

@@ -3,7 +3,7 @@ import type { InfraContext } from '../lib/context';
 import { toAppError } from '../lib/error-mapping';
 import { AppError } from '../lib/errors';
 import { componentLogger } from '../lib/logger';
-import { enforceTypingLimit, enforceWriteLimit } from '../lib/rate-limit';
+import { type CountWindow, enforceTypingLimit, enforceWriteLimit, enforceWriteLimitAndWindow } from '../lib/rate-limit';
 import { parseInput } from '../lib/validation';
 import { clientEvents } from '../shared/contract/events';
 import type { AckFields, ClientEventName, ClientToServerEvents, ErrorAck, InterServerEvents, ParsedPayload, ServerToClientEvents, SocketData } from './events';
@@ -24,6 +24,12 @@ export interface HandleOptions {
    * `writes` (shared with REST writes) or `typing`. Unset: not limited.
    */
   limit?: 'writes' | 'typing';
+  /**
+   * With `limit: 'writes'`: a fixed window the event also counts against (`chat:send`'s
+   * chat window), counted in the same Redis script as the write token once the payload
+   * is valid; an invalid payload takes the write token alone.
+   */
+  window?: (userId: string) => CountWindow;
 }
 
 /**
@@ -75,14 +81,30 @@ export function handle<E extends ClientEventName>(
   const log = componentLogger(ctx.logger, 'socket', event);
   const spec = clientEvents[event];
   const ackOptional = 'ackOptional' in spec && spec.ackOptional === true;
+  const window = options.limit === 'writes' ? options.window : undefined;
+  const parsePayload = (payload: unknown): ParsedPayload<E> => {
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      throw new AppError('VALIDATION_FAILED', 'The payload must be an object');
+    }
+    return parseInput(spec.payload, payload);
+  };
   const dispatch = async (socket: IoSocket, payload: unknown, respond: Respond): Promise<void> => {
     try {
-      if (options.limit === 'writes') await enforceWriteLimit(ctx, socket.data.userId);
-      else if (options.limit === 'typing') await enforceTypingLimit(ctx, socket.data.userId);
-      if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-        throw new AppError('VALIDATION_FAILED', 'The payload must be an object');
+      const userId = socket.data.userId;
+      let input: ParsedPayload<E>;
+      if (window) {
+        try {
+          input = parsePayload(payload);
+        } catch (invalid) {
+          await enforceWriteLimit(ctx, userId);
+          throw invalid;
+        }
+        await enforceWriteLimitAndWindow(ctx, userId, window(userId));
+      } else {
+        if (options.limit === 'writes') await enforceWriteLimit(ctx, userId);
+        else if (options.limit === 'typing') await enforceTypingLimit(ctx, userId);
+        input = parsePayload(payload);
       }
-      const input = parseInput(spec.payload, payload);
       const result = await run(socket, input);
       respond({ ok: true, ...result });
     } catch (error) {

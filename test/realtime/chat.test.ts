@@ -209,6 +209,27 @@ describe('group chat', () => {
     expect(await Message.count({ where: { groupId: group.id } })).toBe(5);
   });
 
+  it('when chat:send payloads are invalid, or refused by the writes limit, then they do not count in the chat window', async () => {
+    const { member, group } = await setup();
+    const socket = await connectSocket(app.url, member.token);
+    // Invalid payloads take a write token but no place in the window: five valid sends still pass.
+    for (const bad of [{ groupId: group.id }, { groupId: 'x', content: 'a' }, 'not an object']) {
+      expect(await emitAck(socket, 'chat:send', bad)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    }
+    for (let i = 0; i < 5; i += 1) expect((await emitAck(socket, 'chat:send', { groupId: group.id, content: `m${i}` })).ok).toBe(true);
+    // Past the window, each send still takes a write token (and counts); once the writes
+    // bucket refuses, the window stops counting.
+    const acks = await Promise.all(Array.from({ length: 60 }, () => emitAck(socket, 'chat:send', { groupId: group.id, content: 'flood' })));
+    const refusals = acks.map((a) => (a.ok ? 'ok' : `${a.error.code}: ${a.error.message.startsWith('Too many changes') ? 'writes' : 'chat'}`));
+    expect(refusals).not.toContain('ok');
+    const byWrites = refusals.filter((r) => r === 'RATE_LIMITED: writes').length;
+    expect(byWrites).toBeGreaterThan(0);
+    expect(refusals.filter((r) => r === 'RATE_LIMITED: chat').length).toBe(60 - byWrites);
+    const counted = Number(await app.node.ctx.redis.get(app.node.ctx.key('chat-rate', member.userId)));
+    expect(counted).toBe(5 + 60 - byWrites);
+    expect(await Message.count({ where: { groupId: group.id } })).toBe(5);
+  });
+
   it('when a message @mentions members, then each mentioned member (not strangers) gets a mention notification', async () => {
     const { leader, member, stranger, group } = await setup();
     const socket = await connectSocket(app.url, leader.token);

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context';
 import { groupRoom, userRoom } from '../../realtime/events';
 import { actorOf, handle, type SocketModule } from '../../realtime/socket-handler';
+import { chatWindow } from './chat.rate-limit';
 import { checkTyping, deleteMessage, editMessage, sendMessage } from './chat.service';
 import { markRead } from './reads.service';
 
@@ -9,7 +10,11 @@ export function chatSocketModule(ctx: AppContext): SocketModule {
   const writes = { limit: 'writes' } as const;
   return {
     events: [
-      handle(ctx, 'chat:send', async (socket, input) => ({ message: await sendMessage(ctx, actorOf(socket), input) }), writes),
+      // The chat window is counted with the write token, in one Redis round trip.
+      handle(ctx, 'chat:send', async (socket, input) => ({ message: await sendMessage(ctx, actorOf(socket), input) }), {
+        ...writes,
+        window: (userId) => chatWindow(ctx, userId),
+      }),
       handle(ctx, 'chat:edit', async (socket, input) => ({ message: await editMessage(ctx, actorOf(socket), input) }), writes),
       handle(
         ctx,

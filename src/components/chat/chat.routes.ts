@@ -1,5 +1,6 @@
 import type { Api, AppContext } from '../../context';
 import { EditMessageBody, HistoryQuery, IdParams, MarkReadBody, MessagePageSchema, MessageSchema, SendMessageBody } from '../../shared/contract';
+import { hitChatRateLimit } from './chat.rate-limit';
 import { deleteMessage, editMessage, listMessages, sendMessage } from './chat.service';
 import { markRead } from './reads.service';
 
@@ -34,7 +35,10 @@ export function registerChatRoutes(api: Api, ctx: AppContext): void {
       status: 201,
       errors: [404, 409, 429],
     },
-    ({ user, params, body }) => sendMessage(ctx, user, { ...body, groupId: params.id }),
+    async ({ user, params, body }) => {
+      await hitChatRateLimit(ctx, user.userId);
+      return sendMessage(ctx, user, { ...body, groupId: params.id });
+    },
   );
   api.route(
     {

@@ -8,7 +8,6 @@ import * as chat from './chat.repository';
 import { announceActivity } from './chat.activity';
 import { commitMessage } from './chat.commit';
 import { toMessageDto, toReplyTo } from './chat.dto';
-import { hitChatRateLimit } from './chat.rate-limit';
 import { contentProblem, extractMentions } from './chat.rules';
 
 export interface SendInput {
@@ -33,8 +32,10 @@ function resent(existing: chat.MessageView, groupId: number): MessageDto {
 }
 
 /**
- * Sends a chat message: the per-user rate limit first (Redis: a flood is refused before
- * any database work), membership (through the cache), then ONE statement that stores the
+ * Sends a chat message. The caller has taken the per-user limits first (the write token
+ * and the chat window, in Redis: a flood is refused before any database work; one
+ * script for `chat:send`, chat.handlers.ts; the writes bucket then the window for
+ * `POST /groups/:id/messages`, chat.routes.ts). Then membership (through the cache), then ONE statement that stores the
  * message unless `clientMessageId` was already used (`ON CONFLICT DO NOTHING`; the stored
  * message is answered, no second broadcast) or `replyToId` is not a message of the group,
  * and reads the quote. Mentions' notifications go in the same transaction as the insert.
@@ -44,7 +45,6 @@ function resent(existing: chat.MessageView, groupId: number): MessageDto {
  */
 export async function sendMessage(ctx: AppContext, actor: Actor, input: SendInput): Promise<MessageDto> {
   const { groupId } = input;
-  await hitChatRateLimit(ctx, actor.userId);
   const { group } = await requireCachedAccess(ctx, groupId, actor.userId, 'chat.send');
   const messageType = input.messageType ?? 'text';
   checkContent(messageType, input.content);
