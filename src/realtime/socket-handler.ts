@@ -20,8 +20,9 @@ export function errorAck(error: unknown): ErrorAck {
 
 export interface HandleOptions {
   /**
-   * The per-user limit the event counts against (checked first, before validation):
-   * `writes` (shared with REST writes) or `typing`. Unset: not limited.
+   * The per-user limit the event counts against (checked first, before validation;
+   * with `window`, see there): `writes` (shared with REST writes) or `typing`. Unset: not
+   * limited.
    */
   limit?: 'writes' | 'typing';
   /**

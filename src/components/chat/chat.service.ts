@@ -35,10 +35,10 @@ function resent(existing: chat.MessageView, groupId: number): MessageDto {
  * Sends a chat message. The caller has taken the per-user limits first (the write token
  * and the chat window, in Redis: a flood is refused before any database work; one
  * script for `chat:send`, chat.handlers.ts; the writes bucket then the window for
- * `POST /groups/:id/messages`, chat.routes.ts). Then membership (through the cache), then ONE statement that stores the
- * message unless `clientMessageId` was already used (`ON CONFLICT DO NOTHING`; the stored
- * message is answered, no second broadcast) or `replyToId` is not a message of the group,
- * and reads the quote. Mentions' notifications go in the same transaction as the insert.
+ * `POST /groups/:id/messages`, chat.routes.ts). Then membership (through the cache),
+ * then ONE statement that stores the message unless `clientMessageId` was already used
+ * (`ON CONFLICT DO NOTHING`; the stored message is answered, no second broadcast) or
+ * `replyToId` is not a message of the group, and reads the quote. Mentions' notifications go in the same transaction as the insert.
  * `chat:message` goes out only after the commit, so every broadcast message is in the
  * history. A resend counts against the rate limit like any send. Then the members hear
  * `group:activity` (coalesced, chat.activity.ts) for their group list's badges.
