@@ -38,10 +38,11 @@ function resent(existing: chat.MessageView, groupId: number): MessageDto {
  * `POST /groups/:id/messages`, chat.routes.ts). Then membership (through the cache),
  * then ONE statement that stores the message unless `clientMessageId` was already used
  * (`ON CONFLICT DO NOTHING`; the stored message is answered, no second broadcast) or
- * `replyToId` is not a message of the group, and reads the quote. Mentions' notifications go in the same transaction as the insert.
- * `chat:message` goes out only after the commit, so every broadcast message is in the
- * history. A resend counts against the rate limit like any send. Then the members hear
- * `group:activity` (coalesced, chat.activity.ts) for their group list's badges.
+ * `replyToId` is not a message of the group, and reads the quote. Mentions'
+ * notifications go in the same transaction as the insert. `chat:message` goes out only
+ * after the commit, so every broadcast message is in the history. A resend counts
+ * against the rate limit like any send. Then the members hear `group:activity`
+ * (coalesced, chat.activity.ts) for their group list's badges.
  */
 export async function sendMessage(ctx: AppContext, actor: Actor, input: SendInput): Promise<MessageDto> {
   const { groupId } = input;
