@@ -9,7 +9,7 @@ import { redisScript } from './redis-script';
  * (`capacity` tokens, refilled continuously at `perMs`), so a short burst is allowed and
  * the sustained rate is bounded; Redis' own clock (`TIME`) is the clock, so nodes with
  * skewed clocks agree. Key: `rate:<limit>:<subject>` → HASH `{tokens, at}`, expiring once
- * the bucket would be full again.
+ * the bucket would be full again. (The chat limit is a fixed window instead: `CountWindow`.)
  */
 const TAKE_LUA = `
 local capacity = tonumber(ARGV[1])
@@ -27,6 +27,14 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)`;
 
 const TAKE = redisScript('rateLimitTake', 1, `${TAKE_LUA}\nreturn wait`);
 
+/** One more in a fixed-window counter (`key`, expiring `windowMs` after its first count): `n` is the count. */
+const countLua = (key: string, windowMs: string): string => `
+local n = redis.call('INCR', ${key})
+if n == 1 then redis.call('PEXPIRE', ${key}, ${windowMs}) end`;
+
+/** KEYS: the window's counter. ARGV: window ms. Returns `{count, ttlMs}`. */
+const COUNT = redisScript('rateLimitCount', 1, `${countLua('KEYS[1]', 'ARGV[1]')}\nreturn {n, redis.call('PTTL', KEYS[1])}`);
+
 /**
  * TAKE, then — only when the token was granted — one more in a fixed-window counter
  * (KEYS[2], ARGV[3] ms): both limits of one event in one round trip. Returns
@@ -36,9 +44,7 @@ const TAKE_AND_COUNT = redisScript(
   'rateLimitTakeAndCount',
   2,
   `${TAKE_LUA}
-if wait > 0 then return {wait, 0, 0} end
-local n = redis.call('INCR', KEYS[2])
-if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+if wait > 0 then return {wait, 0, 0} end${countLua('KEYS[2]', 'ARGV[3]')}
 return {0, n, redis.call('PTTL', KEYS[2])}`,
 );
 
@@ -114,7 +120,7 @@ function refuseIfWaiting(ctx: InfraContext, name: LimitName, waitMs: number, wha
 
 /**
  * A fixed-window counter shared by every node (Redis key `key`, `max` per `windowMs`),
- * counted after a bucket's token (`enforceWriteLimitAndWindow`).
+ * counted alone (`enforceWindow`) or after a bucket's token (`enforceWriteLimitAndWindow`).
  */
 export interface CountWindow {
   name: LimitName;
@@ -126,10 +132,16 @@ export interface CountWindow {
 }
 
 /** The count of one more in the window: RATE_LIMITED (counted in /metrics) past its max. */
-export function refuseOverWindow(ctx: InfraContext, window: CountWindow, count: number, ttlMs: number): void {
+function refuseOverWindow(ctx: InfraContext, window: CountWindow, count: number, ttlMs: number): void {
   if (count <= window.max) return;
   rateLimitedCounter(ctx.metrics).inc({ limit: window.name });
   throw new RateLimitedError(window.message, Math.max(1, Math.ceil(ttlMs / 1000)));
+}
+
+/** Counts one more in `window`; RATE_LIMITED past its max. */
+export async function enforceWindow(ctx: InfraContext, window: CountWindow): Promise<void> {
+  const [count, ttlMs] = (await COUNT.run(ctx.redis, window.key, window.windowMs)) as [number, number];
+  refuseOverWindow(ctx, window, count, ttlMs);
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { AppContext } from '../../context';
-import { type CountWindow, refuseOverWindow } from '../../lib/rate-limit';
-import { redisScript } from '../../lib/redis-script';
+import { type CountWindow, enforceWindow } from '../../lib/rate-limit';
 
 /**
  * Redis key `chat-rate:<userId>`: a fixed-window counter shared by every node
@@ -16,21 +15,10 @@ export function chatWindow(ctx: AppContext, userId: string): CountWindow {
   };
 }
 
-const HIT = redisScript(
-  'chatRateHit',
-  1,
-  `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}`,
-);
-
 /**
  * Counts one message; RATE_LIMITED over the limit. (`chat:send` counts it in the same
  * script as its write token: `enforceWriteLimitAndWindow`.)
  */
-export async function hitChatRateLimit(ctx: AppContext, userId: string): Promise<void> {
-  const window = chatWindow(ctx, userId);
-  const [n, ttl] = (await HIT.run(ctx.redis, window.key, window.windowMs)) as [number, number];
-  refuseOverWindow(ctx, window, n, ttl);
+export function hitChatRateLimit(ctx: AppContext, userId: string): Promise<void> {
+  return enforceWindow(ctx, chatWindow(ctx, userId));
 }
